@@ -1,0 +1,146 @@
+"""Admin and round set-up forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+
+from pb.models.place import COVERAGE_RE, ORGANISATION_KINDS
+from pb.models.round import BALLOT_DESIGNS, TIE_BREAKS, VOTER_VERIFICATION, WARD_BALLOTS
+from pb.models.user import ROLE_LABELS
+from pb.money import MoneyError, parse_pounds
+
+
+class PoundsField(StringField):
+    """Pounds and pence typed by a person; ``pence`` holds the parsed value."""
+
+    pence: int | None = None
+
+    def pre_validate(self, form):
+        self.pence = None
+        if self.data is None or not str(self.data).strip():
+            return
+        try:
+            self.pence = parse_pounds(str(self.data))
+        except MoneyError as exc:
+            raise ValidationError(str(exc)) from exc
+        if self.pence < 0:
+            raise ValidationError("The amount cannot be negative.")
+
+
+def required_pounds(_form, field):
+    if field.data is None or not str(field.data).strip():
+        raise ValidationError("Enter an amount in pounds.")
+
+
+class AreaForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Enter a name."), Length(max=120)])
+    description = TextAreaField("Description", validators=[Length(max=2000)])
+    wards = TextAreaField(
+        "Wards, one per line", validators=[DataRequired("List at least one ward.")],
+        description="Optionally followed by the ONS code after a comma, e.g. "
+                    "'Macclesfield Hurdsfield, E05008617'.")
+    postcodes = TextAreaField(
+        "Postcode districts and sectors covered, one per line",
+        validators=[DataRequired("List the postcodes the area covers.")],
+        description="A district (SK10) or sector (SK10 1), optionally followed by a colon and "
+                    "the ward it lies in, e.g. 'SK10 1: Macclesfield Hurdsfield'.")
+
+    def validate_postcodes(self, field):
+        for number, line in enumerate((field.data or "").splitlines(), start=1):
+            prefix = line.split(":", 1)[0].strip().upper()
+            if line.strip() and not COVERAGE_RE.match(prefix):
+                raise ValidationError(f"Line {number}: '{prefix}' is not a postcode district "
+                                      "(SK10) or sector (SK10 1).")
+
+
+class PartnershipForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Enter a name."), Length(max=160)])
+    area_id = SelectField("Area", coerce=int, validators=[DataRequired("Choose an area.")])
+    contact_email = EmailField("Contact email", validators=[
+        Optional(), Email("Enter an email address.", check_deliverability=False)])
+    description = TextAreaField("Description", validators=[Length(max=2000)])
+
+
+class ThemeForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Enter a name."), Length(max=120)])
+    description = TextAreaField("Description", validators=[Length(max=1000)])
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Enter a name."), Length(max=160)])
+    kind = SelectField("Kind", choices=list(ORGANISATION_KINDS.items()))
+    charity_number = StringField("Charity number", validators=[Optional(), Length(max=20)])
+    company_number = StringField("Company number", validators=[Optional(), Length(max=20)])
+    postcode = StringField("Postcode", validators=[Optional(), Length(max=10)])
+    website = StringField("Website", validators=[Optional(), Length(max=200)])
+    description = TextAreaField("Description", validators=[Length(max=2000)])
+
+    def validate_website(self, field):
+        if field.data and not field.data.startswith(("https://", "http://")):
+            raise ValidationError("Enter a web address starting with https://.")
+
+
+class RoleForm(FlaskForm):
+    email = EmailField("Person's email address", validators=[DataRequired("Enter an email.")])
+    role = SelectField("Role", choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    partnership_id = SelectField("Partnership (for officers, event staff, grant officers)",
+                                 coerce=int, validators=[Optional()])
+    organisation_id = SelectField("Organisation (for grantees)", coerce=int,
+                                  validators=[Optional()])
+
+
+RULE_CHOICES_PLACEHOLDER = [("greedy-approval", "greedy-approval")]
+
+
+class RoundForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Enter a name."), Length(max=160)])
+    description = TextAreaField("Description", validators=[Length(max=5000)])
+    partnership_id = SelectField("Partnership", coerce=int)
+    is_published = BooleanField("Public (shown on the site)")
+    budget = PoundsField("Budget (£)", validators=[required_pounds])
+    min_project_cost = PoundsField("Smallest project cost (£, optional)")
+    max_project_cost = PoundsField("Largest project cost (£, optional)")
+    proposals_open_at = DateTimeLocalField("Proposals open", validators=[Optional()])
+    proposals_close_at = DateTimeLocalField("Proposals close", validators=[Optional()])
+    review_close_at = DateTimeLocalField("Review ends", validators=[Optional()])
+    voting_open_at = DateTimeLocalField("Voting opens", validators=[Optional()])
+    voting_close_at = DateTimeLocalField("Voting closes", validators=[Optional()])
+    ballot_design = SelectField("Ballot design", choices=list(BALLOT_DESIGNS.items()))
+    allocation_rule = SelectField("Allocation rule", choices=RULE_CHOICES_PLACEHOLDER)
+    tie_break = SelectField("Tie-break", choices=list(TIE_BREAKS.items()))
+    ballot_min_choices = IntegerField("Fewest projects a voter must choose",
+                                      validators=[Optional(), NumberRange(min=0, max=200)])
+    ballot_max_choices = IntegerField("Most projects a voter may choose",
+                                      validators=[Optional(), NumberRange(min=1, max=200)])
+    ballot_points_total = IntegerField("Points each voter shares out",
+                                       validators=[Optional(), NumberRange(min=1, max=1000)])
+    ballot_points_per_project_max = IntegerField("Most points on one project",
+                                                 validators=[Optional(),
+                                                             NumberRange(min=1, max=1000)])
+    ballot_rank_length = IntegerField("How many projects a voter ranks",
+                                      validators=[Optional(), NumberRange(min=1, max=50)])
+    ballot_min_budget_percent = IntegerField(
+        "Budget ballots: voters must use at least this % of their budget",
+        validators=[Optional(), NumberRange(min=0, max=100)])
+    ballot_budget_percent = IntegerField(
+        "Budget ballots: each voter's budget as a % of the round's",
+        default=100, validators=[Optional(), NumberRange(min=1, max=100)])
+    eligibility_postcode = BooleanField("Voters must live, work or study in the area")
+    eligibility_min_age = IntegerField("Minimum age (optional)",
+                                       validators=[Optional(), NumberRange(min=0, max=120)])
+    voter_verification = SelectField("Voters prove who they are with",
+                                     choices=list(VOTER_VERIFICATION.items()))
+    ward_ballot = SelectField("Where wards have their own budgets, voters see",
+                              choices=list(WARD_BALLOTS.items()))
+    supports_required = IntegerField("Supports a proposal needs to reach the ballot",
+                                     default=0, validators=[Optional(), NumberRange(min=0)])

@@ -1,0 +1,280 @@
+"""The admin area: places, partnerships, organisations, themes, roles, and round set-up.
+
+Admins reach all of it; partnership officers reach the round set-up of their own
+partnership's rounds.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from pb.admin import services
+from pb.admin.forms import (
+    AreaForm,
+    OrganisationForm,
+    PartnershipForm,
+    RoleForm,
+    RoundForm,
+    ThemeForm,
+)
+from pb.auth.forms import ConfirmForm
+from pb.extensions import db
+from pb.models import (
+    Area,
+    AuditEntry,
+    Organisation,
+    Partnership,
+    Proposal,
+    Role,
+    RoleAssignment,
+    Round,
+    Theme,
+    User,
+)
+from pb.models.round import LOCKED_WHEN_VOTING, RULES_FOR_DESIGN
+from pb.money import pence_to_pounds_text
+from pb.policy import admin_required, can_manage_round, require, role_required
+
+bp = Blueprint("admin", __name__)
+
+
+def _apply_errors(form, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        target = getattr(form, name, None)
+        if target is None:
+            form.form_errors.append(message)
+        else:
+            target.errors = list(target.errors) + [message]
+
+
+@bp.route("/")
+@admin_required
+def index():
+    counts = {label: db.session.scalar(select(func.count()).select_from(model))
+              for label, model in (("Areas", Area), ("Partnerships", Partnership),
+                                   ("Organisations", Organisation), ("Themes", Theme),
+                                   ("Rounds", Round), ("Proposals", Proposal),
+                                   ("Accounts", User), ("Audit entries", AuditEntry))}
+    return render_template("admin/index.html", counts=counts)
+
+
+# Areas ------------------------------------------------------------------------------------
+
+@bp.route("/areas")
+@admin_required
+def areas():
+    return render_template("admin/areas.html", areas=services.all_of(Area))
+
+
+@bp.route("/areas/new", methods=["GET", "POST"])
+@bp.route("/areas/<int:area_id>", methods=["GET", "POST"])
+@admin_required
+def area_form(area_id: int | None = None):
+    area = db.get_or_404(Area, area_id) if area_id else None
+    form = AreaForm()
+    if request.method == "GET" and area:
+        form.name.data, form.description.data = area.name, area.description
+        form.wards.data = "\n".join(f"{w.name}, {w.code}" if w.code else w.name
+                                    for w in area.wards)
+        form.postcodes.data = "\n".join(
+            f"{c.prefix}: {c.ward.name}" if c.ward else c.prefix for c in area.postcode_coverage)
+    if form.validate_on_submit():
+        try:
+            area = services.save_area(area, form.name.data, form.description.data or "",
+                                      form.wards.data, form.postcodes.data)
+        except services.AdminError as exc:
+            _apply_errors(form, exc.errors)
+        else:
+            flash(f"Saved the area {area.name}.", "success")
+            return redirect(url_for("admin.areas"))
+    return render_template("admin/area_form.html", form=form, area=area), \
+        400 if form.errors or form.form_errors else 200
+
+
+# Partnerships, themes, organisations --------------------------------------------------------
+
+SIMPLE = {
+    "partnerships": (Partnership, PartnershipForm, "partnership",
+                     ("name", "area_id", "contact_email", "description")),
+    "themes": (Theme, ThemeForm, "theme", ("name", "description")),
+    "organisations": (Organisation, OrganisationForm, "organisation",
+                      ("name", "kind", "charity_number", "company_number", "postcode",
+                       "website", "description")),
+}
+
+
+@bp.route("/<any(partnerships, themes, organisations):kind>")
+@admin_required
+def simple_list(kind: str):
+    model, _, label, _ = SIMPLE[kind]
+    return render_template("admin/simple_list.html", kind=kind, label=label,
+                           items=services.all_of(model))
+
+
+@bp.route("/<any(partnerships, themes, organisations):kind>/new", methods=["GET", "POST"])
+@bp.route("/<any(partnerships, themes, organisations):kind>/<int:item_id>",
+          methods=["GET", "POST"])
+@admin_required
+def simple_form(kind: str, item_id: int | None = None):
+    model, form_class, label, fields = SIMPLE[kind]
+    item = db.get_or_404(model, item_id) if item_id else model()
+    form = form_class(obj=item if request.method == "GET" else None)
+    if hasattr(form, "area_id"):
+        form.area_id.choices = [(a.id, a.name) for a in services.all_of(Area)]
+    if form.validate_on_submit():
+        values = {name: _clean(getattr(form, name).data) for name in fields}
+        try:
+            services.save_simple(item, label, values)
+        except services.AdminError as exc:
+            _apply_errors(form, exc.errors)
+        else:
+            flash(f"Saved the {label} {values['name']}.", "success")
+            return redirect(url_for("admin.simple_list", kind=kind))
+    return render_template("admin/simple_form.html", form=form, kind=kind, label=label,
+                           item=item), 400 if form.errors else 200
+
+
+def _clean(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+# People and roles -----------------------------------------------------------------------------
+
+@bp.route("/people", methods=["GET", "POST"])
+@admin_required
+def people():
+    form = RoleForm()
+    form.partnership_id.choices = [(0, "None")] + [(p.id, p.name)
+                                                   for p in services.all_of(Partnership)]
+    form.organisation_id.choices = [(0, "None")] + [(o.id, o.name)
+                                                    for o in services.all_of(Organisation)]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.assign_role(form.email.data, Role(form.role.data),
+                                 form.partnership_id.data or None,
+                                 form.organisation_id.data or None)
+        except services.AdminError as exc:
+            _apply_errors(form, exc.errors)
+            status = 400
+        else:
+            flash("Role assigned.", "success")
+            return redirect(url_for("admin.people"))
+    elif form.errors:
+        status = 400
+    search = (request.args.get("q") or "").strip()[:100]
+    query = select(User).order_by(User.email)
+    if search:
+        like = f"%{search.lower()}%"
+        query = query.where(or_(func.lower(User.email).like(like),
+                                func.lower(User.display_name).like(like)))
+    users = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=30,
+                        error_out=False)
+    return render_template("admin/people.html", form=form, users=users, search=search,
+                           confirm_form=ConfirmForm()), status
+
+
+@bp.route("/roles/<int:assignment_id>/revoke", methods=["POST"])
+@admin_required
+def revoke_role(assignment_id: int):
+    assignment = db.get_or_404(RoleAssignment, assignment_id)
+    if ConfirmForm().validate_on_submit():
+        if assignment.user_id == current_user.id and assignment.role == Role.ADMIN:
+            flash("You cannot remove your own administrator role.", "error")
+        else:
+            services.revoke_role(assignment)
+            flash("Role removed.", "success")
+    return redirect(url_for("admin.people"))
+
+
+# Rounds -----------------------------------------------------------------------------------------
+
+@bp.route("/rounds/new", methods=["GET", "POST"])
+@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def round_form(round_id: int | None = None):
+    round_ = db.get_or_404(Round, round_id) if round_id else None
+    if round_ is not None:
+        require(can_manage_round(current_user, round_))
+    partnerships = services.partnerships_for(current_user)
+    if not partnerships:
+        abort(403)
+    form = RoundForm(obj=round_ if request.method == "GET" else None)
+    form.partnership_id.choices = [(p.id, p.name) for p in partnerships]
+    all_rules = sorted({rule for rules in RULES_FOR_DESIGN.values() for rule in rules})
+    form.allocation_rule.choices = [(rule, rule) for rule in all_rules]
+    if request.method == "GET" and round_:
+        _fill_round_form(form, round_)
+    partnership = (db.session.get(Partnership, form.partnership_id.data)
+                   if form.partnership_id.data else partnerships[0])
+    wards = partnership.area.wards if partnership else []
+    ward_inputs = {w.id: request.form.get(f"ward_budget_{w.id}", "") for w in wards}
+    if request.method == "GET" and round_:
+        ward_inputs.update({wb.ward_id: pence_to_pounds_text(wb.budget_pence)
+                            for wb in round_.ward_budgets})
+    ward_errors: dict[int, str] = {}
+    if form.validate_on_submit():
+        ward_budgets = _parse_ward_budgets(ward_inputs, ward_errors)
+        if partnership is None or partnership.id not in {p.id for p in partnerships}:
+            abort(403)
+        if not ward_errors:
+            try:
+                round_ = services.save_round(round_, services.RoundSettings(
+                    values=_round_values(form), ward_budgets=ward_budgets))
+            except services.AdminError as exc:
+                _apply_errors(form, exc.errors)
+            else:
+                flash(f"Saved the round {round_.name}.", "success")
+                return redirect(url_for("main.round_detail", round_id=round_.id))
+    has_errors = bool(form.errors or form.form_errors or ward_errors)
+    return render_template(
+        "admin/round_form.html", form=form, round=round_, wards=wards, ward_inputs=ward_inputs,
+        ward_errors=ward_errors, rules_for_design=RULES_FOR_DESIGN,
+        locked=set(LOCKED_WHEN_VOTING) if round_ and round_.voting_has_opened else set(),
+    ), 400 if has_errors else 200
+
+
+def _fill_round_form(form: RoundForm, round_: Round) -> None:
+    form.budget.data = pence_to_pounds_text(round_.budget_pence)
+    form.min_project_cost.data = pence_to_pounds_text(round_.min_project_cost_pence)
+    form.max_project_cost.data = pence_to_pounds_text(round_.max_project_cost_pence)
+    from pb.templating import local_time
+
+    for name in services.PHASES:
+        value = getattr(round_, name)
+        getattr(form, name).data = local_time(value).replace(tzinfo=None) if value else None
+
+
+def _parse_ward_budgets(inputs: dict[int, str], errors: dict[int, str]) -> dict[int, int]:
+    from pb.money import MoneyError, parse_pounds
+
+    budgets = {}
+    for ward_id, text in inputs.items():
+        if not text.strip():
+            continue
+        try:
+            budgets[ward_id] = parse_pounds(text)
+        except MoneyError as exc:
+            errors[ward_id] = str(exc)
+    return budgets
+
+
+def _round_values(form: RoundForm) -> dict:
+    values = {name: getattr(form, name).data for name in (
+        "name", "description", "partnership_id", "is_published", "ballot_design",
+        "allocation_rule", "tie_break", "ballot_min_choices", "ballot_max_choices",
+        "ballot_points_total", "ballot_points_per_project_max", "ballot_rank_length",
+        "ballot_min_budget_percent", "eligibility_postcode", "eligibility_min_age",
+        "voter_verification", "ward_ballot")}
+    values["name"] = values["name"].strip()
+    values["description"] = (values["description"] or "").strip()
+    values["ballot_budget_percent"] = form.ballot_budget_percent.data or 100
+    values["supports_required"] = form.supports_required.data or 0
+    values["budget_pence"] = form.budget.pence
+    values["min_project_cost_pence"] = form.min_project_cost.pence
+    values["max_project_cost_pence"] = form.max_project_cost.pence
+    for name in services.PHASES:
+        values[name] = services.local_to_utc(getattr(form, name).data)
+    return values

@@ -1,0 +1,265 @@
+"""pb.allocation: turn ballots into funded projects (pure Python, standard library only).
+
+Plain data in, plain data out; no Flask, no database.  The whole public API::
+
+    from pb.allocation import Instance, Project, Profile, Ballot, allocate, read_pb
+
+    instance = Instance((Project("walk", 450_000, "Tytherington walking group"), ...),
+                        budget=10_000_000, currency="GBP", minor_units=100)   # pence
+    profile = Profile.from_ballots("approval", [["walk", "cafe"], ["cafe"], ...])
+    outcome = allocate(instance, profile, "mes-cost-add1", tie_break="id")
+    outcome.selected            # ids in selection order
+    outcome.spent               # exact money, same unit as the costs
+    outcome.projects["walk"].explanation   # "Funded in round 3 of Equal Shares: ..."
+    outcome.metrics             # reach, per-ward money, ...
+    outcome.to_json()           # the CLI's --json document
+
+Rules are looked up by name in :data:`RULES`; :data:`RULE_DESCRIPTIONS` has a
+paragraph for each, and :func:`rules_for_vote_type` says which suit a ballot
+kind.  Arithmetic is exact (ints and Fractions) and the tie-break is always an
+explicit argument (see :mod:`pb.allocation.tiebreak`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from .constraints import Cap, Constraints, Reserve, broken_cap, eligibility, plan_passes
+from .explain import explain, money_formatter
+from .metrics import outcome_metrics
+from .model import BALLOT_KINDS, Ballot, Instance, Money, Profile, Project
+from .outcome import Outcome, ProjectResult, json_money
+from .pabulib import PabulibError, parse_pb, read_pb, write_pb
+from .rules.base import Election, RuleResult
+from .rules.equal_shares import equal_shares, equal_shares_add1
+from .rules.greedy import greedy_approval, greedy_cost, greedy_points
+from .rules.max_utility import TooLarge, max_utility
+from .rules.phragmen import phragmen
+from .tiebreak import TIE_BREAKS, describe_tie_break, tie_break_ranks
+
+__all__ = [
+    "Ballot", "Cap", "Constraints", "Instance", "Outcome", "PabulibError", "Profile", "Project",
+    "ProjectResult", "Reserve", "RULES", "RULE_DESCRIPTIONS", "RULES_FOR_BALLOT", "TIE_BREAKS",
+    "TooLarge", "Comparison", "allocate", "compare", "json_money", "money_formatter", "parse_pb",
+    "read_pb", "rules_for_vote_type", "write_pb",
+]
+
+#: Rule name -> function(election) -> RuleResult.  Names are stable: they are stored with results.
+RULES = {
+    "greedy-approval": greedy_approval,
+    "greedy-cost": greedy_cost,
+    "greedy-points": greedy_points,
+    "mes-cost": partial(equal_shares, utility="cost"),
+    "mes-cost-add1": partial(equal_shares_add1, utility="cost", fill=True),
+    "mes-cost-add1-nofill": partial(equal_shares_add1, utility="cost", fill=False),
+    "mes-approval": partial(equal_shares, utility="approval"),
+    "mes-approval-add1": partial(equal_shares_add1, utility="approval", fill=True),
+    "mes-score": partial(equal_shares, utility="score"),
+    "phragmen": phragmen,
+    "max-utility": max_utility,
+}
+
+RULE_DESCRIPTIONS = {
+    "greedy-approval": (
+        "Most votes first. Projects are ranked by how many people voted for them and funded in "
+        "that order; a project that no longer fits in the money left is skipped and the count "
+        "moves on to the next. Simple to explain, but a large group of like-minded voters can "
+        "take the whole budget."),
+    "greedy-cost": (
+        "Votes per pound. Projects are ranked by their number of votes divided by their cost, "
+        "then funded in that order while they fit. Favours cheap, popular projects and funds "
+        "more of them than most-votes-first."),
+    "greedy-points": (
+        "Most points first. For points or score ballots: projects are ranked by the total "
+        "points (or score) they received and funded in that order while they fit."),
+    "mes-cost": (
+        "Method of Equal Shares. Every voter gets an equal share of the budget to spend on the "
+        "projects they voted for. Round by round, the project its supporters can buy most "
+        "cheaply (relative to its cost) is funded, its supporters sharing the bill as equally "
+        "as their remaining money allows. Groups of voters get projects in proportion to their "
+        "size. On its own it often leaves money unspent."),
+    "mes-cost-add1": (
+        "Equal Shares as run by cities such as Świecie and Wieliczka: if money is left, every "
+        "voter's share is raised a little (one currency unit at a time) and the count is re-run, "
+        "as long as the result stays within the real budget; any money still left then funds "
+        "the most-voted projects that fit. Proportional and spends nearly all the budget."),
+    "mes-cost-add1-nofill": (
+        "Equal Shares with the raised voter shares, but without the final most-votes top-up, as "
+        "some cities ran it. Keeps the outcome fully proportional at the price of some unspent "
+        "money."),
+    "mes-approval": (
+        "Equal Shares where every supporter counts a project as one unit of benefit whatever its "
+        "cost, so cheaper projects go first. Funds more, smaller projects than the cost version."),
+    "mes-approval-add1": (
+        "Equal Shares with one-unit benefits, the raised voter shares and the most-votes top-up."),
+    "mes-score": (
+        "Equal Shares for points or score ballots: voters pay for projects in proportion to the "
+        "points they gave them, so a voter who gave a project more points pays a bigger share."),
+    "phragmen": (
+        "Phragmén's method. Voters share the cost of funded projects; each round funds the "
+        "project that keeps the largest amount any supporter has to carry as low as possible. "
+        "Proportional like Equal Shares, and stops at the first project that does not fit."),
+    "max-utility": (
+        "Most total support. Funds the combination of projects, within the budget, that the "
+        "largest total number of votes went to (every voter counted once per funded project "
+        "they backed). Gets the most support per budget but ignores who the supporters are, so "
+        "majorities can win everything."),
+}
+
+_APPROVAL_RULES = ("greedy-approval", "greedy-cost", "mes-cost", "mes-cost-add1", "mes-cost-add1-nofill",
+                   "mes-approval", "mes-approval-add1", "phragmen", "max-utility")
+#: Which rules suit which ballot kind (ordinal ballots are read as approval of every ranked project).
+RULES_FOR_BALLOT = {
+    "approval": _APPROVAL_RULES,
+    "cumulative": _APPROVAL_RULES + ("greedy-points", "mes-score"),
+    "scores": _APPROVAL_RULES + ("greedy-points", "mes-score"),
+    "ordinal": _APPROVAL_RULES,
+}
+
+_LABELS = {"mes-cost": "Equal Shares", "mes-cost-add1": "Equal Shares", "mes-cost-add1-nofill": "Equal Shares",
+           "mes-approval": "Equal Shares", "mes-approval-add1": "Equal Shares", "mes-score": "Equal Shares"}
+
+
+def rules_for_vote_type(vote_type: str) -> tuple[str, ...]:
+    """Rule names suited to a ballot kind ("approval", "cumulative", "scores", "ordinal";
+    pabulib's "choose-1" and "scoring" are accepted too)."""
+    vote_type = {"choose-1": "approval", "scoring": "scores"}.get(vote_type, vote_type)
+    if vote_type not in RULES_FOR_BALLOT:
+        raise ValueError(f"unknown ballot kind {vote_type!r}")
+    return RULES_FOR_BALLOT[vote_type]
+
+
+def allocate(instance: Instance, profile: Profile, rule: str, tie_break: str = "id",
+             constraints: Constraints | None = None, money=None) -> Outcome:
+    """Run ``rule`` on the ballots and explain the result.
+
+    ``tie_break``: "id", "cost", "votes" or "lottery:SEED".  ``constraints``: a
+    :class:`Constraints`.  ``money``: a function formatting an amount for the
+    explanations (default: :func:`money_formatter` of the instance).
+    Raises ``ValueError`` for an unknown rule or one unsuited to the ballots.
+    """
+    if rule not in RULES:
+        raise ValueError(f"unknown rule {rule!r}; choose from {', '.join(RULES)}")
+    if rule not in RULES_FOR_BALLOT[profile.kind]:
+        raise ValueError(f"rule {rule} does not apply to {profile.kind} ballots")
+    fmt = money or money_formatter(instance)
+    votes = profile.approval_counts()
+    ranks = tie_break_ranks(tie_break, instance, votes)
+    fn = RULES[rule]
+    if constraints is None or constraints == Constraints():
+        result = fn(Election(instance, profile, ranks))
+        facts, selected, notes = result.facts, result.selected, list(result.notes)
+        labels = {}
+    else:
+        selected, facts, notes, labels = _run_constrained(instance, profile, ranks, fn, constraints, fmt)
+    return _build_outcome(instance, profile, rule, tie_break, selected, facts, notes, labels, fmt)
+
+
+def _run_constrained(instance, profile, ranks, fn, c: Constraints, fmt):
+    votes = profile.approval_counts()
+    barred = eligibility(instance, votes, profile.num_voters, c, fmt)
+    excluded = dict(barred)
+    while True:
+        selected, facts, labels, notes = [], {}, {}, []
+        eligible = [p.id for p in instance.projects if p.id not in excluded]
+        passes = plan_passes(instance, eligible, c, fmt)
+        spent = None
+        try:
+            step = next(passes)
+            while True:
+                label, ids, budget, ward = step
+                ids = [pid for pid in ids if pid not in selected]
+                in_ward = None
+                if ward is not None:
+                    wanted = set(ids)
+                    in_ward = lambda b, wanted=wanted: any(p in wanted for p in b.approved())  # noqa: E731
+                result = fn(Election(instance, profile, ranks, ids, budget, in_ward))
+                for pid in ids:
+                    if pid in result.facts:
+                        facts[pid] = result.facts[pid]
+                        labels[pid] = label
+                selected += result.selected
+                notes += [f"{label}: {n}" if label else n for n in result.notes]
+                spent = sum(instance.project(p).cost for p in result.selected)
+                step = passes.send(spent)
+        except StopIteration:
+            pass
+        cap, drop = broken_cap(instance, selected, c)
+        if cap is None:
+            break
+        excluded[drop] = (f"Not funded: funding it would take spending on the {cap.name} {cap.kind} past "
+                          f"its cap of {fmt(cap.limit(instance.budget))}.")
+    for pid, text in excluded.items():
+        facts[pid] = {"kind": "constraint", "text": text}
+    return selected, facts, notes, labels
+
+
+def _build_outcome(instance, profile, rule, tie_break, selected, facts, notes, labels, fmt) -> Outcome:
+    votes = profile.approval_counts()
+    points = profile.point_totals()
+    chosen = set(selected)
+    label = _LABELS.get(rule, rule)
+    results = {}
+    for p in instance.projects:
+        fact = facts.get(p.id)
+        if fact is None:
+            text = "Not funded: it was not part of any count." if p.id not in chosen else "Funded."
+        else:
+            text = explain(p.id, fact, cost=p.cost, votes=votes.get(p.id, 0), fmt=fmt, rule_label=label,
+                           points=None if points is None else points.get(p.id, 0), budget=instance.budget)
+        if labels.get(p.id):
+            text = f"In the {labels[p.id]}: {text[0].lower()}{text[1:]}"
+        results[p.id] = ProjectResult(p.id, p.name, p.cost, votes.get(p.id, 0), p.id in chosen, text,
+                                      None if points is None else points.get(p.id, 0), p.ward, p.categories)
+    spent = sum(instance.project(pid).cost for pid in selected)
+    notes = list(notes) + [f"Ties: {describe_tie_break(tie_break)}."]
+    metrics = outcome_metrics(instance, profile, selected)
+    return Outcome(rule, tie_break, instance.budget, spent, tuple(selected), results, metrics, tuple(notes))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Several rules on the same ballots; ``differences`` lists projects the rules disagree on."""
+
+    rules: tuple[str, ...]
+    outcomes: dict
+    differences: tuple[str, ...]
+
+    def to_json(self) -> dict:
+        return {"rules": list(self.rules),
+                "outcomes": {r: o.to_json() for r, o in self.outcomes.items()},
+                "differences": {pid: {r: pid in self.outcomes[r].selected for r in self.rules}
+                                for pid in self.differences}}
+
+    def to_text(self, instance: Instance, money=None) -> str:
+        """A side-by-side table: one row per project the rules disagree on, then totals."""
+        fmt = money or money_formatter(instance)
+        width = max([len(r) for r in self.rules] + [8])
+        name_w = 40
+        lines = ["Projects the rules disagree on (yes = funded):",
+                 f"{'project':<{name_w}} {'cost':>14} " + " ".join(f"{r:>{width}}" for r in self.rules)]
+        for pid in self.differences:
+            p = instance.project(pid)
+            label = f"{pid} {p.name}"[:name_w]
+            lines.append(f"{label:<{name_w}} {fmt(p.cost):>14} " + " ".join(
+                f"{('yes' if pid in self.outcomes[r].selected else '-'):>{width}}" for r in self.rules))
+        if not self.differences:
+            lines.append("(none: every rule funds the same projects)")
+        lines.append("")
+        for title, getter in (("projects funded", lambda o: str(len(o.selected))),
+                              ("money spent", lambda o: fmt(o.spent)),
+                              ("money left", lambda o: fmt(o.left)),
+                              ("voters with a funded project", lambda o: f"{o.metrics['voters_with_funded_project']:.1%}")):
+            lines.append(f"{title:<{name_w}} {'':>14} " + " ".join(f"{getter(self.outcomes[r]):>{width}}"
+                                                                   for r in self.rules))
+        return "\n".join(lines)
+
+
+def compare(instance: Instance, profile: Profile, rules, tie_break: str = "id",
+            constraints: Constraints | None = None) -> Comparison:
+    """Run each rule on the same ballots and list the projects they disagree on."""
+    rules = tuple(rules)
+    outcomes = {r: allocate(instance, profile, r, tie_break, constraints) for r in rules}
+    diffs = tuple(p.id for p in instance.projects
+                  if len({p.id in outcomes[r].selected for r in rules}) > 1)
+    return Comparison(rules, outcomes, diffs)

@@ -1,0 +1,113 @@
+"""Plain-English reasons, with the figures, for every project's fate.
+
+Rules record *facts* (rank, round, money left, price paid); this module turns
+them into sentences.  Money goes through a formatter the caller may replace.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+
+from .model import Instance
+
+_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+
+
+def money_formatter(instance: Instance):
+    """Default formatter: "£1,234.56" for GBP in pence, "PLN 1,234" for a .pb file in złoty.
+
+    Whole amounts lose their decimals ("£8,000"); others are rounded to two.
+    """
+    symbol = _SYMBOLS.get(instance.currency.upper(), "")
+    prefix = symbol or (instance.currency.upper() + " " if instance.currency else "")
+    minor = instance.minor_units
+
+    def fmt(amount) -> str:
+        value = Fraction(amount) / minor
+        sign = "-" if value < 0 else ""
+        value = abs(value)
+        if value.denominator == 1:
+            text = f"{value.numerator:,}"
+        else:
+            d = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), ROUND_HALF_EVEN)
+            text = f"{d:,.2f}"
+        return f"{sign}{prefix}{text}"
+
+    return fmt
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _votes(n: int) -> str:
+    return f"{n:,} vote" + ("" if n == 1 else "s")
+
+
+def _supporters(n: int) -> str:
+    return f"{n:,} supporter" + ("" if n == 1 else "s")
+
+
+def explain(pid: str, fact: dict, *, cost, votes: int, fmt, rule_label: str, points=None, budget=None) -> str:
+    """One project's sentence from the facts its rule recorded."""
+    kind = fact.get("kind")
+    if kind == "constraint":
+        return fact["text"]
+    if fact.get("filled"):
+        return (f"Funded in the top-up after {rule_label}: ranked {ordinal(fact['rank'])} of {fact['of']} "
+                f"by votes ({_votes(votes)}); {fmt(fact['left'])} remained when it was reached "
+                f"and it costs {fmt(cost)}.")
+    if kind == "greedy":
+        score = _votes(votes) if fact["measure"] != "points" else f"{points:,} points"
+        if fact["measure"] == "votes per unit of money":
+            score += f" for {fmt(cost)}"
+        head = (f"ranked {ordinal(fact['rank'])} of {fact['of']} by {fact['measure']} ({score})")
+        if fact["selected"]:
+            return f"Funded: {head}; {fmt(fact['left'])} remained when it was reached and it costs {fmt(cost)}."
+        return f"Not funded: {head}; {fmt(fact['left'])} remained when it was reached, it costs {fmt(cost)}."
+    if kind == "mes":
+        text = _explain_mes(fact, cost=cost, votes=votes, fmt=fmt, rule_label=rule_label)
+        if "fill_left" in fact and not fact.get("why") == "bought":
+            text += f" In the top-up {fmt(fact['fill_left'])} remained when it was reached, not enough."
+        return text
+    if kind == "phragmen":
+        why = fact["why"]
+        if why == "bought":
+            if fact["load"][0]:
+                return f"Funded in round {fact['round']} of Phragmén's method: no one voted for it but money was left."
+            return (f"Funded in round {fact['round']} of Phragmén's method: sharing its cost raised the load "
+                    f"of each of its {_supporters(votes)} to {fmt(fact['load'][1])}.")
+        if why == "too_dear":
+            return f"Not funded: it costs {fmt(cost)}, more than the whole budget of {fmt(budget)}."
+        if why == "stopped" and fact["blocker"] == pid:
+            return (f"Not funded: it came next in round {fact['round']} of Phragmén's method but costs "
+                    f"{fmt(cost)} and only {fmt(fact['left'])} remained, so the count stopped there.")
+        return (f"Not funded: Phragmén's method stopped in round {fact['round']} because the next project "
+                f"({fact['blocker']}) did not fit in the {fmt(fact['left'])} left.")
+    if kind == "max":
+        if fact["selected"]:
+            return (f"Funded: part of the affordable set with the most total support "
+                    f"({fact['welfare']:,} votes for funded projects in all).")
+        return (f"Not funded: the affordable set with the most total support "
+                f"({fact['welfare']:,} votes in all) leaves it out; it has {_votes(votes)} and costs {fmt(cost)}.")
+    return "Not funded."
+
+
+def _explain_mes(fact, *, cost, votes, fmt, rule_label):
+    why = fact["why"]
+    if why == "no_support":
+        return "Not funded: no one voted for it."
+    if why == "free":
+        return "Funded: it costs nothing and has supporters."
+    if why == "bought":
+        price, low, payers = fact["price"], fact["low"], fact["payers"]
+        paid = f"each paid {fmt(price)}" if low == price else f"paid between {fmt(low)} and {fmt(price)} each"
+        text = f"Funded in round {fact['round']} of {rule_label}: its {_supporters(payers)} {paid}"
+        if payers < votes:
+            text += f" ({votes - payers:,} more had already spent their share)"
+        return text + "."
+    if why == "unaffordable":
+        return (f"Not funded: by round {fact['round']} of {rule_label} its {_supporters(votes)} had only "
+                f"{fmt(fact['money'])} left between them, and it costs {fmt(cost)}.")
+    return "Not funded."

@@ -1,0 +1,65 @@
+"""The result of running a rule: what was funded, why, and how fair it looks."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Mapping
+
+from .model import Money
+
+
+def json_money(value) -> int | str:
+    """Exact money for JSON: an int when whole, else the string "a/b"."""
+    value = Fraction(value)
+    return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+@dataclass(frozen=True)
+class ProjectResult:
+    """One project's fate.  ``points`` is total points/score (None for approval/ordinal)."""
+
+    id: str
+    name: str
+    cost: Money
+    votes: int
+    selected: bool
+    explanation: str
+    points: Money | None = None
+    ward: str | None = None
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """``selected`` is in selection order; ``projects`` covers every project."""
+
+    rule: str
+    tie_break: str
+    budget: Money
+    spent: Money
+    selected: tuple[str, ...]
+    projects: Mapping[str, ProjectResult]
+    metrics: Mapping = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def left(self) -> Money:
+        return self.budget - self.spent
+
+    def to_json(self) -> dict:
+        """The CLI's ``--json`` document (plain types only, money exact)."""
+        return {
+            "rule": self.rule,
+            "tie_break": self.tie_break,
+            "budget": json_money(self.budget),
+            "spent": json_money(self.spent),
+            "selected": list(self.selected),
+            "projects": {
+                pid: {"cost": json_money(r.cost), "votes": r.votes, "selected": r.selected,
+                      "explanation": r.explanation,
+                      **({"points": json_money(r.points)} if r.points is not None else {})}
+                for pid, r in self.projects.items()
+            },
+            "metrics": dict(self.metrics),
+            "notes": list(self.notes),
+        }

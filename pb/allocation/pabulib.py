@@ -1,0 +1,250 @@
+"""Read and write the pabulib ``.pb`` format (see pabulib.org).
+
+A file has three sections (META, PROJECTS, VOTES), each a ``;``-separated CSV
+table with a header.  The reader is strict: anything it cannot interpret is
+refused with a :class:`PabulibError` naming the line, because a silently
+misread ballot would change a real outcome.  Identical ballots are merged while
+reading, so memory and later work scale with distinct ballots, not voters.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from fractions import Fraction
+
+from .model import Ballot, Instance, Money, Profile, Project, exact
+
+VOTE_TYPES = {"approval": "approval", "choose-1": "approval", "cumulative": "cumulative",
+              "scoring": "scores", "ordinal": "ordinal"}
+_KIND_TO_VOTE_TYPE = {"approval": "approval", "cumulative": "cumulative", "scores": "scoring", "ordinal": "ordinal"}
+# META keys the writer derives from the data, so they are not kept in Instance.meta.
+_DERIVED_META = {"budget", "vote_type", "num_projects", "num_votes", "currency", "minor_units"}
+_SECTIONS = ("meta", "projects", "votes")
+
+
+class PabulibError(ValueError):
+    """A malformed .pb file; ``line`` is the 1-based line number (or None)."""
+
+    def __init__(self, message: str, line: int | None = None):
+        self.line = line
+        super().__init__(f"line {line}: {message}" if line else message)
+
+
+def parse_number(text: str, what: str, line: int | None) -> Money:
+    """Parse "1234", "1234.5" or "1234,5" exactly."""
+    raw = text.strip().replace(",", ".")
+    try:
+        return exact(Fraction(raw))
+    except (ValueError, ZeroDivisionError):
+        raise PabulibError(f"{what} {text!r} is not a number", line) from None
+
+
+def read_pb(path) -> tuple[Instance, Profile]:
+    """Read a .pb file from disk (UTF-8, byte-order mark allowed)."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        try:
+            text = fh.read()
+        except UnicodeDecodeError as exc:
+            raise PabulibError(f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return parse_pb(text)
+
+
+def parse_pb(text: str) -> tuple[Instance, Profile]:
+    """Parse the text of a .pb file into ``(Instance, Profile)``."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    section = None
+    header = None
+    meta: dict[str, str] = {}
+    project_rows: list[tuple[int, dict]] = []
+    raw_votes: Counter = Counter()
+    first_line: dict = {}
+    seen = set()
+    vote_col = points_col = None
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if len(row) == 1 and row[0].strip().lower() in _SECTIONS:
+                section = row[0].strip().lower()
+                if section in seen:
+                    raise PabulibError(f"section {section.upper()} appears twice", line)
+                seen.add(section)
+                header = None
+                continue
+            if section is None:
+                raise PabulibError(f"expected META, PROJECTS or VOTES before data, found {';'.join(row)!r}", line)
+            if header is None:
+                header = [h.strip() for h in row]
+                if section == "projects" and header[:2] != ["project_id", "cost"]:
+                    raise PabulibError("the PROJECTS header must start with project_id;cost", line)
+                if section == "votes":
+                    if header[:1] != ["voter_id"] or "vote" not in header:
+                        raise PabulibError("the VOTES header must start with voter_id and have a vote column", line)
+                    vote_col = header.index("vote")
+                    points_col = header.index("points") if "points" in header else None
+                continue
+            if len(row) != len(header):
+                raise PabulibError(f"expected {len(header)} fields ({';'.join(header)}), found {len(row)}", line)
+            if section == "meta":
+                meta[row[0].strip()] = row[1].strip()
+            elif section == "projects":
+                project_rows.append((line, dict(zip(header, row))))
+            else:
+                key = (row[vote_col].strip(), row[points_col].strip() if points_col is not None else None)
+                raw_votes[key] += 1
+                if key not in first_line:
+                    first_line[key] = line
+    except csv.Error as exc:
+        raise PabulibError(f"unreadable CSV ({exc})", reader.line_num) from None
+    for name in _SECTIONS:
+        if name not in seen:
+            raise PabulibError(f"the {name.upper()} section is missing")
+    instance = _build_instance(meta, project_rows)
+    profile = _build_profile(meta, instance, raw_votes, first_line, points_col is not None)
+    return instance, profile
+
+
+def _none(value: str | None):
+    return None if value is None or value.strip().lower() in ("", "none") else value.strip()
+
+
+def _build_instance(meta: dict, project_rows) -> Instance:
+    for key in ("budget", "vote_type"):
+        if key not in meta:
+            raise PabulibError(f"META has no {key}")
+    if meta["vote_type"] not in VOTE_TYPES:
+        raise PabulibError(f"unknown vote_type {meta['vote_type']!r} (expected one of {', '.join(VOTE_TYPES)})")
+    budget = parse_number(meta["budget"], "budget", None)
+    projects = []
+    seen = set()
+    for line, row in project_rows:
+        pid = row["project_id"].strip()
+        if not pid:
+            raise PabulibError("empty project_id", line)
+        if pid in seen:
+            raise PabulibError(f"project {pid} is listed twice", line)
+        seen.add(pid)
+        if _none(row["cost"]) is None:
+            raise PabulibError(f"project {pid} has no cost", line)
+        cost = parse_number(row["cost"], f"cost of project {pid}", line)
+        if cost < 0:
+            raise PabulibError(f"project {pid} has a negative cost", line)
+        ward = _none(row.get("district"))
+        cats = _none(row.get("category"))
+        extra = tuple((k, v) for k, v in row.items()
+                      if k not in ("project_id", "cost", "name", "district", "category"))
+        projects.append(Project(pid, cost, _none(row.get("name")) or "", ward,
+                                tuple(c.strip() for c in cats.split(",")) if cats else (), extra))
+    if "num_projects" in meta and meta["num_projects"].strip().isdigit() and int(meta["num_projects"]) != len(projects):
+        raise PabulibError(f"META says num_projects is {meta['num_projects']} but PROJECTS lists {len(projects)}")
+    currency = meta.get("currency", "")
+    minor = meta.get("minor_units", "1")
+    if not minor.isdigit() or int(minor) < 1:
+        raise PabulibError(f"minor_units must be a positive whole number, not {minor!r}")
+    kept = tuple((k, v) for k, v in meta.items() if k not in _DERIVED_META)
+    # choose-1 is the one vote type the ballot kind cannot tell apart, so remember it.
+    if meta["vote_type"] == "choose-1":
+        kept += (("vote_type", "choose-1"),)
+    return Instance(tuple(projects), budget, currency=currency, minor_units=int(minor), meta=kept)
+
+
+def _build_profile(meta, instance: Instance, raw_votes: Counter, first_line: dict, has_points: bool) -> Profile:
+    vote_type = meta["vote_type"]
+    kind = VOTE_TYPES[vote_type]
+    if kind in ("cumulative", "scores") and not has_points:
+        raise PabulibError(f"a {vote_type} file needs a points column in VOTES")
+    ballots = []
+    for (vote, points), count in raw_votes.items():
+        line = first_line[(vote, points)]
+        ids = [v.strip() for v in vote.split(",")] if _none(vote) else []
+        for pid in ids:
+            if pid not in instance:
+                raise PabulibError(f"the vote names project {pid!r}, which is not in PROJECTS", line)
+        if len(set(ids)) != len(ids):
+            raise PabulibError("the vote lists the same project twice", line)
+        if vote_type == "choose-1" and len(ids) > 1:
+            raise PabulibError("a choose-1 vote lists more than one project", line)
+        pts = None
+        if kind in ("cumulative", "scores"):
+            pts = [parse_number(x, "points", line) for x in points.split(",")] if _none(points) else []
+            if len(pts) != len(ids):
+                raise PabulibError(f"the vote lists {len(ids)} projects but {len(pts)} points", line)
+            if any(x < 0 for x in pts):
+                raise PabulibError("points cannot be negative", line)
+        ballots.append(Ballot(tuple(ids), tuple(pts) if pts is not None else None, count))
+    try:
+        return Profile.from_ballots(kind, ballots)
+    except ValueError as exc:  # pragma: no cover - the checks above come first
+        raise PabulibError(str(exc)) from None
+
+
+def _fmt(value) -> str:
+    value = exact(value)
+    if isinstance(value, int):
+        return str(value)
+    # Exact decimals are written as decimals; anything else as a/b (still exact).
+    den = value.denominator
+    while den % 2 == 0:
+        den //= 2
+    while den % 5 == 0:
+        den //= 5
+    if den != 1:
+        return f"{value.numerator}/{value.denominator}"
+    digits = 0
+    while (value * 10 ** digits).denominator != 1:
+        digits += 1
+    scaled = value * 10 ** digits
+    sign = "-" if scaled < 0 else ""
+    s = str(abs(scaled.numerator)).rjust(digits + 1, "0")
+    return f"{sign}{s[:-digits]}.{s[-digits:]}"
+
+
+def write_pb(instance: Instance, profile: Profile) -> str:
+    """Render ``(instance, profile)`` as .pb text; voters get ids 1..n.
+
+    ``parse_pb(write_pb(i, p)) == (i, p)`` for instances read by this module.
+    """
+    out = io.StringIO()
+    w = csv.writer(out, delimiter=";", lineterminator="\n")
+    vote_type = instance.meta_value("vote_type") or _KIND_TO_VOTE_TYPE[profile.kind]
+    if VOTE_TYPES.get(vote_type) != profile.kind:
+        vote_type = _KIND_TO_VOTE_TYPE[profile.kind]
+    w.writerow(["META"])
+    w.writerow(["key", "value"])
+    w.writerow(["budget", _fmt(instance.budget)])
+    w.writerow(["vote_type", vote_type])
+    w.writerow(["num_projects", len(instance.projects)])
+    w.writerow(["num_votes", profile.num_voters])
+    if instance.currency:
+        w.writerow(["currency", instance.currency])
+    if instance.minor_units != 1:
+        w.writerow(["minor_units", instance.minor_units])
+    for k, v in instance.meta:
+        if k not in _DERIVED_META:
+            w.writerow([k, v])
+    extra_cols = []
+    for p in instance.projects:
+        for k, _ in p.extra:
+            if k not in extra_cols:
+                extra_cols.append(k)
+    cols = ["project_id", "cost", "name", "category", "district"] + extra_cols
+    w.writerow(["PROJECTS"])
+    w.writerow(cols)
+    for p in instance.projects:
+        extra = dict(p.extra)
+        w.writerow([p.id, _fmt(p.cost), p.name or "none", ",".join(p.categories) or "none",
+                    p.ward or "none"] + [extra.get(k, "none") for k in extra_cols])
+    w.writerow(["VOTES"])
+    has_points = profile.kind in ("cumulative", "scores")
+    w.writerow(["voter_id", "vote", "points"] if has_points else ["voter_id", "vote"])
+    voter = 0
+    for b in profile.ballots:
+        row = [",".join(b.projects)] + ([",".join(_fmt(x) for x in b.points)] if has_points else [])
+        for _ in range(b.count):
+            voter += 1
+            w.writerow([str(voter)] + row)
+    return out.getvalue()

@@ -1,0 +1,1 @@
+"""The allocation rules, one module each; see ``pb.allocation.RULES`` for the registry."""

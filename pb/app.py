@@ -1,0 +1,120 @@
+"""The application factory (reached through ``pb.create_app``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, g, request
+
+from pb import config as config_module
+from pb.database import configure_sqlite, is_sqlite, write_intent
+from pb.extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def build_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        "pb",
+        instance_path=os.environ.get("PB_INSTANCE_PATH", str(ROOT / "instance")),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, config)
+    init_extensions(app)
+    register_blueprints(app)
+
+    from pb import cli, errors, templating, web_security
+
+    errors.init_app(app)
+    templating.init_app(app)
+    web_security.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def load_config(app: Flask, config: dict | None) -> None:
+    app.config.from_object(config_module.Config)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config_module.env_overrides())
+    if config:
+        app.config.update(config)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
+            Path(app.instance_path) / "pb.sqlite"
+        )
+    app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config_module.instance_secret_key(app.instance_path)
+    if app.config["PREFERRED_URL_SCHEME"] == "https":
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    import pb.models  # noqa: F401  (registers every table on the metadata)
+    from pb.models import User
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        return User.from_session_token(token)
+
+    with app.app_context():
+        if is_sqlite(db.engine):
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    @app.before_request
+    def _mark_write_requests():
+        g._write_token = write_intent.set(request.method not in SAFE_METHODS)
+
+    @app.teardown_request
+    def _clear_write_mark(_exc):
+        token = g.pop("_write_token", None)
+        if token is not None:
+            write_intent.reset(token)
+
+
+def register_blueprints(app: Flask) -> None:
+    from pb.admin.views import bp as admin_bp
+    from pb.api.views import bp as api_bp
+    from pb.auth.views import bp as auth_bp
+    from pb.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/account")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # read-only JSON; no cookies are honoured there for writes
+
+    for module, prefix in OPTIONAL_BLUEPRINTS:
+        try:
+            blueprint = __import__(module, fromlist=["bp"]).bp
+        except ModuleNotFoundError as exc:
+            if not module.startswith(exc.name or "?"):
+                raise
+            continue
+        app.register_blueprint(blueprint, url_prefix=prefix)
+
+
+# Areas added by later features register here once their package exists.
+OPTIONAL_BLUEPRINTS = [
+    ("pb.proposals.views", "/"),
+    ("pb.voting.views", "/"),
+    ("pb.results.views", "/"),
+]

@@ -1,0 +1,100 @@
+"""Command-line tasks: ``flask --app pb create-admin``, ``demo``, ``audit-verify``."""
+
+from __future__ import annotations
+
+import functools
+import secrets
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from pb import audit
+from pb.database import write_intent
+from pb.extensions import db
+from pb.models import Role, RoleAssignment, User, normalise_email
+from pb.models.base import utcnow
+from pb.passwords import hash_password, password_problem
+
+
+def init_app(app: Flask) -> None:
+    for command in (create_admin, demo_command, audit_verify):
+        app.cli.add_command(command)
+
+
+def writes(command):
+    """CLI commands that write take SQLite's write lock up front, as POST requests do."""
+
+    @functools.wraps(command)
+    def wrapped(*args, **kwargs):
+        token = write_intent.set(True)
+        try:
+            return command(*args, **kwargs)
+        finally:
+            write_intent.reset(token)
+
+    return wrapped
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="Administrator", help="Display name for the account.")
+@click.option("--password", envvar="PB_ADMIN_PASSWORD", default=None,
+              help="Password (default: a random one, printed once). Can also come from "
+                   "PB_ADMIN_PASSWORD.")
+@with_appcontext
+@writes
+def create_admin(email: str, name: str, password: str | None) -> None:
+    """Create an administrator account, or make an existing account an administrator."""
+    email = normalise_email(email)
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    problem = password_problem(password, email=email)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
+    user = User.by_email(email)
+    if user is None:
+        user = User(email=email, display_name=name, password_hash=hash_password(password),
+                    email_verified_at=utcnow())
+        user.roles.append(RoleAssignment(role=Role.RESIDENT))
+        db.session.add(user)
+        db.session.flush()
+        audit.record("account.registered", user, after={"email": email, "via": "cli"})
+    if user.has_role(Role.ADMIN):
+        click.echo(f"{email} is already an administrator.")
+        db.session.rollback()
+        return
+    user.roles.append(RoleAssignment(role=Role.ADMIN))
+    db.session.flush()
+    audit.record("role.assigned", user, after={"user_id": user.id, "role": "admin",
+                                               "via": "cli"})
+    db.session.commit()
+    click.echo(f"{email} is now an administrator.")
+    if generated and user.password_hash and user.email == email:
+        click.echo(f"Password: {password}  (shown once; change it after signing in)")
+
+
+@click.command("demo")
+@with_appcontext
+@writes
+def demo_command() -> None:
+    """Seed (or refresh) the demo neighbourhood. Safe to run more than once."""
+    from pb.demo import seed_demo
+
+    accounts = seed_demo()
+    click.echo("Demo neighbourhood ready. Sign in at /account/login with any of these:")
+    width = max(len(a.email) for a in accounts)
+    for account in accounts:
+        click.echo(f"  {account.role:<22} {account.email:<{width}}  password: {account.password}")
+
+
+@click.command("audit-verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Recompute the audit log's hash chain and report the first broken entry, if any."""
+    check = audit.verify_chain()
+    if check.ok:
+        click.echo(f"Audit log intact: {check.entries} entries, head {check.head_hash}.")
+        return
+    click.echo(f"Audit log BROKEN at entry {check.first_bad_id}: {check.problem}.", err=True)
+    raise SystemExit(1)

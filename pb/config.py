@@ -1,0 +1,121 @@
+"""Configuration defaults and the rules for overriding them.
+
+Precedence, lowest first: the defaults below, ``instance/config.py``, ``PB_*``
+environment variables, then the mapping passed to ``create_app`` (tests).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+class Config:
+    # Database: None means "SQLite in the instance folder" (filled in by the factory).
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+    # SECRET_KEY: None means "read or create instance/secret_key".
+    SECRET_KEY: str | None = None
+
+    # Sessions and cookies. SESSION_COOKIE_SECURE is turned on automatically when
+    # PREFERRED_URL_SCHEME is https (production behind TLS).
+    PREFERRED_URL_SCHEME = "http"
+    SESSION_COOKIE_NAME = "pb_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+
+    # Uploads: proposals take images and documents up to this size.
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+
+    # Passwords: argon2id, argon2-cffi's RFC 9106 low-memory profile by default.
+    # "CHEAPEST" is for tests only.
+    ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
+    PASSWORD_MIN_LENGTH = 10
+    PASSWORD_MAX_LENGTH = 128
+
+    # Throttling of log-in attempts (counted in the database so that every worker agrees).
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_IP = 20
+    LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+
+    # Tokens sent by email.
+    EMAIL_VERIFY_MAX_AGE = timedelta(days=3)
+    PASSWORD_RESET_MAX_AGE = timedelta(minutes=30)
+
+    # Mail: "file" writes each message to instance/mail/ (and the log), "console" only
+    # logs it, "smtp" sends it, "memory" keeps it in app.extensions (tests).
+    MAIL_BACKEND = "file"
+    MAIL_FROM = "pb <no-reply@pb.localhost>"
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+
+    # Paging.
+    PAGE_SIZE = 20
+
+    # Time zone the pages show dates in (the database keeps UTC).
+    DISPLAY_TIMEZONE = "Europe/London"
+
+
+# Settings read from PB_<NAME>; values are parsed as JSON when they look like it
+# (numbers, true/false), otherwise kept as strings.
+ENV_PREFIX = "PB_"
+ENV_ALIASES = {"PB_DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}
+
+
+def env_overrides(environ: dict[str, str] | None = None) -> dict:
+    environ = os.environ if environ is None else environ
+    overrides: dict = {}
+    for key, raw in environ.items():
+        if not key.startswith(ENV_PREFIX) or key.startswith("PB_TEST_"):
+            continue
+        name = ENV_ALIASES.get(key, key[len(ENV_PREFIX):])
+        overrides[name] = _parse_env_value(raw)
+    return overrides
+
+
+def _parse_env_value(raw: str):
+    lowered = raw.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return raw
+    return value if isinstance(value, (int, float)) else raw
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs hosting platforms hand out (postgres://) and pick psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Read the installation's secret key, creating it (mode 600) on first start."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key

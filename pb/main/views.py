@@ -1,0 +1,81 @@
+"""Public pages (home, rounds), the staff dashboard, the audit log and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, render_template, request
+from flask_login import current_user
+from sqlalchemy import or_, select, text
+
+from pb.audit import verify_chain
+from pb.extensions import db
+from pb.models import AuditEntry, Role, Round
+from pb.policy import can_scrutinise, can_see_draft_round, require, role_required
+
+bp = Blueprint("main", __name__)
+
+
+def public_rounds() -> list[Round]:
+    return list(db.session.scalars(
+        select(Round).where(Round.is_published.is_(True)).order_by(Round.voting_open_at.desc())))
+
+
+def get_visible_round(round_id: int) -> Round:
+    """The round, or 404 when it does not exist or is a draft the viewer may not see."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or (not round_.is_published and not can_see_draft_round(current_user, round_)):
+        abort(404)
+    return round_
+
+
+@bp.route("/")
+def index():
+    return render_template("main/index.html", rounds=public_rounds())
+
+
+@bp.route("/rounds")
+def rounds():
+    return render_template("main/rounds.html", rounds=public_rounds())
+
+
+@bp.route("/rounds/<int:round_id>")
+def round_detail(round_id: int):
+    return render_template("main/round.html", round=get_visible_round(round_id))
+
+
+@bp.route("/manage")
+@role_required(Role.OFFICER, Role.EVENT_STAFF)
+def manage():
+    partnership_ids = current_user.partnership_ids(Role.OFFICER, Role.EVENT_STAFF)
+    query = select(Round).order_by(Round.created_at.desc())
+    if not current_user.is_admin:
+        query = query.where(Round.partnership_id.in_(partnership_ids))
+    return render_template("main/manage.html", rounds=db.session.scalars(query).all())
+
+
+AUDIT_PAGE = 50
+
+
+@bp.route("/audit")
+@role_required(Role.SCRUTINY)
+def audit_log():
+    require(can_scrutinise(current_user))
+    page = max(request.args.get("page", 1, type=int), 1)
+    action = (request.args.get("action") or "").strip()[:80]
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if action:
+        query = query.where(or_(AuditEntry.action == action,
+                                AuditEntry.action.startswith(action + ".")))
+    entries = db.paginate(query, page=page, per_page=AUDIT_PAGE, error_out=False)
+    return render_template("main/audit.html", entries=entries, action=action,
+                           check=verify_chain())
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
+        db.session.rollback()
+        return jsonify({"status": "error", "database": "unreachable",
+                        "detail": type(exc).__name__}), 503
+    return jsonify({"status": "ok", "database": "ok"})

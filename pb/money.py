@@ -1,0 +1,45 @@
+"""Money as integer pence: parsing what people type and showing it back."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+MONEY_RE = re.compile(r"^-?\d+(\.\d{1,2})?$")
+
+
+class MoneyError(ValueError):
+    pass
+
+
+def parse_pounds(text: str) -> int:
+    """'£1,234.5' -> 123450 pence. Refuses fractions of a penny and nonsense."""
+    cleaned = (text or "").strip().replace("£", "").replace(",", "").replace(" ", "")
+    if not cleaned:
+        raise MoneyError("Enter an amount in pounds, for example 1,250.00.")
+    if not MONEY_RE.match(cleaned):
+        raise MoneyError("Enter an amount in pounds and pence, for example 1,250.00.")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as exc:  # pragma: no cover - the regex already checked
+        raise MoneyError("Enter an amount in pounds, for example 1,250.00.") from exc
+    return int(value * 100)
+
+
+def format_pence(pence: int | None, *, whole: bool = False) -> str:
+    """123450 -> '£1,234.50'; with whole=True and no pence, '£1,234'."""
+    if pence is None:
+        return ""
+    sign = "-" if pence < 0 else ""
+    pounds, rem = divmod(abs(int(pence)), 100)
+    if whole and rem == 0:
+        return f"{sign}£{pounds:,}"
+    return f"{sign}£{pounds:,}.{rem:02d}"
+
+
+def pence_to_pounds_text(pence: int | None) -> str:
+    """For form fields: 123450 -> '1234.50'."""
+    if pence is None:
+        return ""
+    pounds, rem = divmod(int(pence), 100)
+    return f"{pounds}.{rem:02d}"

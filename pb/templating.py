@@ -1,0 +1,66 @@
+"""Template filters and the navigation that depends on the signed-in person's roles."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, url_for
+from flask_login import current_user
+
+from pb.models import Role
+from pb.money import format_pence
+
+
+def local_time(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    zone = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+    return value.replace(tzinfo=timezone.utc).astimezone(zone)
+
+
+def format_datetime(value: datetime | None) -> str:
+    local = local_time(value)
+    if local is None:
+        return ""
+    return local.strftime("%-d %B %Y, %H:%M")
+
+
+def format_date(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local_time(value)
+    return value.strftime("%-d %B %Y")
+
+
+def navigation() -> list[tuple[str, str]]:
+    """Links for the header, by role (the server still checks every page)."""
+    items = [("Rounds", url_for("main.rounds"))]
+    if not current_user.is_authenticated:
+        return items
+    roles = current_user.role_set()
+    if current_user.is_admin or roles & {Role.OFFICER, Role.EVENT_STAFF}:
+        items.append(("Manage rounds", url_for("main.manage")))
+    if current_user.is_admin or Role.SCRUTINY in roles:
+        items.append(("Audit log", url_for("main.audit_log")))
+    if current_user.is_admin:
+        items.append(("Admin", url_for("admin.index")))
+    return items
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["money"] = format_pence
+    app.jinja_env.filters["money_whole"] = lambda p: format_pence(p, whole=True)
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["local_iso"] = lambda v: local_time(v).strftime("%Y-%m-%dT%H:%M") if v else ""
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _globals():
+        from pb.links import round_links, staff_links
+
+        return {"navigation": navigation, "Role": Role, "round_links": round_links,
+                "staff_links": staff_links}
