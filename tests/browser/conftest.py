@@ -1,0 +1,145 @@
+"""Live-server and Playwright fixtures for browser tests.
+
+Fixtures:
+- ``live_app``: the Flask app, served by a real Werkzeug server in a daemon thread on a
+  free port of 127.0.0.1, against a fresh database (a copy of the session's SQLite
+  template, or the session's PostgreSQL database, emptied afterwards). CSRF is ON: the
+  browser must pass it like a real one. Set up data from the test with
+  ``with live_app.app_context(): ...; db.session.commit()`` (for example
+  ``hood = tests.factories.build_neighbourhood()``) and leave that block before driving
+  the browser, so the test thread holds no open SQLite read transaction.
+- ``live_server``: the base URL, e.g. ``http://127.0.0.1:43123`` (no trailing slash).
+- ``live_outbox``: the list of emails the live app has sent (memory mail backend).
+- ``browser``: one Chromium for the session (Debian's ``/usr/bin/chromium``; never a
+  downloaded browser). Missing: skipped outside CI, an error when ``CI`` is set.
+- ``page``: a fresh browser context and page per test, with a 10 s default timeout and
+  ``base_url`` set to the live server, so ``page.goto("/account/login")`` works.
+- ``browser_login(page, email, password=PASSWORD)``: signs that person in through the
+  log-in form and checks it worked.
+
+Every test collected under tests/browser/ is marked ``browser`` automatically.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import TEST_CONFIG, _empty_postgres
+from tests.factories import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+DEFAULT_TIMEOUT_MS = 10_000
+BROWSER_DIR = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if BROWSER_DIR in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def live_app(database, tmp_path):
+    from pb import create_app
+    from pb.extensions import db
+
+    kind, where = database
+    if kind == "sqlite":
+        path = tmp_path / "live.sqlite"
+        shutil.copy(where, path)
+        url = f"sqlite:///{path}"
+    else:
+        url = where
+
+    os.environ["PB_INSTANCE_PATH"] = str(tmp_path / "live-instance")
+    try:
+        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url,
+                          "WTF_CSRF_ENABLED": True, "SERVER_NAME": None})
+    finally:
+        os.environ.pop("PB_INSTANCE_PATH", None)
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    port = server.server_port
+    # Links built outside a request (emails) point at this server.
+    app.config["SERVER_NAME"] = f"127.0.0.1:{port}"
+    app.config["PB_LIVE_URL"] = f"http://127.0.0.1:{port}"
+    thread = threading.Thread(target=server.serve_forever, name="pb-live-server", daemon=True)
+    thread.start()
+    try:
+        yield app
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.session.remove()
+            if kind == "postgresql":
+                _empty_postgres(db)
+            db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(live_app) -> str:
+    return live_app.config["PB_LIVE_URL"]
+
+
+@pytest.fixture
+def live_outbox(live_app) -> list:
+    return live_app.extensions.setdefault("pb_outbox", [])
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        reason = f"{CHROMIUM} not found: browser tests need Debian's chromium package"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        print(f"\nSKIP browser tests: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server, locale="en-GB",
+                                  timezone_id="Europe/London")
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def browser_login(live_server):
+    """browser_login(page, email, password=PASSWORD) signs in through the real form."""
+
+    def _login(page, email: str, password: str = PASSWORD):
+        page.goto(f"{live_server}/account/login")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password", exact=True).fill(password)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
+        path = page.url[len(live_server):]
+        assert not path.startswith("/account/login"), \
+            f"signing in as {email} failed: still on {page.url}"
+        return page
+
+    return _login
