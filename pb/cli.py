@@ -53,7 +53,8 @@ def create_admin(email: str, name: str, password: str | None) -> None:
     if problem:
         raise click.BadParameter(problem, param_hint="--password")
     user = User.by_email(email)
-    if user is None:
+    created = user is None
+    if created:
         user = User(email=email, display_name=name, password_hash=hash_password(password),
                     email_verified_at=utcnow())
         user.roles.append(RoleAssignment(role=Role.RESIDENT))
@@ -70,7 +71,10 @@ def create_admin(email: str, name: str, password: str | None) -> None:
                                                "via": "cli"})
     db.session.commit()
     click.echo(f"{email} is now an administrator.")
-    if generated and user.password_hash and user.email == email:
+    if not created:
+        # An existing account keeps its own password; a generated one would not work.
+        click.echo("Their password has not changed.")
+    elif generated:
         click.echo(f"Password: {password}  (shown once; change it after signing in)")
 
 
@@ -86,6 +90,12 @@ def demo_command() -> None:
     width = max(len(a.email) for a in accounts)
     for account in accounts:
         click.echo(f"  {account.role:<22} {account.email:<{width}}  password: {account.password}")
+    from pb.demo.voting import demo_codes
+
+    codes = demo_codes()
+    if codes:
+        click.echo("Unused demo voting codes for the open vote (each works once): "
+                   + ", ".join(codes))
 
 
 @click.command("audit-verify")

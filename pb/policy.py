@@ -85,3 +85,44 @@ def can_report_for(user, organisation_id: int) -> bool:
 
 def can_see_draft_round(user, round_) -> bool:
     return can_manage_round(user, round_) or can_scrutinise(user)
+
+
+# Proposals -------------------------------------------------------------------------------
+
+def is_proposer_of(user, proposal) -> bool:
+    """The resident who put it forward, or the staff member who typed in a paper one."""
+    return _signed_in(user) and user.id in (proposal.proposer_id,
+                                            proposal.entered_on_behalf_by_id)
+
+
+def can_review_proposals(user, round_) -> bool:
+    """Review, shortlist, merge and edit after the deadline: the partnership's officers."""
+    return can_manage_round(user, round_)
+
+
+def can_enter_paper_proposal(user, round_) -> bool:
+    """Type in a proposal handed in on paper: officers, and the partnership's event staff
+    (who act as its community champions)."""
+    return can_run_event(user, round_)
+
+
+def can_view_proposal(user, proposal) -> bool:
+    """Anyone sees a submitted proposal of a public round; drafts only their proposer
+    and the partnership's officers."""
+    round_ = proposal.round
+    if can_manage_round(user, round_) or is_proposer_of(user, proposal):
+        return True
+    if proposal.status == "draft":
+        return False
+    return round_.is_published or can_see_draft_round(user, round_)
+
+
+def can_see_turnout(user, round_) -> bool:
+    """Turnout counts (never how anyone voted): the round's officers and scrutiny."""
+    return can_manage_round(user, round_) or can_scrutinise(user)
+
+
+def can_certify_result(user, round_, result) -> bool:
+    """A second officer of the partnership: not the one who ran the tally or the override."""
+    return (can_manage_round(user, round_) and result is not None
+            and user.id not in {result.tallied_by_id, result.override_by_id})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -34,6 +35,14 @@ def format_date(value) -> str:
     return value.strftime("%-d %B %Y")
 
 
+EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+")
+
+
+def hide_emails(text: str | None) -> str:
+    """Personal data stays out of what non-admins see (the audit log's details)."""
+    return EMAIL_RE.sub("[email hidden]", text or "")
+
+
 def navigation() -> list[tuple[str, str]]:
     """Links for the header, by role (the server still checks every page)."""
     items = [("Rounds", url_for("main.rounds"))]
@@ -54,6 +63,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["money_whole"] = lambda p: format_pence(p, whole=True)
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["hide_emails"] = hide_emails
     app.jinja_env.filters["local_iso"] = lambda v: local_time(v).strftime("%Y-%m-%dT%H:%M") if v else ""
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

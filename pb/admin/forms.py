@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -57,7 +59,7 @@ class AreaForm(FlaskForm):
 
     def validate_postcodes(self, field):
         for number, line in enumerate((field.data or "").splitlines(), start=1):
-            prefix = line.split(":", 1)[0].strip().upper()
+            prefix = re.sub(r"\s+", " ", line.split(":", 1)[0].strip().upper())
             if line.strip() and not COVERAGE_RE.match(prefix):
                 raise ValidationError(f"Line {number}: '{prefix}' is not a postcode district "
                                       "(SK10) or sector (SK10 1).")

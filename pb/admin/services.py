@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from pb import audit
 from pb.extensions import db
@@ -91,7 +92,16 @@ def save_area(area: Area | None, name: str, description: str, wards_text: str,
     for stale in existing.values():
         area.wards.remove(stale)
     db.session.add(area)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        if not existing:  # nothing removed: another admin saved the same name meanwhile
+            raise AdminError({"name": "Another area already has that name."}) from exc
+        # A removed ward is still used (by a round's ward budget, a proposal...).
+        names = ", ".join(sorted(existing))
+        raise AdminError({"wards": f"These wards are used by rounds or proposals, so they "
+                                   f"cannot be removed: {names}."}) from exc
     by_name = {w.name: w for w in area.wards}
     area.postcode_coverage.clear()
     db.session.flush()
@@ -125,8 +135,17 @@ def save_simple(obj, kind: str, values: dict, unique_field: str = "name"):
         setattr(obj, key, value)
     if isinstance(obj, Theme) and not obj.slug:
         obj.slug = re.sub(r"[^a-z0-9]+", "-", obj.name.lower()).strip("-")
+        if db.session.scalar(select(Theme).where(Theme.slug == obj.slug,
+                                                 Theme.id != (obj.id or 0))):
+            db.session.rollback()
+            raise AdminError({unique_field: f"Another {kind} already has a name like that."})
     db.session.add(obj)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # e.g. two admins saving the same name at once
+        db.session.rollback()
+        raise AdminError({unique_field: f"Another {kind} already has that {unique_field}."}) \
+            from exc
     audit.record(f"{kind}.{'created' if creating else 'updated'}", obj, before=before,
                  after=values)
     db.session.commit()
@@ -238,9 +257,21 @@ def validate_round(values: dict, ward_budgets: dict[int, int]) -> dict[str, str]
     return errors
 
 
+def _same_minute(stored: datetime | None, submitted: datetime | None) -> bool:
+    if stored is None or submitted is None:
+        return stored is submitted
+    return stored.replace(second=0, microsecond=0) == submitted.replace(second=0, microsecond=0)
+
+
 def save_round(round_: Round | None, settings: RoundSettings) -> Round:
     values = settings.values
     creating = round_ is None
+    if not creating:
+        # The form shows times to the minute: a time sent back unchanged keeps its
+        # stored value (seconds and all), so it is not a change (nor a locked one).
+        for name in PHASES:
+            if name in values and _same_minute(getattr(round_, name), values[name]):
+                values[name] = getattr(round_, name)
     errors = validate_round(values, settings.ward_budgets)
     if not creating and round_.voting_has_opened:
         changed = [name for name in LOCKED_WHEN_VOTING
@@ -249,6 +280,11 @@ def save_round(round_: Round | None, settings: RoundSettings) -> Round:
             for name in changed or ["budget"]:
                 errors[name.replace("_pence", "")] = (
                     "Voting has opened, so this can no longer change.")
+        moving_to = db.session.get(Partnership, values.get("partnership_id"))
+        if moving_to is not None and moving_to.area_id != round_.area_id:
+            # Another area means other voters: as much a change of eligibility as any.
+            errors["partnership_id"] = ("Voting has opened, so the round cannot move to a "
+                                        "partnership in another area.")
     if errors:
         raise AdminError(errors)
 

@@ -152,7 +152,7 @@ def allocate(instance: Instance, profile: Profile, rule: str, tie_break: str = "
         labels = {}
     else:
         selected, facts, notes, labels = _run_constrained(instance, profile, ranks, fn, constraints, fmt)
-    return _build_outcome(instance, profile, rule, tie_break, selected, facts, notes, labels, fmt)
+    return _build_outcome(instance, profile, rule, tie_break, selected, facts, notes, labels, fmt, votes)
 
 
 def _run_constrained(instance, profile, ranks, fn, c: Constraints, fmt):
@@ -194,8 +194,7 @@ def _run_constrained(instance, profile, ranks, fn, c: Constraints, fmt):
     return selected, facts, notes, labels
 
 
-def _build_outcome(instance, profile, rule, tie_break, selected, facts, notes, labels, fmt) -> Outcome:
-    votes = profile.approval_counts()
+def _build_outcome(instance, profile, rule, tie_break, selected, facts, notes, labels, fmt, votes) -> Outcome:
     points = profile.point_totals()
     chosen = set(selected)
     label = _LABELS.get(rule, rule)

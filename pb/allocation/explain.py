@@ -98,6 +98,9 @@ def _explain_mes(fact, *, cost, votes, fmt, rule_label):
     why = fact["why"]
     if why == "no_support":
         return "Not funded: no one voted for it."
+    if why == "zero_utility":
+        return ("Not funded by Equal Shares: it costs nothing, and with benefits measured by cost a free "
+                "project counts as no benefit, so the rule never picks it.")
     if why == "free":
         return "Funded: it costs nothing and has supporters."
     if why == "bought":

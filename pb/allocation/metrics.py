@@ -20,7 +20,7 @@ def outcome_metrics(instance: Instance, profile: Profile, selected) -> dict:
     cost = {p.id: p.cost for p in instance.projects}
     spent = sum(cost[p] for p in chosen)
     voters = reached = counted = 0
-    share_sum = Fraction(0)
+    share_sum = 0.0  # a display figure rounded to 4 places: floats are fine here
     for b in profile.ballots:
         approved = b.approved()
         voters += b.count
@@ -30,7 +30,7 @@ def outcome_metrics(instance: Instance, profile: Profile, selected) -> dict:
         wanted = sum(cost[p] for p in approved)
         if wanted > 0:
             counted += b.count
-            share_sum += Fraction(sum(cost[p] for p in funded), wanted) * b.count
+            share_sum += float(Fraction(sum(cost[p] for p in funded)) / wanted) * b.count if funded else 0.0
     per_ward: dict = {}
     per_category: dict = {}
     for p in instance.projects:
@@ -51,7 +51,7 @@ def outcome_metrics(instance: Instance, profile: Profile, selected) -> dict:
         "projects_funded": len(chosen),
         "voters": voters,
         "voters_with_funded_project": round(reached / voters, 4) if voters else 0.0,
-        "avg_share_of_approved_spending_funded": round(float(share_sum / counted), 4) if counted else 0.0,
+        "avg_share_of_approved_spending_funded": round(share_sum / counted, 4) if counted else 0.0,
         "per_ward": dict(sorted(per_ward.items())),
         "per_category": dict(sorted(per_category.items())),
     }

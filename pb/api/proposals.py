@@ -1,3 +1,59 @@
-"""Open data about proposals (added to the /api/v1 blueprint)."""
+"""Open data about proposals (added to the /api/v1 blueprint).
 
-from pb.api.views import bp  # noqa: F401
+Public fields only: no email addresses, no paper proposers' contact details, no
+drafts, and the proposer shown as the public sees them (organisation or first name).
+"""
+
+from __future__ import annotations
+
+from flask import abort, request, url_for
+from sqlalchemy import select
+
+from pb.api.views import _iso, bp, published_round_or_404
+from pb.extensions import db
+from pb.models.proposal import PUBLIC_STATUSES, Proposal
+
+
+def proposal_data(proposal: Proposal, supports: int) -> dict:
+    return {
+        "id": proposal.id,
+        "pb_id": proposal.pb_id,
+        "title": proposal.title,
+        "summary": proposal.summary,
+        "cost_pence": proposal.cost_pence,
+        "status": proposal.status,
+        "status_label": proposal.status_label,
+        "status_reason": proposal.status_reason if proposal.status == "ineligible" else None,
+        "wards": [w.name for w in proposal.wards],
+        "is_area_wide": proposal.is_area_wide,
+        "themes": [t.name for t in proposal.themes],
+        "outcomes": proposal.outcome_labels,
+        "supports": supports,
+        "proposer": proposal.public_proposer,
+        "organisation": proposal.organisation.name if proposal.organisation else None,
+        "delivered_by": proposal.delivered_by,
+        "paper_submission": proposal.is_paper,
+        "budget_lines": [{"description": line.description, "amount_pence": line.amount_pence}
+                         for line in proposal.budget_lines],
+        "merged_into": proposal.merged_into_id,
+        "submitted_at": _iso(proposal.submitted_at),
+        "url": url_for("proposals.detail", proposal_id=proposal.id, _external=True),
+    }
+
+
+@bp.route("/rounds/<int:round_id>/proposals")
+def round_proposals(round_id: int):
+    """Every public proposal of a published round; ?status=shortlisted narrows it."""
+    from pb.proposals.services import MAX_ID, support_counts
+
+    if not 0 < round_id <= MAX_ID:
+        abort(404)
+    round_ = published_round_or_404(round_id)
+    status = request.args.get("status")
+    statuses = [status] if status in PUBLIC_STATUSES else list(PUBLIC_STATUSES)
+    proposals = db.session.scalars(
+        select(Proposal).where(Proposal.round_id == round_.id, Proposal.status.in_(statuses))
+        .order_by(Proposal.id)).all()
+    counts = support_counts(p.id for p in proposals)
+    return {"round": round_.id,
+            "proposals": [proposal_data(p, counts.get(p.id, 0)) for p in proposals]}

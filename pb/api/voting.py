@@ -1,3 +1,40 @@
-"""Open data about ballots and results (added to the /api/v1 blueprint)."""
+"""Open data about ballots and results (added to the /api/v1 blueprint).
 
-from pb.api.views import bp  # noqa: F401
+- ``/rounds/<id>/results``: the certified result (404 until one is published);
+- ``/rounds/<id>/ballots.pb``: every counted ballot, anonymised, in pabulib format with
+  the round's metadata (once voting has closed), so anyone can recount;
+- ``/rounds/<id>/receipts``: SHA-256 fingerprints of the counted ballots' receipts.
+"""
+
+from flask import Response, abort, jsonify
+
+from pb.api.views import bp, published_round_or_404
+from pb.results import services as results
+from pb.voting import services as voting
+
+
+@bp.route("/rounds/<int:round_id>/results")
+def round_results(round_id: int):
+    round_ = published_round_or_404(round_id)
+    result = results.result_for(round_)
+    if result is None or not result.is_certified:
+        abort(404)
+    return jsonify(results.results_json(result, round_))
+
+
+@bp.route("/rounds/<int:round_id>/ballots.pb")
+def round_ballots_pb(round_id: int):
+    round_ = published_round_or_404(round_id)
+    if round_.status not in ("closed", "results"):
+        abort(404)
+    return Response(results.ballots_pb(round_), mimetype="text/plain",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="round-{round_.id}-ballots.pb"'})
+
+
+@bp.route("/rounds/<int:round_id>/receipts")
+def round_receipts(round_id: int):
+    round_ = published_round_or_404(round_id)
+    hashes = voting.counted_receipt_hashes(round_)
+    return jsonify({"round_id": round_.id, "algorithm": "sha256", "counted": len(hashes),
+                    "receipt_hashes": hashes})

@@ -13,11 +13,20 @@ from pb.passwords import password_problem
 
 
 class NewPasswordMixin:
+    # Forms without an email field are told the account's address by the view.
+    account_email: str = ""
+
     def validate_password(self, field):
         email = getattr(self, "email", None)
-        problem = password_problem(field.data or "", email=email.data if email else "")
+        problem = password_problem(field.data or "",
+                                   email=email.data if email else self.account_email)
         if problem:
             raise ValidationError(problem)
+
+
+def strip(value):
+    """Pasted addresses often carry spaces; browsers trim them, other clients may not."""
+    return value.strip() if isinstance(value, str) else value
 
 
 def validate_uk_postcode(_form, field):
@@ -28,7 +37,7 @@ def validate_uk_postcode(_form, field):
 class RegisterForm(NewPasswordMixin, FlaskForm):
     display_name = StringField("Your first name (shown on proposals you make)",
                                validators=[DataRequired("Enter your first name."), Length(max=80)])
-    email = EmailField("Email address", validators=[
+    email = EmailField("Email address", filters=[strip], validators=[
         DataRequired("Enter your email address."),
         Email("Enter an email address like name@example.org.", check_deliverability=False),
         Length(max=254)])
@@ -48,13 +57,14 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired("Enter your email address.")])
+    email = EmailField("Email address", filters=[strip],
+                       validators=[DataRequired("Enter your email address.")])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     remember = BooleanField("Keep me signed in on this device")
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email address", validators=[
+    email = EmailField("Email address", filters=[strip], validators=[
         DataRequired("Enter your email address."),
         Email("Enter an email address like name@example.org.", check_deliverability=False)])
 
@@ -74,7 +84,7 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
 class ChangeEmailForm(FlaskForm):
     current_password = PasswordField("Current password",
                                      validators=[DataRequired("Enter your current password.")])
-    email = EmailField("New email address", validators=[
+    email = EmailField("New email address", filters=[strip], validators=[
         DataRequired("Enter your new email address."),
         Email("Enter an email address like name@example.org.", check_deliverability=False),
         Length(max=254)])

@@ -197,9 +197,12 @@ def request_password_reset(email: str) -> None:
               "password has not changed.\n")
 
 
+def reset_max_age() -> int:
+    return int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds())
+
+
 def reset_password(token: str, new_password: str) -> User:
-    max_age = int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds())
-    user, _ = read_token("reset", token, max_age)
+    user, _ = read_token("reset", token, reset_max_age())
     _set_password(user, new_password)
     # Following the emailed link proves the address too.
     user.email_verified_at = user.email_verified_at or utcnow()

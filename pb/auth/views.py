@@ -128,11 +128,11 @@ def forgot_password():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     form = ResetPasswordForm()
-    if request.method == "GET":
-        try:
-            services.read_token("reset", token, 10 ** 9)
-        except services.AccountError as exc:
-            return render_template("auth/link_problem.html", message=str(exc)), 400
+    try:
+        user, _ = services.read_token("reset", token, services.reset_max_age())
+    except services.AccountError as exc:
+        return render_template("auth/link_problem.html", message=str(exc)), 400
+    form.account_email = user.email
     if form.validate_on_submit():
         try:
             services.reset_password(token, form.password.data)
@@ -170,6 +170,7 @@ def update_profile():
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    form.account_email = current_user.email
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)

@@ -13,8 +13,11 @@ from pb.models.place import (
     normalise_postcode,
 )
 from pb.models.proposal import Proposal
+from pb.models.proposal import BudgetLine, ProposalDocument, ProposalOutcome, ProposalStatusChange, ProposalSupport, ProposalVersion  # noqa: E501,F401
 from pb.models.round import Round, RoundWardBudget
 from pb.models.user import LoginAttempt, Role, RoleAssignment, User, normalise_email
+from pb.models.voting import Ballot, BallotChoice, Voter, VotingCode, VotingCodeAttempt, VotingCodeBatch  # noqa: E501,F401
+from pb.models.result import RoundResult  # noqa: F401
 
 __all__ = [
     "Area", "AuditEntry", "LoginAttempt", "Organisation", "OrganisationMember", "Partnership",

@@ -10,6 +10,12 @@ Fixtures:
   the browser, so the test thread holds no open SQLite read transaction.
 - ``live_server``: the base URL, e.g. ``http://127.0.0.1:43123`` (no trailing slash).
 - ``live_outbox``: the list of emails the live app has sent (memory mail backend).
+- ``neighbourhood``: ``tests.factories.build_neighbourhood()`` committed in the LIVE
+  app's database (this overrides the test-client fixture of the same name here). Its
+  objects are detached with their columns and relationships loaded, so
+  ``neighbourhood.users["officer"].email`` and ``neighbourhood.rounds["voting"].id``
+  work outside an app context; re-query inside ``with live_app.app_context():`` to
+  change anything.
 - ``browser``: one Chromium for the session (Debian's ``/usr/bin/chromium``; never a
   downloaded browser). Missing: skipped outside CI, an error when ``CI`` is set.
 - ``page``: a fresh browser context and page per test, with a 10 s default timeout and
@@ -31,6 +37,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import TEST_CONFIG, _empty_postgres
+from tests import factories
 from tests.factories import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -42,7 +49,7 @@ BROWSER_DIR = Path(__file__).resolve().parent
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if BROWSER_DIR in Path(str(item.fspath)).resolve().parents:
+        if BROWSER_DIR in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
 
 
@@ -94,6 +101,38 @@ def live_server(live_app) -> str:
 @pytest.fixture
 def live_outbox(live_app) -> list:
     return live_app.extensions.setdefault("pb_outbox", [])
+
+
+@pytest.fixture
+def neighbourhood(live_app):
+    from pb.extensions import db
+
+    with live_app.app_context():
+        hood = factories.build_neighbourhood()
+        db.session.commit()
+        _load_and_detach(db.session)
+    return hood
+
+
+def _load_and_detach(session, passes: int = 4) -> None:
+    """Load every column and (select-loaded) relationship reachable from the objects in
+    the session, then detach them so they stay readable after the app context ends."""
+    from sqlalchemy import inspect
+
+    seen: set[int] = set()
+    for _ in range(passes):
+        objects = [o for o in list(session.identity_map.values()) if id(o) not in seen]
+        if not objects:
+            break
+        for obj in objects:
+            seen.add(id(obj))
+            mapper = inspect(obj).mapper
+            for attr in mapper.column_attrs:
+                getattr(obj, attr.key)
+            for rel in mapper.relationships:
+                if rel.lazy in ("select", "joined", "selectin", "subquery", True):
+                    getattr(obj, rel.key)
+    session.expunge_all()
 
 
 @pytest.fixture(scope="session")

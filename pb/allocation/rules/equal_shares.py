@@ -25,140 +25,345 @@ Speed comes from three exact shortcuts:
 """
 from __future__ import annotations
 
+import heapq
+import math
 from fractions import Fraction
-from math import ceil, floor
 
 from .base import Election, RuleResult
 from .greedy import greedy_fill
 
-_INF = None  # "no limit" for the next increment
+_EPS = 2.0 ** -52
+_INFINITY = float("inf")
 
 
-class _Limit:
-    """The smallest whole increment ``d`` at which a recorded comparison may flip."""
-
-    def __init__(self):
-        self.at = _INF
-
-    def _set(self, delta: int):
-        delta = max(delta, 1)
-        if self.at is _INF or delta < self.at:
-            self.at = delta
-
-    def strict(self, a, s):
-        """Recorded ``a + s*d > 0`` (true at d=0)."""
-        if s < 0:
-            self._set(ceil(Fraction(a) / -s))
-
-    def weak(self, a, s):
-        """Recorded ``a + s*d >= 0`` (true at d=0)."""
-        if s < 0:
-            self._set(floor(Fraction(a) / -s) + 1)
+def _below(x) -> float:
+    """A float no larger than the exact number ``x``."""
+    return math.nextafter(float(x), -_INFINITY)
 
 
-def _mes_uniform(el: Election, util: dict, start_budget: Fraction, limit: _Limit | None):
+def _above(x) -> float:
+    """A float no smaller than the exact number ``x``."""
+    return math.nextafter(float(x), _INFINITY)
+
+
+def _walk(order, cval, cfloat, c, u):
+    """Exact price per unit of utility for cost ``c``, supporters' classes given poorest first.
+
+    ``order`` is sorted by the float copies of the budgets; the result is checked
+    exactly and None is returned if rounding misordered classes where it matters.
+    """
+    rich = sum(k for _, k in order)
+    poor_f = 0.0
+    i = 0
+    # Find the first class that can pay the full price, in floats...
+    for i, (cid, k) in enumerate(order):
+        if (c - poor_f) / rich <= cfloat[cid]:
+            break
+        poor_f += cfloat[cid] * k
+        rich -= k
+    # ...then compute that price exactly and check the split exactly (only classes
+    # whose float is within rounding distance of the price need an exact comparison).
+    for start in (i, i - 1, i + 1):
+        if not 0 <= start < len(order):
+            continue
+        poor = sum(cval[cid] * k for cid, k in order[:start])
+        rich = sum(k for _, k in order[start:])
+        price = (c - poor) / Fraction(rich)
+        pf = float(price)
+        low, high = pf * (1 - 1e-12), pf * (1 + 1e-12)
+        if (all(cfloat[cid] < low or cval[cid] < price for cid, _ in order[:start])
+                and all(cfloat[cid] > high or cval[cid] >= price for cid, _ in order[start:])):
+            return price / u  # a Fraction: c - poor is exact and rich a Fraction
+    return None
+
+
+def _walk_exact(order, cval, c, u):
+    """The same price by the textbook walk over classes sorted exactly (slow, always right)."""
+    rich = sum(k for _, k in order)
+    poor = 0
+    for cid, k in order:
+        price = (c - poor) / Fraction(rich)
+        if price <= cval[cid]:
+            return price / u
+        poor += k * cval[cid]
+        rich -= k
+    raise AssertionError("unreachable: the supporters can afford the project")  # pragma: no cover
+
+
+def _ballot_index(el: Election, candidates: tuple):
+    """Distinct ballots restricted to ``candidates`` and, per project, the ballots supporting it.
+
+    The same for every run of an add1 search, so it is built once per election.
+    """
+    cache = el.__dict__.setdefault("_mes_index", {})
+    if candidates not in cache:
+        index = {q: j for j, q in enumerate(candidates)}
+        g_projects, g_count = [], []
+        supporters = [[] for _ in candidates]
+        for approved, m, _ in el.groups:
+            mine = [index[q] for q in approved if q in index]
+            if mine:
+                for j in mine:
+                    supporters[j].append(len(g_projects))
+                g_projects.append(mine)
+                g_count.append(m)
+        # Projects sharing a supporter with j: the only prices a purchase of j can change.
+        neighbours = [set() for _ in candidates]
+        for mine in g_projects:
+            for j in mine:
+                neighbours[j].update(mine)
+        cache[candidates] = (index, g_projects, g_count, supporters, [sorted(n) for n in neighbours])
+    return cache[candidates]
+
+
+def _mes_uniform(el: Election, util: dict, start_budget: Fraction, force=None):
     """One MES run where every supporter of a project has the same utility ``util[p]``.
 
-    Returns (selected in order, facts).  With ``limit`` given, also records in it
-    the first whole per-voter increment at which the run could go differently.
+    Returns ``(selected in order, facts, rho per round, diverged)``.  With
+    ``force=(sequence, rhos)`` from a run at a smaller start budget, it first
+    tries to prove that every start budget in between gives the same run (see
+    ``equal_shares_add1``); ``diverged`` is the round where that proof failed
+    (0: proved).  The result is the exact MES run at ``start_budget`` either way.
     """
-    bits = el.bits()
     rank, cost = el.rank, el.cost
-    selected, facts = [], {}
+    selected, facts, rhos = [], {}, []
     candidates = []
     for pid in el.ids:
         if el.votes[pid] == 0:
             facts[pid] = {"kind": "mes", "why": "no_support"}
         elif cost[pid] == 0:
-            selected.append(pid)  # free and wanted: pabutools takes these before MES starts
-            facts[pid] = {"kind": "mes", "why": "free", "round": 0}
+            if util[pid]:
+                selected.append(pid)  # free and wanted: pabutools takes these before MES starts
+                facts[pid] = {"kind": "mes", "why": "free", "round": 0}
+            else:
+                # With cost utilities a free project is worth 0 to everyone, so (as in
+                # pabutools) Equal Shares never buys it; a greedy top-up will.
+                facts[pid] = {"kind": "mes", "why": "zero_utility"}
         else:
             candidates.append(pid)
-    # classes: (budget value, budget slope in d) -> bitset of voters holding that budget
-    classes = {(start_budget, 1): (1 << el.n) - 1} if el.n else {}
-    stale = {q: (Fraction(cost[q], util[q] * el.votes[q]), 0) for q in candidates}
-    remaining = set(candidates)
-    rnd = 0
-    while remaining:
-        rnd += 1
-        class_list = list(classes.items())
-        best = None  # (rho value, rho slope, pid, poor classes, price)
-        looked = []
-        for q in sorted(remaining, key=lambda p: (stale[p][0], rank[p])):
-            if best is not None and stale[q][0] > best[0]:
-                break
-            sq, c, u = bits[q], cost[q], util[q]
-            held = []
-            total = total_s = 0
-            for (val, slope), members in class_list:
-                k = (members & sq).bit_count()
-                if k:
-                    held.append((val, slope, k))
-                    total += k * val
-                    total_s += k * slope
+    index, g_projects, g_count, supporters, neighbours = _ballot_index(el, tuple(candidates))
+    # Budget classes: class 0 holds voters with nothing left (never stored in a
+    # histogram); class 1 the starting budget.  Ballots move between classes.
+    start = Fraction(start_budget)
+    cval = [Fraction(0), start]
+    cfloat = [0.0, float(start)]
+    ckey = {}
+    gclass = [1] * len(g_projects)
+    # Histograms (class -> number of supporters) are built when a project is
+    # priced and kept until one of its supporters pays for something: far less work
+    # than updating every project on every ballot at each purchase.
+    hists: dict = {}
+
+    def hist(j):
+        h = hists.get(j)
+        if h is None:
+            h = {}
+            get = h.get
+            for g in supporters[j]:
+                cid = gclass[g]
+                if cid:
+                    h[cid] = get(cid, 0) + g_count[g]
+            hists[j] = h
+        return h
+    active = [True] * len(candidates)
+    cost_f = {q: float(cost[q]) for q in candidates}
+    util_f = {q: float(util[q]) for q in candidates}
+    # The heap holds (float lower bound on the price, rank, id).  Prices only rise,
+    # so an old bound stays valid and most projects are never re-priced in a round.
+    heap = [(_below(Fraction(cost[q], util[q] * el.votes[q])), rank[q], q) for q in candidates]
+    heapq.heapify(heap)
+
+    def top():
+        """The first entry of a project still in the running (bought ones are dropped lazily)."""
+        while heap and not active[index[heap[0][2]]]:
+            heapq.heappop(heap)
+        return heap[0] if heap else None
+
+    def exact_price(q, affordable=False):
+        """(rho, total money of q's supporters) exactly; rho is None when they cannot afford q.
+
+        With ``affordable`` (already proved by ``bounds``) the total is not needed.
+        """
+        c, u = cost[q], util[q]
+        h = hist(index[q])
+        total = None
+        if not affordable:
+            total = sum(cval[cid] * k for cid, k in h.items())
             if total < c:
-                remaining.discard(q)
-                facts[q] = {"kind": "mes", "why": "unaffordable", "round": rnd, "money": total}
-                if limit is not None:
-                    limit.strict(c - total, -total_s)
-                continue
-            held.sort()
-            poor_v = poor_s = 0
-            rich = sum(k for _, _, k in held)
-            for i, (val, slope, k) in enumerate(held):
-                rho = (c - poor_v) / Fraction(u * rich)
-                if rho * u <= val:
+                return None, total
+        # Walk the classes from poorest: the poor pay all they have, the rest share
+        # the remainder equally.  Sorting by a float copy is fast; the exact check
+        # in _walk catches the (rare) case where rounding misordered two classes.
+        order = sorted(h.items(), key=lambda ck: cfloat[ck[0]])
+        rho = _walk(order, cval, cfloat, c, u)
+        if rho is None:
+            order.sort(key=lambda ck: cval[ck[0]])
+            rho = _walk_exact(order, cval, c, u)
+        return rho, total
+
+    def bounds(q):
+        """Float bounds on q's price: (lo, hi), or ("none", money) if surely unaffordable, or None if unsure.
+
+        Floats give every rival's price to about 12 digits in a fraction of the
+        time of exact arithmetic; only prices whose bounds overlap the winner's are
+        then computed exactly, so the choice made is still the exact one.
+        """
+        c, u = cost_f[q], util_f[q]
+        items = sorted((cfloat[cid], k) for cid, k in hist(index[q]).items())
+        total = 0.0
+        for v, k in items:
+            total += v * k
+        slack = (len(items) + 8) * 8 * _EPS
+        if total * (1 + slack) < c * (1 - 4 * _EPS):
+            return "none", total
+        if total * (1 - slack) <= c * (1 + 4 * _EPS):
+            return None
+        rich = sum(k for _, k in items)
+        poor = 0.0
+        for v, k in items:
+            price = (c - poor) / rich
+            if price <= v:
+                break
+            poor += v * k
+            rich -= k
+        # Worst case the price moves by the total rounding error over one rich voter.
+        err = (total + c) * slack + abs(price) * 8 * _EPS
+        if err > 1e-6 * price:
+            return None
+        return (price - err) / u * (1 - 8 * _EPS), (price + err) / u * (1 + 8 * _EPS)
+
+    def drop(q, money):
+        active[index[q]] = False
+        facts[q] = {"kind": "mes", "why": "unaffordable", "round": rnd, "money": money}
+
+    rnd = diverged = 0
+    while top() is not None:
+        rnd += 1
+        later = []  # (lower bound, id) of rivals priced this round, to go back on the heap
+        if force is None:
+            best_hi = _INFINITY
+            priced = []  # (lo, hi, exact rho or None, id)
+            while top() is not None and heap[0][0] <= best_hi:
+                q = heapq.heappop(heap)[2]
+                b = bounds(q)
+                if b is None:
+                    rho, total = exact_price(q)
+                    if rho is None:
+                        drop(q, total)
+                        continue
+                    lo, hi, exact = _below(rho), _above(rho), rho
+                elif b[0] == "none":
+                    drop(q, b[1])
+                    continue
+                else:
+                    (lo, hi), exact = b, None
+                priced.append((lo, hi, exact, q))
+                best_hi = min(best_hi, hi)
+            if not priced:
+                break
+            best = None
+            for lo, hi, exact, q in priced:
+                if lo <= best_hi:  # a contender: settle it exactly
+                    if exact is None:
+                        exact = exact_price(q, affordable=True)[0]
+                        lo = _below(exact)
+                    if best is None or (exact, rank[q]) < (best[0], rank[best[1]]):
+                        best = (exact, q)
+                later.append((lo, q))
+            rho, p = best
+        else:
+            seq, limits = force
+            ok, p = True, None
+            if rnd > len(seq):
+                # The smaller budget stopped here: nothing may be affordable now either.
+                for *_, q in heap:
+                    if active[index[q]]:
+                        b = bounds(q)
+                        if b is None:
+                            ok = exact_price(q)[0] is None
+                        else:
+                            ok = b[0] == "none"
+                        if not ok:
+                            break
+                if ok:
                     break
-                poor_v += k * val
-                poor_s += k * slope
-                rich -= k
-            rho_s = Fraction(-poor_s, u * rich)
-            if limit is not None:
-                for j, (val, slope, k) in enumerate(held):
-                    if j < i:
-                        limit.strict(rho * u - val, rho_s * u - slope)
-                    else:
-                        limit.weak(val - rho * u, slope - rho_s * u)
-            stale[q] = (rho, rho_s)
-            looked.append(q)
-            if best is None or (rho, rank[q]) < (best[0], rank[best[2]]):
-                best = (rho, rho_s, q, held[:i])
-        if best is None:
-            break
-        rho, rho_s, p, poor = best
-        if limit is not None:
-            for q in remaining:
-                if q != p:
-                    a, s = stale[q][0] - rho, stale[q][1] - rho_s
-                    (limit.strict if rank[q] < rank[p] else limit.weak)(a, s)
-        remaining.discard(p)
-        selected.append(p)
-        price, price_s = rho * util[p], rho_s * util[p]
-        sp = bits[p]
-        new = {}
-        payers = 0
-        low = price
-        for (val, slope), members in class_list:
-            moved = members & sp
-            if not moved:
-                new[(val, slope)] = new.get((val, slope), 0) | members
-                continue
-            stay = members ^ moved
-            if stay:
-                new[(val, slope)] = new.get((val, slope), 0) | stay
-            if val > 0:
-                payers += moved.bit_count()
-            if val >= price:
-                key = (val - price, slope - price_s)
             else:
-                low = min(low, val)
-                key = (0, 0)  # paid everything it had, at every d in the interval
-            if key[0] or (limit is not None and key[1]):
-                new[key] = new.get(key, 0) | moved
-        classes = new
+                p, bound = seq[rnd - 1], limits[rnd - 1]
+                ok = p in index and active[index[p]]
+                lo_bound, hi_bound = _below(bound), _above(bound)
+                # Every rival must cost at least what p cost at the smaller budget.
+                while ok and top() is not None and heap[0][0] <= hi_bound:
+                    q = heapq.heappop(heap)[2]
+                    if q == p:
+                        continue
+                    b = bounds(q)
+                    if b is not None and b[0] == "none":
+                        drop(q, b[1])
+                        continue
+                    if b is not None and b[0] > hi_bound:
+                        later.append((b[0], q))
+                        continue
+                    if b is not None and b[1] < lo_bound:
+                        ok = False
+                        later.append((b[0], q))
+                        continue
+                    rho, total = exact_price(q, affordable=b is not None)
+                    if rho is None:
+                        drop(q, total)
+                        continue
+                    later.append((_below(rho), q))
+                    if rho < bound or (rho == bound and rank[q] < rank[p]):
+                        ok = False
+                if ok:
+                    rho = exact_price(p)[0]
+                    ok = rho is not None
+            if not ok:
+                # Not provably the same run: finish this run normally from this round on
+                # (rounds so far are exact at this budget too) and report where it diverged.
+                for lo, q in later:
+                    heapq.heappush(heap, (lo, rank[q], q))
+                if p is not None and p in index and active[index[p]]:
+                    heapq.heappush(heap, (0.0, rank[p], p))
+                force, diverged, rnd = None, rnd, rnd - 1
+                continue
+        for lo, q in later:
+            if q != p:
+                heapq.heappush(heap, (lo, rank[q], q))
+        selected.append(p)
+        rhos.append(rho)
+        jp = index[p]
+        active[jp] = False
+        price = rho * util[p]
+        trans = {}
+        moved = {}
+        for g in supporters[jp]:
+            cid = gclass[g]
+            if not cid:
+                continue
+            new = trans.get(cid)
+            if new is None:
+                val = cval[cid]
+                new = 0  # a voter who cannot pay the full price pays all it has left
+                if val > price:
+                    nval = val - price
+                    # Key by numerator/denominator: hashing a Fraction is slow.
+                    key = (nval.numerator, nval.denominator)
+                    new = ckey.get(key)
+                    if new is None:
+                        new = ckey[key] = len(cval)
+                        cval.append(nval)
+                        cfloat.append(float(nval))
+                trans[cid] = new
+            m = g_count[g]
+            moved[cid] = moved.get(cid, 0) + m
+            gclass[g] = new
+        for j in neighbours[jp]:
+            hists.pop(j, None)
+        pf = float(price)
+        low = min([cval[cid] for cid in moved if cfloat[cid] <= pf and cval[cid] < price] + [price])
         facts[p] = {"kind": "mes", "why": "bought", "round": rnd, "price": price, "low": low,
-                    "payers": payers, "rho": rho}
-    return selected, facts
+                    "payers": sum(moved.values()), "rho": rho}
+    return selected, facts, rhos, diverged
 
 
 def _utilities(el: Election, utility: str) -> dict:
@@ -172,7 +377,7 @@ def equal_shares(el: Election, utility: str = "cost", **_) -> RuleResult:
     if utility == "score":
         selected, facts = _mes_general(el, Fraction(el.budget, el.n))
     else:
-        selected, facts = _mes_uniform(el, _utilities(el, utility), Fraction(el.budget, el.n), None)
+        selected, facts, _, _ = _mes_uniform(el, _utilities(el, utility), Fraction(el.budget, el.n))
     return RuleResult(selected, facts)
 
 
@@ -189,22 +394,28 @@ def equal_shares_add1(el: Election, utility: str = "cost", fill: bool = True, **
         util = _utilities(el, utility)
         base = Fraction(el.budget, el.n)
         supported = [p for p in el.ids if el.votes[p] > 0 and el.cost[p] > 0]
-        k, runs = 0, 0
+        k, runs, step = 0, 1, 1
+        state = _mes_uniform(el, util, base)
         prev = None
         while True:
-            limit = _Limit()
-            selected, facts = _mes_uniform(el, util, base + k, limit)
-            runs += 1
+            selected = state[0]
             spent = sum(el.cost[p] for p in selected)
             if spent > el.budget:
                 break
-            prev = (k, selected, facts)
+            prev = (k, selected, state[1])
             chosen = set(selected)
-            if all(el.cost[p] + spent > el.budget for p in supported if p not in chosen) or limit.at is _INF:
+            if all(el.cost[p] + spent > el.budget for p in supported if p not in chosen):
                 break
-            k += limit.at
-        if prev is None:  # even B/n overspends: impossible, kept as a guard
-            prev = (0, [], {})
+            runs += 1
+            bought = [p for p in state[0] if state[1][p]["why"] == "bought"]  # free ones come first
+            nxt = _mes_uniform(el, util, base + k + step, force=(bought, state[2]))
+            if not nxt[3]:
+                # Proved: every budget up to k + step gives this same outcome; gallop.
+                k, state, step = k + step, nxt, step * 2
+            elif step == 1:
+                k, state = k + 1, nxt  # the exact run at k + 1
+            else:
+                step //= 2
         k, selected, facts = prev
         result = RuleResult(list(selected), dict(facts))
         result.notes.append(f"add1: each voter's budget raised by {k} from the equal share"

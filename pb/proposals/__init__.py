@@ -1,0 +1,1 @@
+"""Proposals: submitting, reviewing, supporting and browsing costed project ideas."""

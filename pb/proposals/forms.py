@@ -1,0 +1,169 @@
+"""Proposal forms: shape only (the rules about money and rounds live in services)."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    Form,
+    FormField,
+    FieldList,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from pb.models.proposal import OUTCOMES
+from pb.money import MoneyError, parse_pounds
+
+BUDGET_ROWS = 8
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        # Unknown choices are reported by the service with a friendlier message.
+        pass
+
+
+class BudgetLineForm(Form):
+    """One row of the budget: what it is for, and its cost in pounds and pence."""
+
+    description = StringField("What it is for", validators=[Length(max=200)])
+    amount = StringField("Cost (£)", validators=[Length(max=20)])
+
+    pence: int | None = None
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        self.pence = None
+        text = (self.amount.data or "").strip()
+        words = (self.description.data or "").strip()
+        if not text and not words:
+            return ok
+        if not words:
+            self.description.errors = [*self.description.errors,
+                                       "Say what this amount is for."]
+            ok = False
+        if not text:
+            self.amount.errors = [*self.amount.errors, "Enter what this costs in pounds."]
+            return False
+        try:
+            self.pence = parse_pounds(text)
+        except MoneyError as exc:
+            self.amount.errors = [*self.amount.errors, str(exc)]
+            return False
+        if self.pence <= 0:
+            self.amount.errors = [*self.amount.errors, "Enter an amount above £0."]
+            return False
+        return ok
+
+
+class ProposalForm(FlaskForm):
+    title = StringField("Title", validators=[
+        DataRequired("Give your proposal a short title."),
+        Length(min=5, max=120, message="Keep the title between 5 and 120 characters.")])
+    summary = StringField("Summary in one line", validators=[
+        DataRequired("Describe your idea in one line."),
+        Length(max=200, message="Keep the summary under 200 characters.")],
+        description="For example: a weekly café where people living with dementia and their "
+                    "carers can meet.")
+    description = TextAreaField("Full description", validators=[
+        DataRequired("Describe what will happen, who it is for and how it will help."),
+        Length(max=10_000, message="Keep the description under 10,000 characters.")],
+        description="What will happen, where, how often, and who will benefit. You can use "
+                    "Markdown: **bold**, *italic*, lists, and links.")
+    organisation_id = SelectField("Who is putting it forward", coerce=int, default=0,
+                                  validate_choice=False,
+                                  validators=[Optional()])
+    where = RadioField("Who it serves", choices=choices([("wards", "People in particular wards"),
+                                                         ("area", "The whole area")]),
+                       validators=[InputRequired("Choose particular wards or the whole area.")])
+    wards = MultiCheckboxField("Wards", coerce=int)
+    themes = MultiCheckboxField("Themes", coerce=int)
+    outcomes = MultiCheckboxField("Outcomes it aims for", choices=choices(OUTCOMES.items()))
+    outcomes_other = StringField("Another outcome (optional)", validators=[
+        Length(max=200, message="Keep this under 200 characters.")])
+    delivered_by = StringField("Who will deliver it", validators=[
+        DataRequired("Say who will run the project."),
+        Length(max=200, message="Keep this under 200 characters.")],
+        description="The group, organisation or people who will run it.")
+    lines = FieldList(FormField(BudgetLineForm), min_entries=BUDGET_ROWS,
+                      max_entries=BUDGET_ROWS)
+    image = FileField("A picture (optional)",
+                      description="A JPEG, PNG or WebP image up to 5 MB.")
+    document = FileField("A supporting document (optional)",
+                         description="A PDF up to 5 MB, for example a quote or a letter of "
+                                     "support.")
+    reason = TextAreaField("What did you change, and why?", validators=[
+        Length(max=2000, message="Keep this under 2,000 characters.")])
+    idempotency_key = HiddenField()
+
+    def budget_lines(self) -> list[tuple[str, int]]:
+        """The rows that hold a valid positive amount, as (description, pence)."""
+        lines = []
+        for row in self.lines:
+            try:
+                pence = parse_pounds(row.form.amount.data or "")
+            except MoneyError:
+                continue
+            if pence > 0:
+                lines.append(((row.form.description.data or "").strip(), pence))
+        return lines
+
+    def ensure_key(self) -> None:
+        if not self.idempotency_key.data:
+            self.idempotency_key.data = uuid.uuid4().hex
+
+    def validate_idempotency_key(self, field):
+        if field.data and (len(field.data) > 64 or not field.data.isalnum()):
+            raise ValidationError("Reload the page and try again.")
+
+
+class PaperProposalForm(ProposalForm):
+    """A proposal handed in on paper, typed in by staff."""
+
+    paper_name = StringField("Name of the person who handed it in", validators=[
+        DataRequired("Enter the name of the person who handed in the proposal."),
+        Length(max=80)])
+    paper_contact = StringField("How to reach them (phone or address, kept private)",
+                                validators=[Length(max=200)])
+
+
+class ReviewForm(FlaskForm):
+    action = SelectField("Decision", validators=[DataRequired("Choose a decision.")])
+    reason = TextAreaField("Reason or comments", validators=[Length(max=2000)])
+
+
+class MergeForm(FlaskForm):
+    target_id = SelectField("Merge into", coerce=int,
+                            validators=[DataRequired("Choose the proposal to merge into.")])
+    reason = TextAreaField("Why merge them", validators=[
+        DataRequired("Say why these proposals are being merged."), Length(max=2000)])
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField("Reason (optional for proposers)", validators=[Length(max=2000)])
+
+
+class ReasonOnlyForm(FlaskForm):
+    pass
+
+
+__all__ = ["BUDGET_ROWS", "BudgetLineForm", "choices", "MergeForm", "PaperProposalForm",
+           "ProposalForm", "ReasonOnlyForm", "ReviewForm", "WithdrawForm"]

@@ -1,0 +1,1 @@
+"""Results: the tally, certification, overrides and publication."""

@@ -1,0 +1,295 @@
+"""Results: the ONLY bridge from the ORM to the allocation core.
+
+``instance_from_round`` and ``profile_from_ballots`` turn a round and its counted
+ballots into the core's plain data; ``tally`` runs the round's rule and stores the
+rule, tie-break, a hash of the exact inputs (the .pb text) and the outcome JSON so
+that anyone can reproduce it. A second officer certifies (which publishes); an
+override needs a written reason; a certified result is frozen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+
+from sqlalchemy import select
+
+from pb import audit
+from pb.allocation import Constraints, Instance, Profile, Project, allocate, write_pb
+from pb.extensions import db
+from pb.models import Round, User
+from pb.models.base import utcnow
+from pb.models.result import RoundResult
+from pb.models.voting import BALLOT_COUNTED, Ballot, BallotChoice
+from pb.money import format_pence
+from pb.policy import can_certify_result, can_manage_round
+from pb.voting.designs import CORE_KIND
+from pb.voting.services import ballot_proposals, is_area_wide
+
+REASON_MIN = 20
+
+
+class ResultError(Exception):
+    status = 400
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ResultFrozen(ResultError):
+    status = 409
+
+
+class NotAllowed(ResultError):
+    status = 403
+
+
+# ORM -> core ------------------------------------------------------------------------------
+
+def instance_from_round(round_: Round) -> Instance:
+    projects = []
+    for proposal in ballot_proposals(round_):
+        # Sorted here, not by the relationships' order_by: a collection changed earlier in
+        # the same session keeps its insertion order, and the inputs must hash the same.
+        wards = sorted(w.name for w in proposal.wards)
+        ward = None if is_area_wide(proposal) or not wards else wards[0]
+        projects.append(Project(proposal.pb_id, proposal.cost_pence, proposal.title, ward,
+                                tuple(sorted(t.name for t in proposal.themes))))
+    meta = [
+        ("description", f"{round_.name}, run by {round_.partnership.name}"),
+        ("country", "United Kingdom"),
+        ("unit", round_.area.name),
+        ("instance", round_.name),
+        ("pb_round_id", str(round_.id)),
+        ("ballot_design", round_.ballot_design),
+        ("rule", round_.allocation_rule),
+        ("tie_break", round_.tie_break),
+    ]
+    if round_.voting_open_at:
+        meta.append(("date_begin", round_.voting_open_at.strftime("%d.%m.%Y")))
+    if round_.voting_close_at:
+        meta.append(("date_end", round_.voting_close_at.strftime("%d.%m.%Y")))
+    if round_.ballot_min_choices is not None:
+        meta.append(("min_length", str(round_.ballot_min_choices)))
+    if round_.ballot_max_choices is not None:
+        meta.append(("max_length", str(round_.ballot_max_choices)))
+    if round_.ballot_design == "points" and round_.ballot_points_total:
+        meta.append(("max_sum_points", str(round_.ballot_points_total)))
+    if round_.ballot_design == "scores":
+        meta.append(("min_points", "0"))
+        meta.append(("max_points", "5"))
+    return Instance(tuple(projects), round_.budget_pence, currency="GBP", minor_units=100,
+                    ward_budgets=tuple((wb.ward.name, wb.budget_pence)
+                                       for wb in sorted(round_.ward_budgets,
+                                                        key=lambda w: w.ward.name)),
+                    meta=tuple(meta))
+
+
+def profile_from_ballots(round_: Round, instance: Instance | None = None) -> Profile:
+    """Every counted ballot of the round, anonymised, as the core's Profile."""
+    instance = instance or instance_from_round(round_)
+    known = set(instance.ids)
+    kind = CORE_KIND[round_.ballot_design]
+    rows = db.session.execute(
+        select(Ballot.id, BallotChoice.proposal_id, BallotChoice.points, BallotChoice.rank)
+        .join(BallotChoice, BallotChoice.ballot_id == Ballot.id, isouter=True)
+        .where(Ballot.round_id == round_.id, Ballot.status == BALLOT_COUNTED)
+        .order_by(Ballot.id)).all()
+    by_ballot: dict[int, list] = defaultdict(list)
+    for ballot_id, proposal_id, points, rank in rows:
+        entry = by_ballot[ballot_id]
+        if proposal_id is not None and str(proposal_id) in known:
+            entry.append((str(proposal_id), points, rank))
+    ballots = []
+    for entries in by_ballot.values():
+        if kind == "approval":
+            ballots.append([pid for pid, _p, _r in entries])
+        elif kind == "ordinal":
+            ballots.append([pid for pid, _p, _r in sorted(entries, key=lambda e: e[2] or 0)])
+        else:
+            ballots.append({pid: points or 0 for pid, points, _r in entries})
+    return Profile.from_ballots(kind, ballots)
+
+
+def constraints_for(round_: Round) -> Constraints | None:
+    return Constraints(ward_budgets=True) if round_.has_ward_budgets else None
+
+
+def ballots_pb(round_: Round) -> str:
+    instance = instance_from_round(round_)
+    return write_pb(instance, profile_from_ballots(round_, instance))
+
+
+def _inputs_hash(pb_text: str) -> str:
+    return hashlib.sha256(pb_text.encode("utf-8")).hexdigest()
+
+
+# Use cases -----------------------------------------------------------------------------
+
+def result_for(round_: Round) -> RoundResult | None:
+    return db.session.scalar(select(RoundResult).where(RoundResult.round_id == round_.id))
+
+
+def tally(round_: Round, actor: User | None) -> RoundResult:
+    """Count the round's ballots with its rule. Refused before close and once certified."""
+    if actor is not None and not can_manage_round(actor, round_):
+        raise NotAllowed("Only the partnership's officers can run the count.")
+    if round_.status not in ("closed", "results"):
+        raise ResultError("Voting has not closed yet, so the ballots cannot be counted.")
+    result = result_for(round_)
+    if result is not None and result.is_certified:
+        raise ResultFrozen("This result is certified and published, so it cannot be counted "
+                           "again.")
+    instance = instance_from_round(round_)
+    profile = profile_from_ballots(round_, instance)
+    try:
+        outcome = allocate(instance, profile, round_.allocation_rule, tie_break=round_.tie_break,
+                           constraints=constraints_for(round_))
+    except ValueError as exc:
+        raise ResultError(f"The count could not run: {exc}.") from exc
+    before = None
+    if result is None:
+        result = RoundResult(round_id=round_.id)
+        db.session.add(result)
+    else:
+        before = {"selected": result.selected, "inputs_hash": result.inputs_hash,
+                  "override_reason": result.override_reason}
+    result.rule = round_.allocation_rule
+    result.tie_break = round_.tie_break
+    result.inputs_hash = _inputs_hash(write_pb(instance, profile))
+    result.ballots_counted = profile.num_voters
+    result.budget_pence = round_.budget_pence
+    result.outcome_json = json.dumps(outcome.to_json(), sort_keys=True)
+    result.tallied_at = utcnow()
+    result.tallied_by_id = actor.id if actor else None
+    # A new count replaces any override made on the old one.
+    result.override_selected_json = None
+    result.override_reason = None
+    result.override_by_id = None
+    db.session.flush()
+    audit.record("result.tallied", result, before=before,
+                 after={"round_id": round_.id, "rule": result.rule,
+                        "tie_break": result.tie_break, "inputs_hash": result.inputs_hash,
+                        "ballots": result.ballots_counted, "selected": list(outcome.selected)},
+                 actor=actor)
+    db.session.commit()
+    return result
+
+
+def override(round_: Round, actor: User, selected: list[str], reason: str) -> RoundResult:
+    """Replace the computed funded list, with a written reason (public and audited)."""
+    if not can_manage_round(actor, round_):
+        raise NotAllowed("Only the partnership's officers can change the result.")
+    result = result_for(round_)
+    if result is None:
+        raise ResultError("Run the count before changing its result.")
+    if result.is_certified:
+        raise ResultFrozen("This result is certified and published, so it cannot change.")
+    reason = (reason or "").strip()
+    if len(reason) < REASON_MIN:
+        raise ResultError("Explain the change in at least a sentence: the reason is published "
+                          "next to the result.", "reason")
+    projects = result.outcome["projects"]
+    unknown = [pid for pid in selected if pid not in projects]
+    if unknown:
+        raise ResultError("One of the projects chosen is not in this count.", "selected")
+    # Keep the count's order for projects it funded, then the others in id order.
+    computed = result.computed_selected
+    ordered = [pid for pid in computed if pid in selected] + sorted(
+        (pid for pid in set(selected) if pid not in computed), key=lambda p: (len(p), p))
+    if ordered == computed:
+        raise ResultError("That is the same as the computed result: choose which projects to "
+                          "fund differently, or leave the result as it is.", "selected")
+    cost = sum(int(projects[pid]["cost"]) for pid in ordered)
+    if cost > result.budget_pence:
+        raise ResultError(f"The projects chosen cost {format_pence(cost, whole=True)}, more than "
+                          f"the budget of {format_pence(result.budget_pence, whole=True)}.",
+                          "selected")
+    before = {"selected": result.selected, "override_reason": result.override_reason}
+    result.override_selected_json = json.dumps(ordered)
+    result.override_reason = reason
+    result.override_by_id = actor.id
+    audit.record("result.overridden", result, before=before,
+                 after={"round_id": round_.id, "selected": ordered, "computed": computed,
+                        "reason": reason}, actor=actor)
+    db.session.commit()
+    return result
+
+
+def certify(round_: Round, actor: User) -> RoundResult:
+    """A second officer confirms the result; it is published and frozen."""
+    result = result_for(round_)
+    if result is None:
+        raise ResultError("There is no count to certify yet.")
+    if result.is_certified:
+        raise ResultFrozen("This result is already certified.")
+    if not can_manage_round(actor, round_):
+        raise NotAllowed("Only the partnership's officers can certify the result.")
+    if not can_certify_result(actor, round_, result):
+        raise NotAllowed("A second officer must certify: you ran the count or changed its "
+                         "result, so ask a colleague.")
+    if _inputs_hash(ballots_pb(round_)) != result.inputs_hash:
+        raise ResultError("The ballots or projects have changed since the count: run the count "
+                          "again before certifying.")
+    now = utcnow()
+    result.certified_at = now
+    result.certified_by_id = actor.id
+    round_.results_published_at = now
+    audit.record("result.certified", result,
+                 after={"round_id": round_.id, "selected": result.selected,
+                        "inputs_hash": result.inputs_hash,
+                        "override_reason": result.override_reason}, actor=actor)
+    db.session.commit()
+    return result
+
+
+# Presenting ------------------------------------------------------------------------------
+
+def result_rows(result: RoundResult, round_: Round) -> list[dict]:
+    """One row per project, funded first in selection order, for the page and the API."""
+    outcome = result.outcome
+    final = result.selected
+    computed = set(result.computed_selected)
+    titles = {p.pb_id: p for p in ballot_proposals(round_)}
+    rows = []
+    for pid, data in outcome["projects"].items():
+        funded = pid in final
+        explanation = data["explanation"]
+        if result.override_selected_json is not None and funded != (pid in computed):
+            explanation += (" The partnership changed this: it is now funded." if funded else
+                            " The partnership changed this: it is now not funded.")
+            explanation += " See the reason given above."
+        proposal = titles.get(pid)
+        rows.append({"id": pid, "title": proposal.title if proposal else pid,
+                     "proposal": proposal, "cost": int(data["cost"]), "votes": data["votes"],
+                     "points": data.get("points"), "selected": funded,
+                     "explanation": explanation})
+    order = {pid: i for i, pid in enumerate(final)}
+    rows.sort(key=lambda r: (not r["selected"], order.get(r["id"], 0), -r["votes"],
+                             r["title"]))
+    return rows
+
+
+def results_json(result: RoundResult, round_: Round) -> dict:
+    rows = result_rows(result, round_)
+    return {
+        "round_id": round_.id,
+        "rule": result.rule,
+        "tie_break": result.tie_break,
+        "budget": result.budget_pence,
+        "spent": result.spent_pence,
+        "certified": result.is_certified,
+        "certified_at": result.certified_at.isoformat() + "Z" if result.certified_at else None,
+        "ballots": result.ballots_counted,
+        "inputs_sha256": result.inputs_hash,
+        "selected": result.selected,
+        "computed_selected": result.computed_selected,
+        "projects": {r["id"]: {"name": r["title"], "cost": r["cost"], "votes": r["votes"],
+                               **({"points": r["points"]} if r["points"] is not None else {}),
+                               "selected": r["selected"], "explanation": r["explanation"]}
+                     for r in rows},
+        "override": result.override_reason,
+    }

@@ -1,0 +1,1 @@
+"""Voting: ballot designs, eligibility, voting codes, casting and receipts."""

@@ -1,0 +1,40 @@
+"""Voting forms: shape only (the ballot itself is read by pb.voting.designs)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from pb.auth.forms import validate_uk_postcode
+
+
+class CodeForm(FlaskForm):
+    code = StringField("Voting code", validators=[DataRequired("Enter the code from your card."),
+                                                  Length(max=40)],
+                       description="16 letters and numbers, printed on your voting card. "
+                                   "Dashes and spaces do not matter.")
+    postcode = StringField("Postcode where you live, work or study",
+                           validators=[Optional(), Length(max=10), validate_uk_postcode],
+                           description="For example SK10 2LH. We use it to check you can vote "
+                                       "here and to show your ward's projects; it is not kept.")
+    date_of_birth = DateField("Date of birth", validators=[Optional()],
+                              description="We use it only to check the minimum age; it is not "
+                                          "kept.")
+
+    def validate_date_of_birth(self, field):
+        if field.data and field.data > date.today():
+            raise ValidationError("Your date of birth cannot be in the future.")
+
+
+class CodeBatchForm(FlaskForm):
+    label = StringField("Label for this batch",
+                        validators=[DataRequired("Say where these codes will go."),
+                                    Length(max=120)],
+                        description="For example: Hurdsfield library, or Decision day table 3.")
+    count = IntegerField("How many codes",
+                         validators=[DataRequired("Enter how many codes to make."),
+                                     NumberRange(min=1, max=2000,
+                                                 message="Make between 1 and 2,000 codes.")])

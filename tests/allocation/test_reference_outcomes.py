@@ -1,0 +1,42 @@
+"""Every shared real election, under every rule its JSON lists, gives exactly pabutools' outcome.
+
+The elections live outside the repository (../shared/pabulib/); without them
+these tests are skipped with the reason.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import pytest
+
+from pb.allocation import allocate, read_pb
+
+from .helpers import SHARED, SHARED_REASON, shared_instances
+
+CASES = []
+for path in shared_instances():
+    reference = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    for rule, result in reference["rules"].items():
+        if result["status"] == "ok":
+            CASES.append(pytest.param(path, rule, result, id=f"{path.stem}-{rule}"))
+
+
+@lru_cache(maxsize=None)
+def _election(path):
+    return read_pb(path)
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason=SHARED_REASON)
+def test_shared_folder_has_instances():
+    assert len(CASES) >= 15
+
+
+@pytest.mark.parametrize("path,rule,result", CASES)
+def test_reference_outcome(path, rule, result):
+    instance, profile = _election(path)
+    outcome = allocate(instance, profile, rule)
+    assert sorted(outcome.selected) == sorted(result["selected"])
+    assert outcome.spent == sum(instance.project(p).cost for p in result["selected"])
+    assert outcome.spent <= outcome.budget
+

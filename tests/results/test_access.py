@@ -1,0 +1,79 @@
+"""Every results route, for every role; and every voting/results route has a row somewhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from pb.results import services
+from tests.results.conftest import build_counted_round
+
+ANON = None
+
+# (path, method, role, state of the result, expected status)
+TABLE = [
+    ("/rounds/{r}/results", "GET", ANON, "none", 200),
+    ("/rounds/{r}/results", "GET", ANON, "tallied", 200),
+    ("/rounds/{r}/results", "GET", ANON, "certified", 200),
+    ("/rounds/{r}/results", "GET", "scrutiny", "tallied", 200),
+    ("/rounds/{draft}/results", "GET", ANON, "none", 404),
+    ("/rounds/{r}/results/tally", "POST", ANON, "none", 302),
+    ("/rounds/{r}/results/tally", "POST", "resident", "none", 403),
+    ("/rounds/{r}/results/tally", "POST", "scrutiny", "none", 403),
+    ("/rounds/{r}/results/tally", "POST", "event_staff", "none", 403),
+    ("/rounds/{r}/results/tally", "POST", "other_officer", "none", 403),
+    ("/rounds/{r}/results/tally", "POST", "officer", "none", 303),
+    ("/rounds/{r}/results/tally", "POST", "admin", "none", 303),
+    ("/rounds/{r}/results/tally", "GET", "officer", "none", 405),
+    ("/rounds/{r}/results/certify", "POST", ANON, "tallied", 302),
+    ("/rounds/{r}/results/certify", "POST", "resident", "tallied", 403),
+    ("/rounds/{r}/results/certify", "POST", "scrutiny", "tallied", 403),
+    ("/rounds/{r}/results/certify", "POST", "other_officer", "tallied", 403),
+    ("/rounds/{r}/results/certify", "POST", "officer", "tallied", 403),  # counted it
+    ("/rounds/{r}/results/certify", "POST", "officer2", "tallied", 303),
+    ("/rounds/{r}/results/certify", "POST", "officer2", "none", 400),
+    ("/rounds/{r}/results/override", "POST", ANON, "tallied", 302),
+    ("/rounds/{r}/results/override", "POST", "resident", "tallied", 403),
+    ("/rounds/{r}/results/override", "POST", "scrutiny", "tallied", 403),
+    ("/rounds/{r}/results/override", "POST", "other_officer", "tallied", 403),
+    ("/rounds/{r}/results/override", "POST", "officer2", "tallied", 303),
+    ("/api/v1/rounds/{r}/results", "GET", ANON, "none", 404),
+    ("/api/v1/rounds/{r}/results", "GET", ANON, "tallied", 404),
+    ("/api/v1/rounds/{r}/results", "GET", ANON, "certified", 200),
+    ("/api/v1/rounds/{draft}/results", "GET", ANON, "none", 404),
+    ("/api/v1/rounds/{r}/ballots.pb", "GET", ANON, "none", 200),
+    ("/api/v1/rounds/{r}/receipts", "GET", ANON, "none", 200),
+    ("/api/v1/rounds/999999/receipts", "GET", ANON, "none", 404),
+]
+
+
+@pytest.mark.parametrize("path, method, role, state, expected", TABLE)
+def test_results_access(client, login, neighbourhood, path, method, role, state, expected):
+    counted = build_counted_round(neighbourhood, ballots=[[0, 1], [0], [2]])
+    if state in ("tallied", "certified"):
+        services.tally(counted.round, neighbourhood.users["officer"])
+    if state == "certified":
+        services.certify(counted.round, neighbourhood.users["officer2"])
+    if role:
+        login(neighbourhood.users[role])
+    data = {"selected": [counted.projects[2].pb_id],
+            "reason": "The cafe's landlord withdrew the offer of the building."}
+    response = client.open(path.format(r=counted.round.id, draft=neighbourhood.rounds["draft"].id),
+                           method=method, data=data if method == "POST" else None)
+    assert response.status_code == expected, response.get_data(as_text=True)[:300]
+
+
+def test_every_voting_and_results_route_has_a_row(app):
+    import re
+
+    from tests.voting.test_access import TABLE as VOTING_TABLE
+
+    def shape(path):
+        return re.sub(r"<[^>]+>|\{[^}]+\}|\d+", "<x>", path)
+
+    covered = {(method, shape(path)) for path, method, *_ in VOTING_TABLE + TABLE}
+    missing = [f"{method} {rule.rule}" for rule in app.url_map.iter_rules()
+               if app.view_functions[rule.endpoint].__module__ in (
+                   "pb.voting.views", "pb.results.views", "pb.api.voting")
+               for method in rule.methods - {"HEAD", "OPTIONS"}
+               if (method, shape(rule.rule)) not in covered]
+    assert not missing, missing

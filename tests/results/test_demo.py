@@ -1,0 +1,71 @@
+"""The demo: a certified decision day funding the 17 chosen proposals, an open vote with
+ballots and printed codes, the same data when run twice."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from pb.extensions import db
+from pb.models import Round
+from pb.models.voting import Ballot, VotingCode
+
+
+@pytest.mark.slow
+def test_demo_voting_is_complete_and_idempotent(app, runner):
+    from pb.demo import ROUND_DECISION_DAY, ROUND_OPEN_VOTE
+    from pb.demo.proposals import DECISION_DAY_FUNDED
+    from pb.demo.voting import demo_codes
+    from pb.results import services as results
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+
+    def snapshot():
+        return (db.session.scalar(select(func.count()).select_from(Ballot)),
+                db.session.scalar(select(func.count()).select_from(VotingCode)),
+                sorted(db.session.scalars(select(Ballot.receipt_hash))),
+                demo_codes())
+
+    first = snapshot()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert snapshot() == first
+
+    decision = db.session.scalar(select(Round).where(Round.name == ROUND_DECISION_DAY))
+    outcome = results.result_for(decision)
+    assert outcome.is_certified and decision.status == "results"
+    assert outcome.ballots_counted >= 200
+    titles = {r["id"]: r["title"] for r in results.result_rows(outcome, decision)}
+    assert sorted(titles[pid] for pid in outcome.selected) == sorted(DECISION_DAY_FUNDED)
+    assert outcome.certified_by_id != outcome.tallied_by_id
+
+    open_vote = db.session.scalar(select(Round).where(Round.name == ROUND_OPEN_VOTE))
+    assert open_vote.status == "voting"
+    assert db.session.scalar(select(func.count()).select_from(Ballot).where(
+        Ballot.round_id == open_vote.id)) > 20
+    assert len(first[3]) == 5
+
+
+@pytest.mark.slow
+def test_demo_resident_and_demo_codes_can_vote(app, runner, client):
+    from pb.demo import ROUND_OPEN_VOTE
+    from pb.demo.voting import demo_codes
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    open_vote = db.session.scalar(select(Round).where(Round.name == ROUND_OPEN_VOTE))
+    code = demo_codes()[0]
+    response = client.post(f"/rounds/{open_vote.id}/vote/code", data={
+        "code": code, "postcode": "SK11 6AA", "date_of_birth": "1970-06-01"})
+    assert response.status_code == 303
+    page = client.get(f"/rounds/{open_vote.id}/vote").get_data(as_text=True)
+    assert 'name="project"' in page and "Macclesfield Central projects" in page
+    assert demo_codes()[0] == code  # not used until a ballot is cast
+
+    client.post("/account/logout")
+    client2 = app.test_client()
+    login = client2.post("/account/login", data={"email": "resident@demo.pb.localhost",
+                                                 "password": "demo-resident-silk-2026"})
+    assert login.status_code == 302
+    page = client2.get(f"/rounds/{open_vote.id}/vote").get_data(as_text=True)
+    assert "Macclesfield Hurdsfield projects" in page and 'name="project"' in page

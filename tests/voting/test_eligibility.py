@@ -1,0 +1,221 @@
+"""Who may vote: place, age, verified accounts, voting codes (single use, this round only)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from pb.extensions import db
+from pb.models.voting import Ballot, Voter, VotingCode
+from pb.voting import codes, services
+from tests.factories import make_user
+from tests.voting.factories_voting import cast_as_code, make_ballot_round
+
+
+def _years_ago(years: int, days: int = 0) -> date:
+    today = date.today()
+    try:
+        born = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        born = today.replace(year=today.year - years, day=28)
+    return born.fromordinal(born.toordinal() + days)
+
+
+def _code_form(client, round_, code, postcode="SK10 2LH", born=date(1990, 1, 1)):
+    return client.post(f"/rounds/{round_.id}/vote/code", data={
+        "code": code, "postcode": postcode,
+        "date_of_birth": born.isoformat() if born else ""})
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"postcode": "CW12 4AA"}, "The postcode CW12 4AA is outside Macclesfield"),
+    ({"postcode": None}, "add a postcode to your account"),
+    ({"born": _years_ago(10)}, "This vote is for people aged 11 or over."),
+    ({"born": None}, "add a date of birth to your account"),
+    ({"verified": False}, "Confirm your email address first"),
+])
+def test_accounts_that_cannot_vote_are_told_why(client, login, neighbourhood, kwargs, message):
+    round_, projects = make_ballot_round(neighbourhood)
+    user = make_user("kim.ng@example.org", "Kim", **kwargs)
+    db.session.commit()
+    login(user)
+    page = client.get(f"/rounds/{round_.id}/vote")
+    assert page.status_code == 200
+    assert message in page.get_data(as_text=True)
+    assert 'name="project"' not in page.get_data(as_text=True)
+    refused = client.post(f"/rounds/{round_.id}/vote", data={"project": [projects[0].id]})
+    assert refused.status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(Ballot)) == 0
+
+
+def test_eleven_today_may_vote(client, login, neighbourhood):
+    round_, projects = make_ballot_round(neighbourhood)
+    user = make_user("young.voter@example.org", "Ava", born=_years_ago(11))
+    db.session.commit()
+    login(user)
+    assert client.post(f"/rounds/{round_.id}/vote",
+                       data={"project": [projects[0].id]}).status_code == 303
+
+
+def test_no_postcode_rule_lets_anyone_vote(client, login, neighbourhood):
+    round_, projects = make_ballot_round(neighbourhood, eligibility_postcode=False)
+    user = make_user("visitor@example.org", "Visitor", postcode="M1 1AE")
+    db.session.commit()
+    login(user)
+    assert client.post(f"/rounds/{round_.id}/vote",
+                       data={"project": [projects[0].id]}).status_code == 303
+
+
+def test_code_only_round_refuses_accounts(client, login, neighbourhood):
+    round_, _projects = make_ballot_round(neighbourhood, voter_verification="code")
+    login(neighbourhood.users["resident"])
+    page = client.get(f"/rounds/{round_.id}/vote").get_data(as_text=True)
+    assert "uses voting codes" in page and 'name="code"' in page
+
+
+def test_account_only_round_offers_no_code_form(client, neighbourhood):
+    round_, _projects = make_ballot_round(neighbourhood, voter_verification="account")
+    page = client.get(f"/rounds/{round_.id}/vote").get_data(as_text=True)
+    assert 'name="code"' not in page and "Sign in to vote" in page
+
+
+def test_voting_with_a_code_without_an_account(client, neighbourhood, app):
+    round_, projects = make_ballot_round(neighbourhood)
+    _batch, plain = services.generate_codes(round_, "Hurdsfield library", 3,
+                                            neighbourhood.users["officer"])
+    start = client.get(f"/rounds/{round_.id}/vote").get_data(as_text=True)
+    assert 'name="code"' in start and "Sign in to vote" in start
+    typed = codes.display_code(plain[0]).lower().replace("-", " ")  # typed loosely
+    response = _code_form(client, round_, typed)
+    assert response.status_code == 303
+    ballot_page = client.get(f"/rounds/{round_.id}/vote").get_data(as_text=True)
+    assert 'name="project"' in ballot_page
+    assert client.post(f"/rounds/{round_.id}/vote",
+                       data={"project": [projects[1].id]}).status_code == 303
+    code = db.session.scalar(select(VotingCode).where(
+        VotingCode.code_hash == codes.code_hash(plain[0])))
+    assert code.used_at is not None
+    voter = db.session.scalar(select(Voter))
+    assert voter.voter_key == f"code:{code.id}" and voter.channel == "code"
+    assert voter.ward_id == neighbourhood.wards["Macclesfield Hurdsfield"].id
+    # The same browser may still change its ballot...
+    ballot = db.session.scalar(select(Ballot))
+    assert client.post(f"/rounds/{round_.id}/vote", data={
+        "project": [projects[2].id], "replaces": ballot.id}).status_code == 303
+    # ...but once it forgets the code, nobody can use the code again.
+    client.post(f"/rounds/{round_.id}/vote/finish")
+    again = _code_form(client, round_, plain[0])
+    assert again.status_code == 400
+    assert "That code has already been used" in again.get_data(as_text=True)
+
+
+def test_a_used_code_is_refused_on_another_device(app, neighbourhood):
+    round_, projects = make_ballot_round(neighbourhood)
+    _batch, plain = services.generate_codes(round_, "Town hall", 1, None)
+    cast_as_code(round_, plain[0], {projects[0].id: 1})
+    other_device = app.test_client()
+    response = _code_form(other_device, round_, plain[0])
+    assert response.status_code == 400
+    assert "already been used" in response.get_data(as_text=True)
+
+
+def test_code_of_another_round_looks_like_a_wrong_code(client, neighbourhood):
+    round_, _projects = make_ballot_round(neighbourhood)
+    other, _ = make_ballot_round(neighbourhood, name="Macclesfield Youth Vote 2026")
+    _batch, plain = services.generate_codes(other, "Youth club", 1, None)
+    wrong = codes.new_voting_code()
+    other_round = _code_form(client, round_, plain[0])
+    nonexistent = _code_form(client, round_, wrong)
+    garbled = _code_form(client, round_, "ABCD")
+    assert other_round.status_code == nonexistent.status_code == garbled.status_code == 400
+
+    def message(response):
+        text = response.get_data(as_text=True)
+        start = text.index("That code is not right")
+        return text[start:text.index("<", start)]
+
+    assert message(other_round) == message(nonexistent) == message(garbled)
+    # The code is still unused for its own round.
+    assert db.session.scalar(select(VotingCode)).used_at is None
+
+
+@pytest.mark.parametrize("postcode, born, message", [
+    ("CW12 4AA", date(1990, 1, 1), "is outside Macclesfield"),
+    ("SK10 2LH", _years_ago(10), "aged 11 or over"),
+    ("", date(1990, 1, 1), "add a postcode to the form"),
+])
+def test_code_holders_answer_the_place_and_age_questions(client, neighbourhood, postcode, born,
+                                                         message):
+    round_, _projects = make_ballot_round(neighbourhood)
+    _batch, plain = services.generate_codes(round_, "Library", 1, None)
+    response = _code_form(client, round_, plain[0], postcode=postcode, born=born)
+    assert response.status_code == 403
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(VotingCode)).used_at is None
+
+
+def test_repeated_wrong_codes_are_throttled(client, neighbourhood):
+    round_, _projects = make_ballot_round(neighbourhood)
+    _batch, plain = services.generate_codes(round_, "Library", 1, None)
+    for _ in range(services.CODE_MAX_FAILURES_PER_IP):
+        assert _code_form(client, round_, codes.new_voting_code()).status_code == 400
+    blocked = _code_form(client, round_, plain[0])  # even a right code now waits
+    assert blocked.status_code == 429
+    assert "Too many wrong codes" in blocked.get_data(as_text=True)
+
+
+def test_code_used_while_signed_in_is_tied_to_the_account(client, login, neighbourhood):
+    round_, projects = make_ballot_round(neighbourhood)
+    user = make_user("new.resident@example.org", "Sam", verified=False)
+    db.session.commit()
+    _batch, plain = services.generate_codes(round_, "Library", 1, None)
+    login(user)
+    assert _code_form(client, round_, plain[0]).status_code == 303
+    assert client.post(f"/rounds/{round_.id}/vote",
+                       data={"project": [projects[0].id]}).status_code == 303
+    code = db.session.scalar(select(VotingCode))
+    assert code.used_by_user_id == user.id
+    # Later, verified and with the code forgotten, the account reaches the same ballot.
+    client.post(f"/rounds/{round_.id}/vote/finish")
+    user.email_verified_at = code.used_at
+    db.session.commit()
+    identity = services.account_identity(round_, user)
+    assert identity.key == f"code:{code.id}"
+    page = client.get(f"/rounds/{round_.id}/vote").get_data(as_text=True)
+    assert "You have voted" in page
+    assert db.session.scalar(select(func.count()).select_from(Voter)) == 1
+
+
+def test_codes_are_long_random_checked_and_stored_only_as_keyed_hashes(neighbourhood):
+    round_, _projects = make_ballot_round(neighbourhood)
+    _batch, plain = services.generate_codes(round_, "Library", 50, None)
+    assert len(set(plain)) == 50
+    for code in plain:
+        assert len(code) == 16 and set(code) <= set(codes.ALPHABET)
+        assert codes.normalise_code(codes.display_code(code)) == code
+        # A single mistyped character is caught by the check character.
+        wrong = ("3" if code[5] != "3" else "4").join((code[:5], code[6:]))
+        assert codes.normalise_code(wrong) is None
+    stored = db.session.scalars(select(VotingCode.code_hash)).all()
+    assert len(stored) == 50
+    assert not set(plain) & set(stored)
+    assert {codes.code_hash(c) for c in plain} == set(stored)
+    # 15 random characters from 32: 75 bits.
+    assert len(codes.ALPHABET) ** 15 >= 2 ** 60
+
+
+def test_an_account_that_voted_cannot_add_a_code_ballot(client, login, neighbourhood):
+    from tests.voting.factories_voting import cast_for
+
+    round_, projects = make_ballot_round(neighbourhood)
+    user = neighbourhood.users["resident"]
+    cast_for(round_, user, {projects[0].id: 1})
+    _batch, plain = services.generate_codes(round_, "Library", 1, None)
+    login(user)
+    response = _code_form(client, round_, plain[0])
+    assert response.status_code == 400
+    assert "already voted with your account" in response.get_data(as_text=True)
+    assert db.session.scalar(select(VotingCode)).used_at is None
+    assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
