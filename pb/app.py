@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, g, request
+from werkzeug.routing import IntegerConverter
 
 from pb import config as config_module
 from pb.database import configure_sqlite, is_sqlite, write_intent
@@ -13,6 +14,12 @@ from pb.extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class DatabaseIdConverter(IntegerConverter):
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def build_app(config: dict | None = None) -> Flask:
@@ -24,6 +31,9 @@ def build_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
+    # Ids in URLs beyond a database integer are simply "not found" (PostgreSQL would
+    # otherwise raise on them).
+    app.url_map.converters["int"] = DatabaseIdConverter
     init_extensions(app)
     register_blueprints(app)
 
@@ -95,26 +105,16 @@ def register_blueprints(app: Flask) -> None:
     from pb.api.views import bp as api_bp
     from pb.auth.views import bp as auth_bp
     from pb.main.views import bp as main_bp
+    from pb.proposals.views import bp as proposals_bp
+    from pb.results.views import bp as results_bp
+    from pb.voting.views import bp as voting_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/account")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
-    csrf.exempt(api_bp)  # read-only JSON; no cookies are honoured there for writes
-
-    for module, prefix in OPTIONAL_BLUEPRINTS:
-        try:
-            blueprint = __import__(module, fromlist=["bp"]).bp
-        except ModuleNotFoundError as exc:
-            if not module.startswith(exc.name or "?"):
-                raise
-            continue
-        app.register_blueprint(blueprint, url_prefix=prefix)
-
-
-# Areas added by later features register here once their package exists.
-OPTIONAL_BLUEPRINTS = [
-    ("pb.proposals.views", "/"),
-    ("pb.voting.views", "/"),
-    ("pb.results.views", "/"),
-]
+    csrf.exempt(api_bp)  # read-only JSON: no state changes there
+    # These areas hang their pages under /rounds/<id>/... and /proposals/<id>/...
+    app.register_blueprint(proposals_bp)
+    app.register_blueprint(voting_bp)
+    app.register_blueprint(results_bp)

@@ -73,8 +73,9 @@ def eligibility(instance: Instance, votes: dict, voters: int, c: Constraints, fm
     for p in instance.projects:
         v = votes.get(p.id, 0)
         if v < c.min_votes:
-            barred[p.id] = (f"Not fundable: it had {v:,} votes, fewer than the {c.min_votes:,} "
-                            f"a project needs to be funded.")
+            barred[p.id] = ("Not fundable: no one voted for it." if v == 0 else
+                            f"Not fundable: it had {v:,} vote{'s' if v != 1 else ''}, fewer than the "
+                            f"{c.min_votes:,} a project needs to be funded.")
         elif c.min_support_ratio is not None and instance.budget > 0 and voters > 0:
             vote_share = Fraction(v, voters)
             cost_share = Fraction(p.cost) / instance.budget

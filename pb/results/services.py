@@ -114,8 +114,10 @@ def profile_from_ballots(round_: Round, instance: Instance | None = None) -> Pro
     return Profile.from_ballots(kind, ballots)
 
 
-def constraints_for(round_: Round) -> Constraints | None:
-    return Constraints(ward_budgets=True) if round_.has_ward_budgets else None
+def constraints_for(round_: Round) -> Constraints:
+    # A project nobody voted for is never funded, even when money is left over (the
+    # research rules would fund it; residents would not expect that).
+    return Constraints(min_votes=1, ward_budgets=round_.has_ward_budgets)
 
 
 def ballots_pb(round_: Round) -> str:

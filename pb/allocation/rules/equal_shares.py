@@ -170,7 +170,8 @@ def _mes_uniform(el: Election, util: dict, start_budget: Fraction, force=None):
     util_f = {q: float(util[q]) for q in candidates}
     # The heap holds (float lower bound on the price, rank, id).  Prices only rise,
     # so an old bound stays valid and most projects are never re-priced in a round.
-    heap = [(_below(Fraction(cost[q], util[q] * el.votes[q])), rank[q], q) for q in candidates]
+    lb = [_below(Fraction(cost[q], util[q] * el.votes[q])) for q in candidates]
+    heap = [(lb[j], rank[q], q) for j, q in enumerate(candidates)]
     heapq.heapify(heap)
 
     def top():
@@ -276,7 +277,7 @@ def _mes_uniform(el: Election, util: dict, start_budget: Fraction, force=None):
             ok, p = True, None
             if rnd > len(seq):
                 # The smaller budget stopped here: nothing may be affordable now either.
-                for *_, q in heap:
+                for q in candidates:
                     if active[index[q]]:
                         b = bounds(q)
                         if b is None:
@@ -291,29 +292,32 @@ def _mes_uniform(el: Election, util: dict, start_budget: Fraction, force=None):
                 p, bound = seq[rnd - 1], limits[rnd - 1]
                 ok = p in index and active[index[p]]
                 lo_bound, hi_bound = _below(bound), _above(bound)
-                # Every rival must cost at least what p cost at the smaller budget.
-                while ok and top() is not None and heap[0][0] <= hi_bound:
-                    q = heapq.heappop(heap)[2]
-                    if q == p:
+                # Only p's neighbours (projects sharing a supporter with it) can get in
+                # its way: buying p before cheaper non-neighbours changes nothing for
+                # them or for p.  Each must cost more than p did at the smaller budget.
+                for j in (neighbours[index[p]] if ok else ()):
+                    q = candidates[j]
+                    if q == p or not active[j] or lb[j] > hi_bound:
                         continue
                     b = bounds(q)
                     if b is not None and b[0] == "none":
                         drop(q, b[1])
                         continue
-                    if b is not None and b[0] > hi_bound:
-                        later.append((b[0], q))
-                        continue
-                    if b is not None and b[1] < lo_bound:
-                        ok = False
-                        later.append((b[0], q))
-                        continue
+                    if b is not None:
+                        lb[j] = max(lb[j], b[0])
+                        if b[0] > hi_bound:
+                            continue
+                        if b[1] < lo_bound:
+                            ok = False
+                            break
                     rho, total = exact_price(q, affordable=b is not None)
                     if rho is None:
                         drop(q, total)
                         continue
-                    later.append((_below(rho), q))
+                    lb[j] = max(lb[j], _below(rho))
                     if rho < bound or (rho == bound and rank[q] < rank[p]):
                         ok = False
+                        break
                 if ok:
                     rho = exact_price(p)[0]
                     ok = rho is not None
@@ -322,8 +326,6 @@ def _mes_uniform(el: Election, util: dict, start_budget: Fraction, force=None):
                 # (rounds so far are exact at this budget too) and report where it diverged.
                 for lo, q in later:
                     heapq.heappush(heap, (lo, rank[q], q))
-                if p is not None and p in index and active[index[p]]:
-                    heapq.heappush(heap, (0.0, rank[p], p))
                 force, diverged, rnd = None, rnd, rnd - 1
                 continue
         for lo, q in later:
@@ -416,7 +418,15 @@ def equal_shares_add1(el: Election, utility: str = "cost", fill: bool = True, **
                 k, state = k + 1, nxt  # the exact run at k + 1
             else:
                 step //= 2
-        k, selected, facts = prev
+        k = prev[0]
+        if k or runs > 1:
+            # Certified and resumed runs may buy independent projects in another order;
+            # one plain run at the final budget gives the canonical order for the explanations.
+            selected, facts, _, _ = _mes_uniform(el, util, base + k)
+            runs += 1
+            assert set(selected) == set(prev[1]), "add1 search and plain MES disagree"
+        else:
+            selected, facts = prev[1], prev[2]
         result = RuleResult(list(selected), dict(facts))
         result.notes.append(f"add1: each voter's budget raised by {k} from the equal share"
                             f" (MES runs needed: {runs})")
