@@ -43,6 +43,12 @@ def hide_emails(text: str | None) -> str:
     return EMAIL_RE.sub("[email hidden]", text or "")
 
 
+def rule_description(rule: str) -> str:
+    from pb.allocation import RULE_DESCRIPTIONS
+
+    return RULE_DESCRIPTIONS.get(rule, "")
+
+
 def navigation() -> list[tuple[str, str]]:
     """Links for the header, by role (the server still checks every page)."""
     items = [("Rounds", url_for("main.rounds"))]
@@ -73,4 +79,4 @@ def init_app(app: Flask) -> None:
         from pb.links import round_links, staff_links
 
         return {"navigation": navigation, "Role": Role, "round_links": round_links,
-                "staff_links": staff_links}
+                "staff_links": staff_links, "rule_description": rule_description}

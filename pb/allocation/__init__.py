@@ -21,24 +21,25 @@ explicit argument (see :mod:`pb.allocation.tiebreak`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
 
-from .constraints import Cap, Constraints, Reserve, broken_cap, eligibility, plan_passes
+from .compare import Comparison, compare
+from .constraints import Cap, Constraints, Reserve, render_note, run_constrained
 from .explain import explain, money_formatter
 from .metrics import outcome_metrics
 from .model import BALLOT_KINDS, Ballot, Instance, Money, Profile, Project
 from .outcome import Outcome, ProjectResult, json_money
 from .pabulib import PabulibError, parse_pb, read_pb, write_pb
-from .rules.base import Election, RuleResult
-from .rules.equal_shares import equal_shares, equal_shares_add1
+from .rules.base import Election
+from .rules.completion import equal_shares_add1
+from .rules.equal_shares import equal_shares
 from .rules.greedy import greedy_approval, greedy_cost, greedy_points
 from .rules.max_utility import TooLarge, max_utility
 from .rules.phragmen import phragmen
 from .tiebreak import TIE_BREAKS, describe_tie_break, tie_break_ranks
 
 __all__ = [
-    "Ballot", "Cap", "Constraints", "Instance", "Outcome", "PabulibError", "Profile", "Project",
+    "BALLOT_KINDS", "Money", "Ballot", "Cap", "Constraints", "Instance", "Outcome", "PabulibError", "Profile", "Project",
     "ProjectResult", "Reserve", "RULES", "RULE_DESCRIPTIONS", "RULES_FOR_BALLOT", "TIE_BREAKS",
     "TooLarge", "Comparison", "allocate", "compare", "json_money", "money_formatter", "parse_pb",
     "read_pb", "rules_for_vote_type", "write_pb",
@@ -148,50 +149,11 @@ def allocate(instance: Instance, profile: Profile, rule: str, tie_break: str = "
     fn = RULES[rule]
     if constraints is None or constraints == Constraints():
         result = fn(Election(instance, profile, ranks))
-        facts, selected, notes = result.facts, result.selected, list(result.notes)
+        facts, selected, notes = result.facts, result.selected, [render_note(n, fmt) for n in result.notes]
         labels = {}
     else:
-        selected, facts, notes, labels = _run_constrained(instance, profile, ranks, fn, constraints, fmt)
+        selected, facts, notes, labels = run_constrained(instance, profile, ranks, fn, constraints, fmt)
     return _build_outcome(instance, profile, rule, tie_break, selected, facts, notes, labels, fmt, votes)
-
-
-def _run_constrained(instance, profile, ranks, fn, c: Constraints, fmt):
-    votes = profile.approval_counts()
-    barred = eligibility(instance, votes, profile.num_voters, c, fmt)
-    excluded = dict(barred)
-    while True:
-        selected, facts, labels, notes = [], {}, {}, []
-        eligible = [p.id for p in instance.projects if p.id not in excluded]
-        passes = plan_passes(instance, eligible, c, fmt)
-        spent = None
-        try:
-            step = next(passes)
-            while True:
-                label, ids, budget, ward = step
-                ids = [pid for pid in ids if pid not in selected]
-                in_ward = None
-                if ward is not None:
-                    wanted = set(ids)
-                    in_ward = lambda b, wanted=wanted: any(p in wanted for p in b.approved())  # noqa: E731
-                result = fn(Election(instance, profile, ranks, ids, budget, in_ward))
-                for pid in ids:
-                    if pid in result.facts:
-                        facts[pid] = result.facts[pid]
-                        labels[pid] = label
-                selected += result.selected
-                notes += [f"{label}: {n}" if label else n for n in result.notes]
-                spent = sum(instance.project(p).cost for p in result.selected)
-                step = passes.send(spent)
-        except StopIteration:
-            pass
-        cap, drop = broken_cap(instance, selected, c)
-        if cap is None:
-            break
-        excluded[drop] = (f"Not funded: funding it would take spending on the {cap.name} {cap.kind} past "
-                          f"its cap of {fmt(cap.limit(instance.budget))}.")
-    for pid, text in excluded.items():
-        facts[pid] = {"kind": "constraint", "text": text}
-    return selected, facts, notes, labels
 
 
 def _build_outcome(instance, profile, rule, tie_break, selected, facts, notes, labels, fmt, votes) -> Outcome:
@@ -214,51 +176,3 @@ def _build_outcome(instance, profile, rule, tie_break, selected, facts, notes, l
     notes = list(notes) + [f"Ties: {describe_tie_break(tie_break)}."]
     metrics = outcome_metrics(instance, profile, selected)
     return Outcome(rule, tie_break, instance.budget, spent, tuple(selected), results, metrics, tuple(notes))
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Several rules on the same ballots; ``differences`` lists projects the rules disagree on."""
-
-    rules: tuple[str, ...]
-    outcomes: dict
-    differences: tuple[str, ...]
-
-    def to_json(self) -> dict:
-        return {"rules": list(self.rules),
-                "outcomes": {r: o.to_json() for r, o in self.outcomes.items()},
-                "differences": {pid: {r: pid in self.outcomes[r].selected for r in self.rules}
-                                for pid in self.differences}}
-
-    def to_text(self, instance: Instance, money=None) -> str:
-        """A side-by-side table: one row per project the rules disagree on, then totals."""
-        fmt = money or money_formatter(instance)
-        width = max([len(r) for r in self.rules] + [8])
-        name_w = 40
-        lines = ["Projects the rules disagree on (yes = funded):",
-                 f"{'project':<{name_w}} {'cost':>14} " + " ".join(f"{r:>{width}}" for r in self.rules)]
-        for pid in self.differences:
-            p = instance.project(pid)
-            label = f"{pid} {p.name}"[:name_w]
-            lines.append(f"{label:<{name_w}} {fmt(p.cost):>14} " + " ".join(
-                f"{('yes' if pid in self.outcomes[r].selected else '-'):>{width}}" for r in self.rules))
-        if not self.differences:
-            lines.append("(none: every rule funds the same projects)")
-        lines.append("")
-        for title, getter in (("projects funded", lambda o: str(len(o.selected))),
-                              ("money spent", lambda o: fmt(o.spent)),
-                              ("money left", lambda o: fmt(o.left)),
-                              ("voters with a funded project", lambda o: f"{o.metrics['voters_with_funded_project']:.1%}")):
-            lines.append(f"{title:<{name_w}} {'':>14} " + " ".join(f"{getter(self.outcomes[r]):>{width}}"
-                                                                   for r in self.rules))
-        return "\n".join(lines)
-
-
-def compare(instance: Instance, profile: Profile, rules, tie_break: str = "id",
-            constraints: Constraints | None = None) -> Comparison:
-    """Run each rule on the same ballots and list the projects they disagree on."""
-    rules = tuple(rules)
-    outcomes = {r: allocate(instance, profile, r, tie_break, constraints) for r in rules}
-    diffs = tuple(p.id for p in instance.projects
-                  if len({p.id in outcomes[r].selected for r in rules}) > 1)
-    return Comparison(rules, outcomes, diffs)

@@ -13,6 +13,8 @@
 * **Reserves** (``Reserve("category", "Young people", 2_000_000)``): that much
   is set aside for the category and spent first by the same rule over its
   projects; what it does not use goes back to the main pot.
+  ``category_budgets=True`` makes such a reserve of each entry of
+  ``Instance.category_budgets``.
 * **Caps** (``Cap("ward", "North", share=Fraction(1, 2))`` or ``amount=``): if
   the outcome spends more than the cap on a ward or category, the capped group's
   last-funded project is excluded and everything is re-run, until no cap is broken.
@@ -26,7 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .model import Instance, Money, Profile, exact
+from .model import Instance, Money, exact
+from .rules.base import Election
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class Constraints:
     min_support_ratio: Fraction | None = None
     ward_budgets: bool = False
     pool_leftovers: bool = False
+    category_budgets: bool = False
     caps: tuple[Cap, ...] = ()
     reserves: tuple[Reserve, ...] = ()
 
@@ -94,7 +98,10 @@ def plan_passes(instance: Instance, eligible: list[str], c: Constraints, fmt):
     by_id = {p.id: p for p in instance.projects}
     remaining = list(eligible)
     main_budget = instance.budget
-    for r in c.reserves:
+    reserves = list(c.reserves)
+    if c.category_budgets:
+        reserves += [Reserve("category", name, amount) for name, amount in instance.category_budgets]
+    for r in reserves:
         ids = [pid for pid in remaining if _member(by_id[pid], r.kind, r.name)]
         spent = yield (f"reserve of {fmt(r.amount)} for {r.name}", ids, exact(r.amount), None)
         main_budget -= spent
@@ -122,3 +129,51 @@ def broken_cap(instance: Instance, selected: list[str], c: Constraints):
         if sum(by_id[pid].cost for pid in members) > cap.limit(instance.budget):
             return cap, members[-1]
     return None, None
+
+
+def render_note(note, fmt) -> str:
+    """Rules may leave a note as a function of the money formatter."""
+    return note(fmt) if callable(note) else note
+
+
+def run_constrained(instance, profile, ranks, fn, c: Constraints, fmt):
+    """Run rule ``fn`` under constraints ``c``: eligibility, then the passes, re-counting after a cap drop.
+
+    Returns (selected ids in order, facts per project, notes, pass label per project).
+    """
+    votes = profile.approval_counts()
+    barred = eligibility(instance, votes, profile.num_voters, c, fmt)
+    excluded = dict(barred)
+    while True:
+        selected, facts, labels, notes = [], {}, {}, []
+        eligible = [p.id for p in instance.projects if p.id not in excluded]
+        passes = plan_passes(instance, eligible, c, fmt)
+        spent = None
+        try:
+            step = next(passes)
+            while True:
+                label, ids, budget, ward = step
+                ids = [pid for pid in ids if pid not in selected]
+                in_ward = None
+                if ward is not None:
+                    wanted = set(ids)
+                    in_ward = lambda b, wanted=wanted: any(p in wanted for p in b.approved())  # noqa: E731
+                result = fn(Election(instance, profile, ranks, ids, budget, in_ward))
+                for pid in ids:
+                    if pid in result.facts:
+                        facts[pid] = result.facts[pid]
+                        labels[pid] = label
+                selected += result.selected
+                notes += [f"{label}: {render_note(n, fmt)}" if label else render_note(n, fmt) for n in result.notes]
+                spent = sum(instance.project(p).cost for p in result.selected)
+                step = passes.send(spent)
+        except StopIteration:
+            pass
+        cap, drop = broken_cap(instance, selected, c)
+        if cap is None:
+            break
+        excluded[drop] = (f"Not funded: funding it would take spending on the {cap.name} {cap.kind} past "
+                          f"its cap of {fmt(cap.limit(instance.budget))}.")
+    for pid, text in excluded.items():
+        facts[pid] = {"kind": "constraint", "text": text}
+    return selected, facts, notes, labels

@@ -1,11 +1,13 @@
 """Helpers shared by the allocation tests (no Flask, no database)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-#: Real pabulib elections with reference outcomes; outside the repository on purpose.
-SHARED = REPO.parent / "shared" / "pabulib"
+#: Real pabulib elections with reference outcomes; outside the repository on purpose
+#: (PB_SHARED_PABULIB overrides the place, e.g. to check the skip on a fresh clone).
+SHARED = Path(os.environ.get("PB_SHARED_PABULIB", REPO.parent / "shared" / "pabulib"))
 SHARED_REASON = f"the shared pabulib folder {SHARED} is absent (it lives next to the repository, at ../shared/pabulib)"
 
 

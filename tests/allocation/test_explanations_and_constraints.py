@@ -123,6 +123,9 @@ def test_caps_and_reserves():
     assert "youth" in reserved.selected
     assert reserved.projects["youth"].explanation.startswith("In the reserve of £3,000 for young people")
     assert reserved.spent <= instance.budget
+    inst2, _ = election(category_budgets={"young people": 300_000})
+    from_instance = allocate(inst2, profile, "greedy-approval", constraints=Constraints(category_budgets=True))
+    assert from_instance.selected == reserved.selected
 
 
 def test_compare_lists_differences_side_by_side():

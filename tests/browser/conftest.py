@@ -29,15 +29,12 @@ Every test collected under tests/browser/ is marked ``browser`` automatically.
 from __future__ import annotations
 
 import os
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.conftest import TEST_CONFIG, _empty_postgres
 from tests import factories
+from tests.live import running_server
 from tests.factories import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -55,42 +52,11 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def live_app(database, tmp_path):
-    from pb import create_app
-    from pb.extensions import db
-
-    kind, where = database
-    if kind == "sqlite":
-        path = tmp_path / "live.sqlite"
-        shutil.copy(where, path)
-        url = f"sqlite:///{path}"
-    else:
-        url = where
-
-    os.environ["PB_INSTANCE_PATH"] = str(tmp_path / "live-instance")
-    try:
-        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url,
-                          "WTF_CSRF_ENABLED": True, "SERVER_NAME": None})
-    finally:
-        os.environ.pop("PB_INSTANCE_PATH", None)
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    port = server.server_port
-    # Links built outside a request (emails) point at this server.
-    app.config["SERVER_NAME"] = f"127.0.0.1:{port}"
-    app.config["PB_LIVE_URL"] = f"http://127.0.0.1:{port}"
-    thread = threading.Thread(target=server.serve_forever, name="pb-live-server", daemon=True)
-    thread.start()
-    try:
+    with running_server(database, tmp_path, "live", WTF_CSRF_ENABLED=True) as (app, base_url):
+        # Links built outside a request (emails) point at this server.
+        app.config["SERVER_NAME"] = base_url.removeprefix("http://")
+        app.config["PB_LIVE_URL"] = base_url
         yield app
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.session.remove()
-            if kind == "postgresql":
-                _empty_postgres(db)
-            db.engine.dispose()
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ projects, less money) from the same profile, so the rules never see them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
-
 from ..model import Instance, Money, Profile
 
 
@@ -76,9 +74,3 @@ class Election:
             self._bits = {pid: int.from_bytes(arr, "little") for pid, arr in arrays.items()}
         return self._bits
 
-    def order_key(self, pid: str):
-        return self.rank[pid]
-
-
-def frac(a, b) -> Fraction:
-    return Fraction(a, b)

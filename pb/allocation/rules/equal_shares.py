@@ -6,22 +6,19 @@ utility ``rho`` (each supporter pays ``min(own money, rho * utility)``); ties
 go to the tie-break.  Utilities: the cost of the project (``mes-cost``), 1
 (``mes-approval``) or the voter's points (``mes-score``).
 
-Speed comes from three exact shortcuts:
+Speed comes from shortcuts that keep the result exact:
 
 * With cost or approval utilities every supporter of a project values it the
-  same, so only the multiset of supporters' budgets matters.  Voters are kept
-  in *classes* of equal remaining budget, each a bitset over voters, and the
-  supporters of a project in a class are counted with ``(a & b).bit_count()``.
+  same, so only the multiset of supporters' budgets matters.  Distinct ballots
+  are grouped into *classes* of equal remaining budget, and a project's price
+  is computed from a histogram of its supporters over the classes.
+* Prices are first bounded in floating point with a proven error margin; only
+  projects whose bounds overlap the winner's are priced exactly (``Fraction``).
 * A project's price only rises from round to round (budgets only fall), so a
-  stale price is a lower bound and most projects need no recomputation
-  (pabutools does the same).
-* ``add1`` (raise every voter's budget by 1 and rerun until the outcome is
-  exhaustive or overspends) is computed parametrically, after ADD-OPT in
-  "Streamlining Equal Shares" (arXiv 2502.11797): each budget and price is
-  tracked as ``value + slope * d`` for an extra ``d`` per voter, and every
-  comparison the run made is recorded.  The outcome cannot change until one of
-  them flips, so the search jumps straight to the first whole increment at
-  which one could, and gives exactly the outcome of the +1 loop.
+  stale price is a lower bound and most projects are not re-priced (pabutools
+  does the same).
+* The "add one" completion lives in ``completion.py``; ``mes-score`` (each
+  voter's own utilities) in ``equal_shares_score.py``.
 """
 from __future__ import annotations
 
@@ -30,7 +27,6 @@ import math
 from fractions import Fraction
 
 from .base import Election, RuleResult
-from .greedy import greedy_fill
 
 _EPS = 2.0 ** -52
 _INFINITY = float("inf")
@@ -116,7 +112,7 @@ def _ballot_index(el: Election, candidates: tuple):
     return cache[candidates]
 
 
-def _mes_uniform(el: Election, util: dict, start_budget: Fraction, force=None):
+def mes_uniform(el: Election, util: dict, start_budget: Fraction, force=None):
     """One MES run where every supporter of a project has the same utility ``util[p]``.
 
     Returns ``(selected in order, facts, rho per round, diverged)``.  With
@@ -368,7 +364,7 @@ def _mes_uniform(el: Election, util: dict, start_budget: Fraction, force=None):
     return selected, facts, rhos, diverged
 
 
-def _utilities(el: Election, utility: str) -> dict:
+def utilities(el: Election, utility: str) -> dict:
     return {pid: (el.cost[pid] if utility == "cost" else 1) for pid in el.ids}
 
 
@@ -377,135 +373,8 @@ def equal_shares(el: Election, utility: str = "cost", **_) -> RuleResult:
     if el.n == 0:
         return RuleResult([], {pid: {"kind": "mes", "why": "no_support"} for pid in el.ids})
     if utility == "score":
-        selected, facts = _mes_general(el, Fraction(el.budget, el.n))
+        from .equal_shares_score import mes_general
+        selected, facts = mes_general(el, Fraction(el.budget, el.n))
     else:
-        selected, facts, _, _ = _mes_uniform(el, _utilities(el, utility), Fraction(el.budget, el.n))
+        selected, facts, _, _ = mes_uniform(el, utilities(el, utility), Fraction(el.budget, el.n))
     return RuleResult(selected, facts)
-
-
-def equal_shares_add1(el: Election, utility: str = "cost", fill: bool = True, **_) -> RuleResult:
-    """MES with the add-one completion (as pabutools' ``voter_budget_increment=1``), then greedy fill.
-
-    Runs MES with budget B/n + k per voter for k = 0, 1, 2, ... and keeps the
-    first exhaustive outcome, or the last affordable one if the next overspends.
-    Only the increments at which the outcome can change are actually run.
-    """
-    if el.n == 0:
-        result = RuleResult([], {pid: {"kind": "mes", "why": "no_support"} for pid in el.ids})
-    else:
-        util = _utilities(el, utility)
-        base = Fraction(el.budget, el.n)
-        supported = [p for p in el.ids if el.votes[p] > 0 and el.cost[p] > 0]
-        k, runs, step = 0, 1, 1
-        state = _mes_uniform(el, util, base)
-        prev = None
-        while True:
-            selected = state[0]
-            spent = sum(el.cost[p] for p in selected)
-            if spent > el.budget:
-                break
-            prev = (k, selected, state[1])
-            chosen = set(selected)
-            if all(el.cost[p] + spent > el.budget for p in supported if p not in chosen):
-                break
-            runs += 1
-            bought = [p for p in state[0] if state[1][p]["why"] == "bought"]  # free ones come first
-            nxt = _mes_uniform(el, util, base + k + step, force=(bought, state[2]))
-            if not nxt[3]:
-                # Proved: every budget up to k + step gives this same outcome; gallop.
-                k, state, step = k + step, nxt, step * 2
-            elif step == 1:
-                k, state = k + 1, nxt  # the exact run at k + 1
-            else:
-                step //= 2
-        k = prev[0]
-        if k or runs > 1:
-            # Certified and resumed runs may buy independent projects in another order;
-            # one plain run at the final budget gives the canonical order for the explanations.
-            selected, facts, _, _ = _mes_uniform(el, util, base + k)
-            runs += 1
-            assert set(selected) == set(prev[1]), "add1 search and plain MES disagree"
-        else:
-            selected, facts = prev[1], prev[2]
-        result = RuleResult(list(selected), dict(facts))
-        result.notes.append(f"add1: each voter's budget raised by {k} from the equal share"
-                            f" (MES runs needed: {runs})")
-        for f in result.facts.values():
-            f["add"] = k
-            f["start"] = base
-    if fill:
-        spent = sum(el.cost[p] for p in result.selected)
-        top = greedy_fill(el, result.selected, el.budget - spent)
-        for pid in top.selected:
-            result.selected.append(pid)
-            result.facts[pid] = dict(top.facts[pid], filled=True)
-        for pid, f in top.facts.items():
-            if not f["selected"]:
-                result.facts[pid] = dict(result.facts.get(pid, {}), fill_left=f["left"])
-    return result
-
-
-def _mes_general(el: Election, start_budget: Fraction):
-    """MES with each voter's own utility (points or scores), over distinct ballots.
-
-    Used for ``mes-score``: utilities differ between supporters, so voters
-    cannot share a budget class; ballots with the same content still can.
-    """
-    rank, cost = el.rank, el.cost
-    groups = [(pts, c) for _, c, pts in el.groups]
-    budget = [start_budget] * len(groups)
-    supporters = {pid: [] for pid in el.ids}
-    for g, (pts, c) in enumerate(groups):
-        for pid, x in pts.items():
-            supporters[pid].append(g)
-    selected, facts = [], {}
-    remaining = set()
-    for pid in el.ids:
-        if not supporters[pid]:
-            facts[pid] = {"kind": "mes", "why": "no_support"}
-        elif cost[pid] == 0:
-            selected.append(pid)
-            facts[pid] = {"kind": "mes", "why": "free", "round": 0}
-        else:
-            remaining.add(pid)
-    stale = {q: Fraction(cost[q], sum(groups[g][0][q] * groups[g][1] for g in supporters[q])) for q in remaining}
-    rnd = 0
-    while remaining:
-        rnd += 1
-        best = None
-        for q in sorted(remaining, key=lambda p: (stale[p], rank[p])):
-            if best is not None and stale[q] > best[0]:
-                break
-            sup = supporters[q]
-            total = sum(budget[g] * groups[g][1] for g in sup)
-            if total < cost[q]:
-                remaining.discard(q)
-                facts[q] = {"kind": "mes", "why": "unaffordable", "round": rnd, "money": total}
-                continue
-            sup.sort(key=lambda g: budget[g] / groups[g][0][q])
-            paid = 0
-            denom = sum(groups[g][0][q] * groups[g][1] for g in sup)
-            for g in sup:
-                rho = (cost[q] - paid) / Fraction(denom)
-                if rho * groups[g][0][q] <= budget[g]:
-                    break
-                paid += budget[g] * groups[g][1]
-                denom -= groups[g][0][q] * groups[g][1]
-            stale[q] = rho
-            if best is None or (rho, rank[q]) < (best[0], rank[best[1]]):
-                best = (rho, q)
-        if best is None:
-            break
-        rho, p = best
-        remaining.discard(p)
-        selected.append(p)
-        pays = []
-        for g in supporters[p]:
-            pay = min(budget[g], rho * groups[g][0][p])
-            budget[g] -= pay
-            if pay > 0:
-                pays.append((pay, groups[g][1]))
-        facts[p] = {"kind": "mes", "why": "bought", "round": rnd, "rho": rho,
-                    "price": max(x for x, _ in pays), "low": min(x for x, _ in pays),
-                    "payers": sum(c for _, c in pays)}
-    return selected, facts

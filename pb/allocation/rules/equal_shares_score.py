@@ -1,0 +1,72 @@
+"""Equal Shares with each voter's own utilities (``mes-score``: points or scores)."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .base import Election
+
+
+def mes_general(el: Election, start_budget: Fraction):
+    """MES with each voter's own utility (points or scores), over distinct ballots.
+
+    Used for ``mes-score``: utilities differ between supporters, so voters
+    cannot share a budget class; ballots with the same content still can.
+    """
+    rank, cost = el.rank, el.cost
+    groups = [(pts, c) for _, c, pts in el.groups]
+    budget = [start_budget] * len(groups)
+    supporters = {pid: [] for pid in el.ids}
+    for g, (pts, c) in enumerate(groups):
+        for pid, x in pts.items():
+            supporters[pid].append(g)
+    selected, facts = [], {}
+    remaining = set()
+    for pid in el.ids:
+        if not supporters[pid]:
+            facts[pid] = {"kind": "mes", "why": "no_support"}
+        elif cost[pid] == 0:
+            selected.append(pid)
+            facts[pid] = {"kind": "mes", "why": "free", "round": 0}
+        else:
+            remaining.add(pid)
+    stale = {q: Fraction(cost[q], sum(groups[g][0][q] * groups[g][1] for g in supporters[q])) for q in remaining}
+    rnd = 0
+    while remaining:
+        rnd += 1
+        best = None
+        for q in sorted(remaining, key=lambda p: (stale[p], rank[p])):
+            if best is not None and stale[q] > best[0]:
+                break
+            sup = supporters[q]
+            total = sum(budget[g] * groups[g][1] for g in sup)
+            if total < cost[q]:
+                remaining.discard(q)
+                facts[q] = {"kind": "mes", "why": "unaffordable", "round": rnd, "money": total}
+                continue
+            sup.sort(key=lambda g: budget[g] / groups[g][0][q])
+            paid = 0
+            denom = sum(groups[g][0][q] * groups[g][1] for g in sup)
+            for g in sup:
+                rho = (cost[q] - paid) / Fraction(denom)
+                if rho * groups[g][0][q] <= budget[g]:
+                    break
+                paid += budget[g] * groups[g][1]
+                denom -= groups[g][0][q] * groups[g][1]
+            stale[q] = rho
+            if best is None or (rho, rank[q]) < (best[0], rank[best[1]]):
+                best = (rho, q)
+        if best is None:
+            break
+        rho, p = best
+        remaining.discard(p)
+        selected.append(p)
+        pays = []
+        for g in supporters[p]:
+            pay = min(budget[g], rho * groups[g][0][p])
+            budget[g] -= pay
+            if pay > 0:
+                pays.append((pay, groups[g][1]))
+        facts[p] = {"kind": "mes", "why": "bought", "round": rnd, "rho": rho,
+                    "price": max(x for x, _ in pays), "low": min(x for x, _ in pays),
+                    "payers": sum(c for _, c in pays)}
+    return selected, facts

@@ -1,0 +1,52 @@
+"""A real server for tests that need one: the app served by Werkzeug, a thread per request."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from contextlib import contextmanager
+
+from werkzeug.serving import make_server
+
+from tests.conftest import TEST_CONFIG, _empty_postgres
+
+
+@contextmanager
+def running_server(database, tmp_path, name: str, **config):
+    """Yield ``(app, base_url)`` for an app on its own copy of the test database.
+
+    ``database`` is the session fixture's ("sqlite", template) or ("postgresql", url);
+    on PostgreSQL the session database is emptied afterwards.
+    """
+    from pb import create_app
+    from pb.extensions import db
+
+    kind, where = database
+    if kind == "sqlite":
+        path = tmp_path / f"{name}.sqlite"
+        shutil.copy(where, path)
+        url = f"sqlite:///{path}"
+    else:
+        url = where
+    os.environ["PB_INSTANCE_PATH"] = str(tmp_path / f"{name}-instance")
+    try:
+        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "SERVER_NAME": None,
+                          **config})
+    finally:
+        os.environ.pop("PB_INSTANCE_PATH", None)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, name=f"pb-{name}", daemon=True)
+    thread.start()
+    try:
+        yield app, base_url
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.session.remove()
+            if kind == "postgresql":
+                _empty_postgres(db)
+            db.engine.dispose()
