@@ -1,12 +1,12 @@
 """Benchmark pb.allocation against pabutools on the shared pabulib elections.
 
     python bench/allocation.py                 # every instance x rule; pabutools up to --timeout each
-    python bench/allocation.py --quick         # pabutools only where its recorded time is short
+    python bench/allocation.py --quick         # reuse pabutools' recorded time where it is long
     python bench/allocation.py --only Warszawa --rules mes-cost,phragmen
 
 For every instance and rule it prints, measured in this run:
 
-* pabutools: seconds for parse + rule in a fresh subprocess (``-`` when it timed out or was not run;
+* pabutools: seconds for parse + rule in a fresh subprocess ("timeout" when it did not finish;
   ``~N`` marks the figure recorded in the instance's JSON, used in --quick mode);
 * ours: seconds for the whole ``python -m pb.allocation FILE --rule R --json`` process;
 * ratio: pabutools / ours;
@@ -128,9 +128,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds allowed to each pabutools run")
     ap.add_argument("--quick", action="store_true",
-                    help="run pabutools only where its recorded parse + rule time is under --quick-limit "
-                         "(default 10 s); elsewhere show the recorded figure")
-    ap.add_argument("--quick-limit", type=float, default=10.0)
+                    help="where the instance's JSON records pabutools taking --quick-limit seconds or more "
+                         "(or timing out), show that recorded figure instead of running it again")
+    ap.add_argument("--quick-limit", type=float, default=10.0, help="seconds (default 10)")
     ap.add_argument("--only", default="", help="only instances whose name contains this text")
     ap.add_argument("--rules", default="", help="comma-separated rules (default: every rule for the ballot kind)")
     ap.add_argument("--no-pabutools", action="store_true", help="skip pabutools entirely")
@@ -160,7 +160,7 @@ def main(argv=None) -> int:
                 rec = (recorded.get("wall_seconds") or 0) + (ref.get("parse_seconds") or 0)
                 if recorded.get("status") == "skipped_timeout":
                     rec = float("inf")
-                if args.quick and (not recorded or rec >= args.quick_limit):
+                if args.quick and recorded and rec >= args.quick_limit:
                     if recorded.get("status") == "ok":
                         pabu, mark = rec, "~"
                 else:
@@ -170,7 +170,7 @@ def main(argv=None) -> int:
             agree = "n/a" if reference is None else ("yes" if reference == selected else "NO")
             ratio = f"{pabu / ours:.1f}x" if pabu else "-"
             pabu_text = f"{mark}{pabu:.2f}" if pabu else ("timeout" if rule not in NO_REFERENCE and
-                                                          not args.no_pabutools and not args.quick else "-")
+                                                          not args.no_pabutools else "-")
             print(f"  {rule:<21}{pabu_text:>10}{ours:>8.2f}{ratio:>8}{read_s:>8.3f}{rule_s:>8.3f}"
                   f"{rule_s / read_s:>10.1f}  {agree}", flush=True)
             rows.append({"instance": path.stem, "voters": profile.num_voters, "rule": rule, "pabutools": pabu,

@@ -40,7 +40,7 @@ from .tiebreak import TIE_BREAKS, describe_tie_break, tie_break_ranks
 
 __all__ = [
     "BALLOT_KINDS", "Money", "Ballot", "Cap", "Constraints", "Instance", "Outcome", "PabulibError", "Profile", "Project",
-    "ProjectResult", "Reserve", "RULES", "RULE_DESCRIPTIONS", "RULES_FOR_BALLOT", "TIE_BREAKS",
+    "ProjectResult", "Reserve", "RULES", "RULE_DESCRIPTIONS", "RULE_SUMMARIES", "RULES_FOR_BALLOT", "TIE_BREAKS",
     "TooLarge", "Comparison", "allocate", "compare", "json_money", "money_formatter", "parse_pb",
     "read_pb", "rules_for_vote_type", "write_pb",
 ]
@@ -105,6 +105,21 @@ RULE_DESCRIPTIONS = {
         "largest total number of votes went to (every voter counted once per funded project "
         "they backed). Gets the most support per budget but ignores who the supporters are, so "
         "majorities can win everything."),
+}
+
+#: One line per rule, for menus and ``--help``.
+RULE_SUMMARIES = {
+    "greedy-approval": "most votes first, skipping what does not fit",
+    "greedy-cost": "most votes per pound first, skipping what does not fit",
+    "greedy-points": "most points (or highest total score) first; points and score ballots",
+    "mes-cost": "Method of Equal Shares, benefit = cost, no completion",
+    "mes-cost-add1": "Equal Shares, shares raised one unit at a time, then most-votes top-up",
+    "mes-cost-add1-nofill": "as mes-cost-add1 without the most-votes top-up",
+    "mes-approval": "Equal Shares, every funded project worth one unit to its supporters",
+    "mes-approval-add1": "mes-approval with raised shares and the most-votes top-up",
+    "mes-score": "Equal Shares paying in proportion to points or scores",
+    "phragmen": "sequential Phragmén (shared loads); stops at the first project that does not fit",
+    "max-utility": "the affordable set with the most total votes (exact search)",
 }
 
 _APPROVAL_RULES = ("greedy-approval", "greedy-cost", "mes-cost", "mes-cost-add1", "mes-cost-add1-nofill",

@@ -9,9 +9,9 @@ import argparse
 import json
 import sys
 
-from . import RULE_DESCRIPTIONS, RULES, PabulibError, allocate, compare, money_formatter, read_pb
+from . import RULE_SUMMARIES, RULES, PabulibError, allocate, compare, money_formatter, read_pb
 
-EPILOG = "rules:\n" + "\n".join(f"  {name:<22}{RULE_DESCRIPTIONS[name].split('. ')[0]}." for name in RULES) + """
+EPILOG = "rules (--rule):\n" + "\n".join(f"  {name:<22}{RULE_SUMMARIES[name]}" for name in RULES) + """
 
 tie-breaks (--tie-break):
   id                    smallest project id as a string wins ("10" before "9"); the default

@@ -1,8 +1,6 @@
 """Fairness and spending figures for an outcome (plain numbers, JSON-ready)."""
 from __future__ import annotations
 
-from fractions import Fraction
-
 from .model import Instance, Profile
 from .outcome import json_money
 
@@ -18,19 +16,23 @@ def outcome_metrics(instance: Instance, profile: Profile, selected) -> dict:
     """
     chosen = set(selected)
     cost = {p.id: p.cost for p in instance.projects}
+    cost_f = {pid: float(c) for pid, c in cost.items()}  # shares are shown rounded: floats suffice
     spent = sum(cost[p] for p in chosen)
     voters = reached = counted = 0
-    share_sum = 0.0  # a display figure rounded to 4 places: floats are fine here
+    share_sum = 0.0
     for b in profile.ballots:
         approved = b.approved()
         voters += b.count
-        funded = [p for p in approved if p in chosen]
-        if funded:
+        wanted = funded = 0.0
+        for p in approved:
+            wanted += cost_f[p]
+            if p in chosen:
+                funded += cost_f[p]
+        if funded or any(p in chosen for p in approved):
             reached += b.count
-        wanted = sum(cost[p] for p in approved)
         if wanted > 0:
             counted += b.count
-            share_sum += float(Fraction(sum(cost[p] for p in funded)) / wanted) * b.count if funded else 0.0
+            share_sum += funded / wanted * b.count
     per_ward: dict = {}
     per_category: dict = {}
     for p in instance.projects:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from fractions import Fraction
 from typing import Iterable, Mapping, Union
 
@@ -166,12 +167,17 @@ class Profile:
         return sum(b.count for b in self.ballots)
 
     def approval_counts(self) -> dict[str, int]:
-        """Supporters per project in the approval view."""
-        votes: Counter = Counter()
+        """Supporters per project in the approval view (projects nobody supports are absent)."""
+        return dict(self._approval_counts)
+
+    @cached_property
+    def _approval_counts(self) -> dict[str, int]:
+        # Computed once per profile (it is frozen): every count and the outcome need it.
+        votes: dict = {}
         for b in self.ballots:
             for pid in b.approved():
-                votes[pid] += b.count
-        return dict(votes)
+                votes[pid] = votes.get(pid, 0) + b.count
+        return votes
 
     def point_totals(self) -> dict[str, Money] | None:
         """Total points (cumulative) or total score (scores) per project."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from fractions import Fraction
 
 from .model import Ballot, Instance, Money, Profile, Project, exact
@@ -60,12 +59,24 @@ def parse_pb(text: str) -> tuple[Instance, Profile]:
     meta: dict[str, str] = {}
     meta_lines: dict[str, int] = {}
     project_rows: list[tuple[int, dict]] = []
-    raw_votes: Counter = Counter()
+    raw_votes: dict = {}
     first_line: dict = {}
     seen = set()
     vote_col = points_col = None
+    width = -1  # fields per VOTES row, once its header is read
     try:
         for row in reader:
+            if len(row) == width and section == "votes":
+                # The hot path (one row per voter): count the raw ballot text only;
+                # it is split, checked and normalised once per distinct ballot.
+                key = (row[vote_col], row[points_col] if points_col is not None else None)
+                count = raw_votes.get(key)
+                if count is None:
+                    raw_votes[key] = 1
+                    first_line[key] = reader.line_num
+                else:
+                    raw_votes[key] = count + 1
+                continue
             line = reader.line_num
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
@@ -87,6 +98,7 @@ def parse_pb(text: str) -> tuple[Instance, Profile]:
                         raise PabulibError("the VOTES header must start with voter_id and have a vote column", line)
                     vote_col = header.index("vote")
                     points_col = header.index("points") if "points" in header else None
+                    width = len(header)
                 continue
             if len(row) != len(header):
                 raise PabulibError(f"expected {len(header)} fields ({';'.join(header)}), found {len(row)}", line)
@@ -95,11 +107,8 @@ def parse_pb(text: str) -> tuple[Instance, Profile]:
                 meta_lines[row[0].strip()] = line
             elif section == "projects":
                 project_rows.append((line, dict(zip(header, row))))
-            else:
-                key = (row[vote_col].strip(), row[points_col].strip() if points_col is not None else None)
-                raw_votes[key] += 1
-                if key not in first_line:
-                    first_line[key] = line
+            else:  # pragma: no cover - VOTES rows of the right width take the hot path above
+                raise AssertionError(section)
     except csv.Error as exc:
         raise PabulibError(f"unreadable CSV ({exc})", reader.line_num) from None
     for name in _SECTIONS:
@@ -158,19 +167,22 @@ def _build_instance(meta: dict, meta_lines: dict, project_rows) -> Instance:
     return Instance(tuple(projects), budget, currency=currency, minor_units=int(minor), meta=kept)
 
 
-def _build_profile(meta, instance: Instance, raw_votes: Counter, first_line: dict, has_points: bool) -> Profile:
+def _build_profile(meta, instance: Instance, raw_votes: dict, first_line: dict, has_points: bool) -> Profile:
     vote_type = meta["vote_type"]
     kind = VOTE_TYPES[vote_type]
     if kind in ("cumulative", "scores") and not has_points:
         raise PabulibError(f"a {vote_type} file needs a points column in VOTES")
     merged: dict = {}
     known = instance._by_id
+    known_ids = set(known)
     for (vote, points), count in raw_votes.items():
         line = first_line[(vote, points)]
-        ids = [v.strip() for v in vote.split(",")] if _none(vote) else []
-        for pid in ids:
-            if pid not in known:
-                raise PabulibError(f"the vote names project {pid!r}, which is not in PROJECTS", line)
+        ids = vote.split(",") if _none(vote) else []
+        if not known_ids.issuperset(ids):
+            ids = [v.strip() for v in ids]
+            for pid in ids:
+                if pid not in known:
+                    raise PabulibError(f"the vote names project {pid!r}, which is not in PROJECTS", line)
         if len(set(ids)) != len(ids):
             raise PabulibError("the vote lists the same project twice", line)
         if vote_type == "choose-1" and len(ids) > 1:
@@ -188,7 +200,8 @@ def _build_profile(meta, instance: Instance, raw_votes: Counter, first_line: dic
             # this loop runs once per distinct ballot of files with 60,000 voters.
             key = (tuple(ids) if kind == "ordinal" else tuple(sorted(ids)), None)
         merged[key] = merged.get(key, 0) + count
-    ballots = [Ballot(p, x, n) for (p, x), n in sorted(merged.items(), key=lambda kv: (kv[0][0], kv[0][1] or ()))]
+    # Keys are unique, so the sort never compares the points part of two equal id tuples.
+    ballots = [Ballot(p, x, n) for (p, x), n in sorted(merged.items())]
     return Profile(kind, tuple(ballots))
 
 

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import pytest
 
-from pb.allocation import (RULE_DESCRIPTIONS, RULES, Cap, Constraints, Instance, Profile, Project, Reserve,
+from pb.allocation import (RULE_DESCRIPTIONS, RULE_SUMMARIES, RULES, Cap, Constraints, Instance, Profile, Project, Reserve,
                            allocate, compare, money_formatter, rules_for_vote_type, write_pb)
 
 from .helpers import REPO
@@ -153,7 +153,7 @@ def test_rules_for_each_ballot_kind_and_descriptions():
     assert "greedy-points" not in rules_for_vote_type("approval")
     assert {"greedy-points", "mes-score"} <= set(rules_for_vote_type("cumulative"))
     assert rules_for_vote_type("choose-1") == rules_for_vote_type("approval")
-    assert set(RULE_DESCRIPTIONS) == set(RULES)
+    assert set(RULE_DESCRIPTIONS) == set(RULES) == set(RULE_SUMMARIES)
     instance, profile = election()
     with pytest.raises(ValueError, match="does not apply"):
         allocate(instance, profile, "greedy-points")

@@ -33,20 +33,27 @@ class Election:
         self.budget = instance.budget if budget is None else budget
         self.rank = ranks
         # groups: (approved ids, count, {id: points} or None).  Empty ballots count as voters.
-        self.groups = []
         points_kind = profile.kind in ("cumulative", "scores")
-        for b in profile.ballots:
-            if voter_filter is not None and not voter_filter(b):
-                continue
-            approved = tuple(pid for pid in b.approved() if pid in keep)
-            pts = ({pid: x for pid, x in zip(b.projects, b.points) if pid in keep and x > 0}
-                   if points_kind else None)
-            self.groups.append((approved, b.count, pts))
+        whole = project_ids is None and voter_filter is None
+        if whole and not points_kind:
+            # The common case (no constraint): nothing to restrict, so no per-ballot filtering.
+            self.groups = [(b.approved(), b.count, None) for b in profile.ballots]
+            self.votes = {pid: 0 for pid in self.ids}
+            self.votes.update(profile.approval_counts())
+        else:
+            self.groups = []
+            for b in profile.ballots:
+                if voter_filter is not None and not voter_filter(b):
+                    continue
+                approved = tuple(pid for pid in b.approved() if pid in keep)
+                pts = ({pid: x for pid, x in zip(b.projects, b.points) if pid in keep and x > 0}
+                       if points_kind else None)
+                self.groups.append((approved, b.count, pts))
+            self.votes = {pid: 0 for pid in self.ids}
+            for approved, c, _ in self.groups:
+                for pid in approved:
+                    self.votes[pid] += c
         self.n = sum(c for _, c, _ in self.groups)
-        self.votes = {pid: 0 for pid in self.ids}
-        for approved, c, _ in self.groups:
-            for pid in approved:
-                self.votes[pid] += c
         self.points = None
         if points_kind:
             self.points = {pid: 0 for pid in self.ids}

@@ -75,7 +75,8 @@ def equal_shares_add1(el: Election, utility: str = "cost", fill: bool = True, **
         # Notes are rendered by allocate() with the caller's money formatter.
         result.notes.append(lambda fmt, k=k, reason=reason: (
             f"Equal Shares started each voter with {fmt(base)} (the budget divided equally) and "
-            f"raised it one unit at a time to {fmt(base + k)}, where {reason}."))
+            + (f"raised it one unit at a time to {fmt(base + k)}, where {reason}." if k else
+               f"did not raise it, because {reason}.")))
         result.notes.append(f"The add-one search needed {runs} Equal Shares counts for {k} raises.")
         for f in result.facts.values():
             f["add"] = k

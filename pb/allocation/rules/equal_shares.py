@@ -96,19 +96,25 @@ def _ballot_index(el: Election, candidates: tuple):
         index = {q: j for j, q in enumerate(candidates)}
         g_projects, g_count = [], []
         supporters = [[] for _ in candidates]
+        lookup = index.get
         for approved, m, _ in el.groups:
-            mine = [index[q] for q in approved if q in index]
+            mine = [j for j in map(lookup, approved) if j is not None]
             if mine:
                 for j in mine:
                     supporters[j].append(len(g_projects))
                 g_projects.append(mine)
                 g_count.append(m)
         # Projects sharing a supporter with j: the only prices a purchase of j can change.
-        neighbours = [set() for _ in candidates]
+        masks = [0] * len(candidates)  # bitsets over projects: cheap to OR together
+        bit = [1 << j for j in range(len(candidates))]
         for mine in g_projects:
+            mask = 0
             for j in mine:
-                neighbours[j].update(mine)
-        cache[candidates] = (index, g_projects, g_count, supporters, [sorted(n) for n in neighbours])
+                mask |= bit[j]
+            for j in mine:
+                masks[j] |= mask
+        neighbours = [[j for j in range(len(candidates)) if m >> j & 1] for m in masks]
+        cache[candidates] = (index, g_projects, g_count, supporters, neighbours)
     return cache[candidates]
 
 
@@ -332,6 +338,8 @@ def mes_uniform(el: Election, util: dict, start_budget: Fraction, force=None):
         jp = index[p]
         active[jp] = False
         price = rho * util[p]
+        pf = float(price)
+        pf_lo, pf_hi = pf * (1 - 1e-12), pf * (1 + 1e-12)
         trans = {}
         moved = {}
         for g in supporters[jp]:
@@ -340,9 +348,10 @@ def mes_uniform(el: Election, util: dict, start_budget: Fraction, force=None):
                 continue
             new = trans.get(cid)
             if new is None:
-                val = cval[cid]
+                val, vf = cval[cid], cfloat[cid]
                 new = 0  # a voter who cannot pay the full price pays all it has left
-                if val > price:
+                # Floats decide unless the two are within rounding distance.
+                if vf > pf_hi or (vf >= pf_lo and val > price):
                     nval = val - price
                     # Key by numerator/denominator: hashing a Fraction is slow.
                     key = (nval.numerator, nval.denominator)
@@ -357,8 +366,7 @@ def mes_uniform(el: Election, util: dict, start_budget: Fraction, force=None):
             gclass[g] = new
         for j in neighbours[jp]:
             hists.pop(j, None)
-        pf = float(price)
-        low = min([cval[cid] for cid in moved if cfloat[cid] <= pf and cval[cid] < price] + [price])
+        low = min([cval[cid] for cid in moved if cfloat[cid] <= pf_hi and cval[cid] < price] + [price])
         facts[p] = {"kind": "mes", "why": "bought", "round": rnd, "price": price, "low": low,
                     "payers": sum(moved.values()), "rho": rho}
     return selected, facts, rhos, diverged

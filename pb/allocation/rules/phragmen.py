@@ -29,13 +29,19 @@ def phragmen(el: Election, **_) -> RuleResult:
             facts[pid] = {"kind": "phragmen", "why": "too_dear"}
         else:
             projects.append(pid)
-    classes: dict = {}  # load (> 0) -> bitset of voters with that load; others have load 0
+    # [load (> 0), bitset of voters with that load]; everyone else has load 0.  A list,
+    # not a dict: there are few classes, and hashing a Fraction is slow.
+    classes: list = []
 
     def new_load(q):
         if votes[q] == 0:
             return _INFINITE
         sq = bits[q]
-        total = sum(load * (members & sq).bit_count() for load, members in classes.items())
+        total = 0
+        for load, members in classes:
+            k = (members & sq).bit_count()
+            if k:
+                total += load * k
         return (0, Fraction(total + cost[q], votes[q]))
 
     heap = [(new_load(q), rank[q], q) for q in projects]
@@ -80,15 +86,14 @@ def phragmen(el: Election, **_) -> RuleResult:
         if best is _INFINITE:
             continue  # nobody supports it: loads do not change
         sp, level = bits[p], best[1]
-        merged = sp
-        for load in list(classes):
-            rest = classes[load] & ~sp
-            if rest:
-                classes[load] = rest
-            else:
-                del classes[load]
-        if level in classes:
-            merged |= classes[level]
+        kept = []
+        for load, members in classes:
+            rest = members & ~sp
+            if load == level:
+                sp |= rest  # same load: one class
+            elif rest:
+                kept.append([load, rest])
         if level:
-            classes[level] = merged
+            kept.append([level, sp])
+        classes[:] = kept
     return RuleResult(selected, facts)
