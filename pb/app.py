@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from pb import config as config_module
@@ -43,6 +44,9 @@ def build_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     web_security.init_app(app)
     cli.init_app(app)
+    if app.config["PROXY_COUNT"]:
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     return app
 
 

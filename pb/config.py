@@ -35,6 +35,10 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = 12 * 3600
 
+    # Behind a reverse proxy, how many proxies set X-Forwarded-For/-Proto/-Host. The
+    # per-IP throttles need the client's real address; 0 trusts no such header.
+    PROXY_COUNT = 0
+
     # Uploads: proposals take images and documents up to this size.
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     UPLOAD_MAX_BYTES = 5 * 1024 * 1024
