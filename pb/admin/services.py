@@ -15,7 +15,6 @@ from pb import audit
 from pb.extensions import db
 from pb.models import (
     Area,
-    Organisation,
     Partnership,
     PostcodeCoverage,
     Role,

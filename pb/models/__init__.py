@@ -12,15 +12,32 @@ from pb.models.place import (
     Ward,
     normalise_postcode,
 )
-from pb.models.proposal import Proposal
-from pb.models.proposal import BudgetLine, ProposalDocument, ProposalOutcome, ProposalStatusChange, ProposalSupport, ProposalVersion  # noqa: E501,F401
+from pb.models.proposal import (
+    BudgetLine,
+    Proposal,
+    ProposalDocument,
+    ProposalOutcome,
+    ProposalStatusChange,
+    ProposalSupport,
+    ProposalVersion,
+)
+from pb.models.result import RoundResult
 from pb.models.round import Round, RoundWardBudget
 from pb.models.user import LoginAttempt, Role, RoleAssignment, User, normalise_email
-from pb.models.voting import Ballot, BallotChoice, Voter, VotingCode, VotingCodeAttempt, VotingCodeBatch  # noqa: E501,F401
-from pb.models.result import RoundResult  # noqa: F401
+from pb.models.voting import (
+    Ballot,
+    BallotChoice,
+    Voter,
+    VotingCode,
+    VotingCodeAttempt,
+    VotingCodeBatch,
+)
 
 __all__ = [
-    "Area", "AuditEntry", "LoginAttempt", "Organisation", "OrganisationMember", "Partnership",
-    "PostcodeCoverage", "Proposal", "Role", "RoleAssignment", "Round", "RoundWardBudget",
-    "Theme", "User", "Ward", "normalise_email", "normalise_postcode", "utcnow",
+    "Area", "AuditEntry", "Ballot", "BallotChoice", "BudgetLine", "LoginAttempt",
+    "Organisation", "OrganisationMember", "Partnership", "PostcodeCoverage", "Proposal",
+    "ProposalDocument", "ProposalOutcome", "ProposalStatusChange", "ProposalSupport",
+    "ProposalVersion", "Role", "RoleAssignment", "Round", "RoundResult", "RoundWardBudget",
+    "Theme", "User", "Voter", "VotingCode", "VotingCodeAttempt", "VotingCodeBatch", "Ward",
+    "normalise_email", "normalise_postcode", "utcnow",
 ]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-import pytest
-
 from tests.factories import PASSWORD
 
 LINK_RE = re.compile(r"https?://[^/\s]+(/\S+)")

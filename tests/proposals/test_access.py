@@ -18,7 +18,7 @@ def items(hood):
     draft = proposal_with_lines(round_, "Hurdsfield Seed Swap", LINES, status="draft",
                                 proposer=hood.users["resident"],
                                 wards=[hood.wards["Macclesfield Hurdsfield"]])
-    other = proposal_with_lines(hood.rounds["other"], "Congleton Park Run Buddies", LINES,
+    proposal_with_lines(hood.rounds["other"], "Congleton Park Run Buddies", LINES,
                                 proposer=hood.users["resident2"])
     hidden = proposal_with_lines(hood.rounds["draft"], "Winter Warm Packs", LINES)
     return {"round": round_.id, "submitted": submitted.id, "draft": draft.id,

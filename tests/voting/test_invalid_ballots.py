@@ -75,7 +75,7 @@ def test_points_over_the_total_and_over_the_per_project_cap(client, login, neigh
                                             f"points-{projects[2].id}": "2"})
     assert response.status_code == 400
     assert "You gave out 12 points but you have 10. Take 2 away." in page
-    assert f'value="2"' in page  # typed values kept
+    assert 'value="2"' in page  # typed values kept
     response, page = _post(client, round_, {f"points-{projects[0].id}": "7"})
     assert response.status_code == 400
     assert "At most 5 points on one project" in page
