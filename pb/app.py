@@ -105,8 +105,8 @@ def init_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from pb import api
     from pb.admin.views import bp as admin_bp
-    from pb.api.views import bp as api_bp
     from pb.auth.views import bp as auth_bp
     from pb.main.views import bp as main_bp
     from pb.proposals.views import bp as proposals_bp
@@ -116,8 +116,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/account")
     app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
-    csrf.exempt(api_bp)  # read-only JSON: no state changes there
+    api.init_app(app)
     # These areas hang their pages under /rounds/<id>/... and /proposals/<id>/...
     app.register_blueprint(proposals_bp)
     app.register_blueprint(voting_bp)

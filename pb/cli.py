@@ -1,8 +1,13 @@
-"""Command-line tasks: ``flask --app pb create-admin``, ``demo``, ``audit-verify``."""
+"""Command-line tasks, all registered here.
+
+The frame's own commands (``create-admin``, ``demo``, ``audit-verify``) live in this
+module; each area keeps its commands in its own ``cli.py`` and lists them in
+``AREA_COMMANDS`` below, so ``flask --app pb --help`` shows every command in one list.
+"""
 
 from __future__ import annotations
 
-import functools
+import importlib
 import secrets
 
 import click
@@ -10,30 +15,25 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from pb import audit
-from pb.database import write_intent
+from pb.database import writes
 from pb.extensions import db
 from pb.models import Role, RoleAssignment, User, normalise_email
 from pb.models.base import utcnow
 from pb.passwords import hash_password, password_problem
 
+# (module, command function name) for each area's commands.
+AREA_COMMANDS = (
+    ("pb.proposals.cli", "digest_command"),
+    ("pb.results.cli", "tally_command"),
+)
+
 
 def init_app(app: Flask) -> None:
     for command in (create_admin, demo_command, audit_verify):
         app.cli.add_command(command)
+    for module, name in AREA_COMMANDS:
+        app.cli.add_command(getattr(importlib.import_module(module), name))
 
-
-def writes(command):
-    """CLI commands that write take SQLite's write lock up front, as POST requests do."""
-
-    @functools.wraps(command)
-    def wrapped(*args, **kwargs):
-        token = write_intent.set(True)
-        try:
-            return command(*args, **kwargs)
-        finally:
-            write_intent.reset(token)
-
-    return wrapped
 
 
 @click.command("create-admin")

@@ -9,6 +9,7 @@ Read-only requests keep the cheap deferred BEGIN so that WAL readers never block
 
 from __future__ import annotations
 
+import functools
 from contextvars import ContextVar
 
 from sqlalchemy import event
@@ -37,3 +38,18 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def writes(function):
+    """Mark a CLI command or background task as a writer: on SQLite its transactions
+    take the write lock up front (BEGIN IMMEDIATE), as POST requests do."""
+
+    @functools.wraps(function)
+    def wrapped(*args, **kwargs):
+        token = write_intent.set(True)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            write_intent.reset(token)
+
+    return wrapped

@@ -47,12 +47,12 @@ def require(allowed: bool) -> None:
         abort(403)
 
 
-def _signed_in(user) -> bool:
+def is_signed_in(user) -> bool:
     return user is not None and user.is_authenticated
 
 
 def is_officer_of(user, partnership_id: int) -> bool:
-    return _signed_in(user) and (
+    return is_signed_in(user) and (
         user.is_admin or user.has_role(Role.OFFICER, partnership_id=partnership_id))
 
 
@@ -63,23 +63,23 @@ def can_manage_round(user, round_) -> bool:
 
 def can_run_event(user, round_) -> bool:
     """Decision-day work: event staff or officers of the round's partnership."""
-    return _signed_in(user) and (
+    return is_signed_in(user) and (
         can_manage_round(user, round_)
         or user.has_role(Role.EVENT_STAFF, partnership_id=round_.partnership_id))
 
 
 def can_scrutinise(user) -> bool:
     """Read-only access to everything that is not personal data (audit log included)."""
-    return _signed_in(user) and (user.is_admin or user.has_role(Role.SCRUTINY))
+    return is_signed_in(user) and (user.is_admin or user.has_role(Role.SCRUTINY))
 
 
 def can_manage_grants(user, partnership_id: int) -> bool:
-    return _signed_in(user) and (
+    return is_signed_in(user) and (
         user.is_admin or user.has_role(Role.GRANT_OFFICER, partnership_id=partnership_id))
 
 
 def can_report_for(user, organisation_id: int) -> bool:
-    return _signed_in(user) and (
+    return is_signed_in(user) and (
         user.is_admin or user.has_role(Role.GRANTEE, organisation_id=organisation_id))
 
 
@@ -91,7 +91,7 @@ def can_see_draft_round(user, round_) -> bool:
 
 def is_proposer_of(user, proposal) -> bool:
     """The resident who put it forward, or the staff member who typed in a paper one."""
-    return _signed_in(user) and user.id in (proposal.proposer_id,
+    return is_signed_in(user) and user.id in (proposal.proposer_id,
                                             proposal.entered_on_behalf_by_id)
 
 

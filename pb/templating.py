@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
@@ -17,7 +17,7 @@ def local_time(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     zone = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
-    return value.replace(tzinfo=timezone.utc).astimezone(zone)
+    return value.replace(tzinfo=UTC).astimezone(zone)
 
 
 def format_datetime(value: datetime | None) -> str:

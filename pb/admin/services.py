@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from pb import audit
+from pb.errors import DomainError
 from pb.extensions import db
 from pb.models import (
     Area,
@@ -29,12 +30,8 @@ from pb.models.round import LOCKED_WHEN_VOTING, RULES_FOR_DESIGN
 from pb.money import format_pence
 
 
-class AdminError(Exception):
-    """A problem with what was entered: ``errors`` maps field names to messages."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class AdminError(DomainError):
+    """A problem with what was entered; ``field_errors`` says which field."""
 
 
 # Areas -----------------------------------------------------------------------------------
@@ -78,7 +75,7 @@ def save_area(area: Area | None, name: str, description: str, wards_text: str,
     if clash:
         errors["name"] = "Another area already has that name."
     if errors:
-        raise AdminError(errors)
+        raise AdminError(field_errors=errors)
 
     before = None if creating else area_snapshot(area)
     area.name, area.description = name.strip(), description.strip()
@@ -96,10 +93,10 @@ def save_area(area: Area | None, name: str, description: str, wards_text: str,
     except IntegrityError as exc:
         db.session.rollback()
         if not existing:  # nothing removed: another admin saved the same name meanwhile
-            raise AdminError({"name": "Another area already has that name."}) from exc
+            raise AdminError(field_errors={"name": "Another area already has that name."}) from exc
         # A removed ward is still used (by a round's ward budget, a proposal...).
         names = ", ".join(sorted(existing))
-        raise AdminError({"wards": f"These wards are used by rounds or proposals, so they "
+        raise AdminError(field_errors={"wards": f"These wards are used by rounds or proposals, so they "
                                    f"cannot be removed: {names}."}) from exc
     by_name = {w.name: w for w in area.wards}
     area.postcode_coverage.clear()
@@ -127,7 +124,7 @@ def save_simple(obj, kind: str, values: dict, unique_field: str = "name"):
     clash = db.session.scalar(select(model).where(
         getattr(model, unique_field) == values[unique_field], model.id != (obj.id or 0)))
     if clash:
-        raise AdminError({unique_field: f"Another {kind} already has that {unique_field}."})
+        raise AdminError(field_errors={unique_field: f"Another {kind} already has that {unique_field}."})
     creating = obj.id is None
     before = None if creating else {k: getattr(obj, k) for k in values}
     for key, value in values.items():
@@ -137,13 +134,13 @@ def save_simple(obj, kind: str, values: dict, unique_field: str = "name"):
         if db.session.scalar(select(Theme).where(Theme.slug == obj.slug,
                                                  Theme.id != (obj.id or 0))):
             db.session.rollback()
-            raise AdminError({unique_field: f"Another {kind} already has a name like that."})
+            raise AdminError(field_errors={unique_field: f"Another {kind} already has a name like that."})
     db.session.add(obj)
     try:
         db.session.flush()
     except IntegrityError as exc:  # e.g. two admins saving the same name at once
         db.session.rollback()
-        raise AdminError({unique_field: f"Another {kind} already has that {unique_field}."}) \
+        raise AdminError(field_errors={unique_field: f"Another {kind} already has that {unique_field}."}) \
             from exc
     audit.record(f"{kind}.{'created' if creating else 'updated'}", obj, before=before,
                  after=values)
@@ -157,19 +154,19 @@ def assign_role(email: str, role: Role, partnership_id: int | None,
                 organisation_id: int | None) -> RoleAssignment:
     user = User.by_email(email)
     if user is None:
-        raise AdminError({"email": "No account has that email address. Ask the person to "
+        raise AdminError(field_errors={"email": "No account has that email address. Ask the person to "
                                    "register first."})
     scope = role.scope
     if scope == "partnership" and not partnership_id:
-        raise AdminError({"partnership_id": f"Choose the partnership this {role.label.lower()} "
+        raise AdminError(field_errors={"partnership_id": f"Choose the partnership this {role.label.lower()} "
                                             "works for."})
     if scope == "organisation" and not organisation_id:
-        raise AdminError({"organisation_id": "Choose the organisation this grantee reports for."})
+        raise AdminError(field_errors={"organisation_id": "Choose the organisation this grantee reports for."})
     partnership_id = partnership_id if scope == "partnership" else None
     organisation_id = organisation_id if scope == "organisation" else None
     if user.has_role(role, partnership_id=partnership_id, organisation_id=organisation_id) and (
             scope or any(a.role == role for a in user.roles)):
-        raise AdminError({"role": "That person already has that role."})
+        raise AdminError(field_errors={"role": "That person already has that role."})
     assignment = RoleAssignment(user=user, role=role, partnership_id=partnership_id,
                                 organisation_id=organisation_id, granted_by_id=_actor_id())
     db.session.add(assignment)
@@ -233,7 +230,7 @@ def validate_round(values: dict, ward_budgets: dict[int, int]) -> dict[str, str]
         errors["allocation_rule"] = (f"The rule {rule} does not suit {design} ballots. "
                                      "Choose one of: " + ", ".join(RULES_FOR_DESIGN[design]) + ".")
     dates = [(name, values[name]) for name in PHASES if values.get(name)]
-    for (first, a), (second, b) in zip(dates, dates[1:]):
+    for (_first, a), (second, b) in zip(dates, dates[1:]):
         if b < a:
             errors[second] = "This must come after the earlier phases."
     low, high = values.get("min_project_cost_pence"), values.get("max_project_cost_pence")
@@ -285,7 +282,7 @@ def save_round(round_: Round | None, settings: RoundSettings) -> Round:
             errors["partnership_id"] = ("Voting has opened, so the round cannot move to a "
                                         "partnership in another area.")
     if errors:
-        raise AdminError(errors)
+        raise AdminError(field_errors=errors)
 
     before = None if creating else round_snapshot(round_)
     round_ = round_ or Round(created_by_id=_actor_id())

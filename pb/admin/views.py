@@ -21,6 +21,7 @@ from pb.admin.forms import (
 )
 from pb.auth.forms import ConfirmForm
 from pb.extensions import db
+from pb.forms import apply_errors
 from pb.models import (
     Area,
     AuditEntry,
@@ -38,15 +39,6 @@ from pb.money import pence_to_pounds_text
 from pb.policy import admin_required, can_manage_round, require, role_required
 
 bp = Blueprint("admin", __name__)
-
-
-def _apply_errors(form, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        target = getattr(form, name, None)
-        if target is None:
-            form.form_errors.append(message)
-        else:
-            target.errors = list(target.errors) + [message]
 
 
 @bp.route("/")
@@ -85,7 +77,7 @@ def area_form(area_id: int | None = None):
             area = services.save_area(area, form.name.data, form.description.data or "",
                                       form.wards.data, form.postcodes.data)
         except services.AdminError as exc:
-            _apply_errors(form, exc.errors)
+            apply_errors(form, exc)
         else:
             flash(f"Saved the area {area.name}.", "success")
             return redirect(url_for("admin.areas"))
@@ -128,7 +120,7 @@ def simple_form(kind: str, item_id: int | None = None):
         try:
             services.save_simple(item, label, values)
         except services.AdminError as exc:
-            _apply_errors(form, exc.errors)
+            apply_errors(form, exc)
         else:
             flash(f"Saved the {label} {values['name']}.", "success")
             return redirect(url_for("admin.simple_list", kind=kind))
@@ -157,7 +149,7 @@ def people():
                                  form.partnership_id.data or None,
                                  form.organisation_id.data or None)
         except services.AdminError as exc:
-            _apply_errors(form, exc.errors)
+            apply_errors(form, exc)
             status = 400
         else:
             flash("Role assigned.", "success")
@@ -224,7 +216,7 @@ def round_form(round_id: int | None = None):
                 round_ = services.save_round(round_, services.RoundSettings(
                     values=_round_values(form), ward_budgets=ward_budgets))
             except services.AdminError as exc:
-                _apply_errors(form, exc.errors)
+                apply_errors(form, exc)
             else:
                 flash(f"Saved the round {round_.name}.", "success")
                 return redirect(url_for("main.round_detail", round_id=round_.id))

@@ -68,7 +68,7 @@ def explain(pid: str, fact: dict, *, cost, votes: int, fmt, rule_label: str, poi
         return f"Not funded: {head}; {fmt(fact['left'])} remained when it was reached, it costs {fmt(cost)}."
     if kind == "mes":
         text = _explain_mes(fact, cost=cost, votes=votes, fmt=fmt, rule_label=rule_label)
-        if "fill_left" in fact and not fact.get("why") == "bought":
+        if "fill_left" in fact and fact.get("why") != "bought":
             text += f" In the top-up {fmt(fact['fill_left'])} remained when it was reached, not enough."
         return text
     if kind == "phragmen":

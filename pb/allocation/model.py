@@ -8,12 +8,12 @@ and a ``fractions.Fraction`` otherwise; floats are never used.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from fractions import Fraction
-from typing import Iterable, Mapping, Union
+from functools import cached_property
 
-Money = Union[int, Fraction]
+Money = int | Fraction
 
 #: The ballot kinds the core understands.  ``choose-1`` files become approval.
 BALLOT_KINDS = ("approval", "cumulative", "scores", "ordinal")
@@ -21,7 +21,7 @@ BALLOT_KINDS = ("approval", "cumulative", "scores", "ordinal")
 
 def exact(value) -> Money:
     """Return ``value`` as an exact int (when whole) or Fraction; refuse floats."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise TypeError(f"money must be exact (int or Fraction), not {value!r}")
     value = Fraction(value)
     return value.numerator if value.denominator == 1 else value
@@ -146,7 +146,7 @@ class Profile:
         object.__setattr__(self, "ballots", tuple(self.ballots))
 
     @classmethod
-    def from_ballots(cls, kind: str, ballots: Iterable) -> "Profile":
+    def from_ballots(cls, kind: str, ballots: Iterable) -> Profile:
         """Merge ballots given as ``Ballot`` objects, id sequences, or ``{id: points}`` dicts."""
         counts: Counter = Counter()
         for b in ballots:

@@ -1,9 +1,9 @@
 """The result of running a rule: what was funded, why, and how fair it looks."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Mapping
 
 from .model import Money
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from flask import abort, request, url_for
 from sqlalchemy import select
 
-from pb.api.views import _iso, bp, published_round_or_404
+from pb.api import bp
+from pb.api.rounds import iso
 from pb.extensions import db
+from pb.loaders import published_round_or_404
 from pb.models.proposal import PUBLIC_STATUSES, Proposal
 
 
@@ -36,7 +38,7 @@ def proposal_data(proposal: Proposal, supports: int) -> dict:
         "budget_lines": [{"description": line.description, "amount_pence": line.amount_pence}
                          for line in proposal.budget_lines],
         "merged_into": proposal.merged_into_id,
-        "submitted_at": _iso(proposal.submitted_at),
+        "submitted_at": iso(proposal.submitted_at),
         "url": url_for("proposals.detail", proposal_id=proposal.id, _external=True),
     }
 

@@ -8,7 +8,8 @@
 
 from flask import Response, abort, jsonify
 
-from pb.api.views import bp, published_round_or_404
+from pb.api import bp
+from pb.loaders import published_round_or_404
 from pb.results import services as results
 from pb.voting import services as voting
 

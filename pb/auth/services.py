@@ -10,7 +10,8 @@ from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from pb import audit
+from pb import audit, errors
+from pb.errors import DomainError
 from pb.extensions import db
 from pb.mail import send_mail
 from pb.models import LoginAttempt, Role, RoleAssignment, User, normalise_email, normalise_postcode
@@ -18,12 +19,12 @@ from pb.models.base import utcnow
 from pb.passwords import hash_password, needs_rehash, verify_password
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A request the user can fix; the message is shown to them."""
 
 
 class Throttled(AccountError):
-    pass
+    status = errors.Throttled.status
 
 
 # Verifying against a real hash when the account does not exist keeps the timing

@@ -345,8 +345,7 @@ def _make(round_, spec, *, status, reason, proposer, officer, area, themes, orgs
     previous = None
     for step, state in enumerate(PATHS[status]):
         at = min(when + timedelta(days=2 + 3 * step), utcnow()) if step else when
-        by_officer = state not in ("draft", "submitted") and not (
-            state == "withdrawn")
+        by_officer = state not in ("draft", "submitted") and state != "withdrawn"
         proposal.status_changes.append(ProposalStatusChange(
             from_status=previous, to_status=state, changed_at=at,
             changed_by_id=(officer if by_officer or paper_name else proposer).id,

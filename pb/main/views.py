@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user
 from sqlalchemy import or_, select, text
 
 from pb.audit import verify_chain
 from pb.extensions import db
+from pb.loaders import visible_round_or_404
 from pb.models import AuditEntry, Role, Round
-from pb.policy import can_scrutinise, can_see_draft_round, require, role_required
+from pb.policy import can_scrutinise, require, role_required
 
 bp = Blueprint("main", __name__)
 
@@ -17,14 +18,6 @@ bp = Blueprint("main", __name__)
 def public_rounds() -> list[Round]:
     return list(db.session.scalars(
         select(Round).where(Round.is_published.is_(True)).order_by(Round.voting_open_at.desc())))
-
-
-def get_visible_round(round_id: int) -> Round:
-    """The round, or 404 when it does not exist or is a draft the viewer may not see."""
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or (not round_.is_published and not can_see_draft_round(current_user, round_)):
-        abort(404)
-    return round_
 
 
 @bp.route("/")
@@ -39,7 +32,7 @@ def rounds():
 
 @bp.route("/rounds/<int:round_id>")
 def round_detail(round_id: int):
-    return render_template("main/round.html", round=get_visible_round(round_id))
+    return render_template("main/round.html", round=visible_round_or_404(round_id))
 
 
 @bp.route("/manage")

@@ -7,9 +7,9 @@ import uuid
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    FieldList,
     Form,
     FormField,
-    FieldList,
     HiddenField,
     RadioField,
     SelectField,

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import Forbidden
 
 from pb import audit, policy
+from pb.errors import DomainError
 from pb.extensions import db
 from pb.mail import send_mail
 from pb.models import (
@@ -60,17 +61,11 @@ def clean(text: str | None) -> str:
     return _CONTROL.sub("", text or "").strip()
 
 
-class ProposalError(Exception):
-    """A problem with what was entered or asked: ``errors`` maps field names to messages.
+class ProposalError(DomainError):
+    """A problem with what was entered or asked; ``field_errors`` says which field.
 
-    The key ``"form"`` is for problems that belong to no single field.
+    Field errors named ``budget`` belong to the budget table rather than one field.
     """
-
-    def __init__(self, errors: dict[str, str] | str):
-        if isinstance(errors, str):
-            errors = {"form": errors}
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
 
 
 @dataclass
@@ -159,12 +154,12 @@ def support_counts(proposal_ids) -> dict[int, int]:
         select(ProposalSupport.proposal_id, func.count()).where(
             ProposalSupport.proposal_id.in_(ids)).group_by(ProposalSupport.proposal_id))
     counts = dict.fromkeys(ids, 0)
-    counts.update({pid: n for pid, n in rows})
+    counts.update({pid: n for pid, n in rows})  # noqa: C416 (rows is a Result, not pairs)
     return counts
 
 
 def has_supported(proposal: Proposal, user) -> bool:
-    if not policy._signed_in(user):
+    if not policy.is_signed_in(user):
         return False
     return db.session.scalar(select(ProposalSupport.id).where(
         ProposalSupport.proposal_id == proposal.id,
@@ -443,7 +438,7 @@ def create_proposal(round_: Round, user, data: ProposalInput, *, idempotency_key
     file_errors, image, document = _check_files(None, data)
     errors.update(file_errors)
     if errors:
-        raise ProposalError(errors)
+        raise ProposalError(field_errors=errors)
 
     proposal = Proposal(round_id=round_.id, round=round_, status="draft",
                         idempotency_key=idempotency_key or None)
@@ -541,7 +536,7 @@ def update_proposal(proposal: Proposal, user, data: ProposalInput, *, reason: st
     file_errors, image, document = _check_files(proposal, data)
     errors.update(file_errors)
     if errors:
-        raise ProposalError(errors)
+        raise ProposalError(field_errors=errors)
     before = snapshot(proposal)
     _apply(proposal, round_, data)
     stored, replaced = _attach_files(proposal, user, image, document)
@@ -591,7 +586,7 @@ def submit_proposal(proposal: Proposal, user) -> Proposal:
                                               for line in proposal.budget_lines],
                              [w.id for w in proposal.wards], proposal.is_area_wide)
     if problem:
-        raise ProposalError({"budget": problem})
+        raise ProposalError(field_errors={"budget": problem})
     before = proposal.status
     _add_status(proposal, "submitted", user, "staff" if proposal.is_paper else "proposer")
     proposal.submitted_at = proposal.submitted_at or utcnow()
@@ -643,7 +638,7 @@ def review(proposal: Proposal, user, action_key: str, reason: str = "") -> Propo
     policy.require(policy.can_review_proposals(user, round_))
     action = REVIEW_ACTIONS.get(action_key)
     if action is None:
-        raise ProposalError({"action": "Choose what to do with this proposal."})
+        raise ProposalError(field_errors={"action": "Choose what to do with this proposal."})
     reason = clean(reason)
     if round_.voting_has_opened:
         raise ProposalError("Voting has opened, so the ballot can no longer change.")
@@ -651,17 +646,17 @@ def review(proposal: Proposal, user, action_key: str, reason: str = "") -> Propo
         raise ProposalError(f"A proposal that is {proposal.status_label.lower()} cannot be "
                             f"changed with “{action.label}”.")
     if action.needs_reason and not reason:
-        raise ProposalError({"reason": action.reason_prompt})
+        raise ProposalError(field_errors={"reason": action.reason_prompt})
     if len(reason) > 2000:
-        raise ProposalError({"reason": "Keep the reason under 2,000 characters."})
+        raise ProposalError(field_errors={"reason": "Keep the reason under 2,000 characters."})
     if action.to_status == "shortlisted":
         supports = support_count(proposal)
         if supports < (round_.supports_required or 0):
             raise ProposalError(
                 f"This round needs {round_.supports_required} supports before a proposal "
                 f"can go on the ballot; this one has {supports}.")
-        problem = budget_problem(round_, [(l.description, l.amount_pence)
-                                          for l in proposal.budget_lines],
+        problem = budget_problem(round_, [(line.description, line.amount_pence)
+                                          for line in proposal.budget_lines],
                                  [w.id for w in proposal.wards], proposal.is_area_wide)
         if problem and proposal.budget_lines:
             raise ProposalError(problem.replace("Your budget lines", "Its budget lines"))
@@ -688,7 +683,7 @@ def withdraw(proposal: Proposal, user, reason: str = "") -> Proposal:
         raise ProposalError("Voting has opened, so the ballot can no longer change.")
     as_ = "proposer" if is_proposer else "officer"
     if as_ == "officer" and not reason:
-        raise ProposalError({"reason": "Say why you are withdrawing this proposal."})
+        raise ProposalError(field_errors={"reason": "Say why you are withdrawing this proposal."})
     before = proposal.status
     _add_status(proposal, "withdrawn", user, as_, reason)
     audit.record("proposal.withdrawn", proposal, before={"status": before},
@@ -719,7 +714,7 @@ def merge(proposal: Proposal, target: Proposal | None, user, reason: str) -> Pro
     if not reason:
         errors["reason"] = "Say why these proposals are being merged."
     if errors:
-        raise ProposalError(errors)
+        raise ProposalError(field_errors=errors)
     if proposal.status in CLOSED + ("draft",):
         raise ProposalError(f"A proposal that is {proposal.status_label.lower()} cannot be "
                             "merged.")
@@ -755,7 +750,7 @@ def merge(proposal: Proposal, target: Proposal | None, user, reason: str) -> Pro
 
 def support(proposal: Proposal, user) -> bool:
     """Record one support from ``user``; False when they had already supported it."""
-    if not policy._signed_in(user):
+    if not policy.is_signed_in(user):
         raise Forbidden()
     if not policy.can_view_proposal(user, proposal):
         raise Forbidden()
@@ -784,7 +779,7 @@ def support(proposal: Proposal, user) -> bool:
 
 
 def unsupport(proposal: Proposal, user) -> bool:
-    if not policy._signed_in(user):
+    if not policy.is_signed_in(user):
         raise Forbidden()
     if not proposal.round.accepting_proposals:
         raise ProposalError("Supports can change only while the round is taking proposals.")

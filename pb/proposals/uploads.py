@@ -10,6 +10,7 @@ the proposal.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import secrets
@@ -135,7 +136,5 @@ def path_for(stored_name: str) -> Path:
 
 
 def remove(stored_name: str) -> None:
-    try:
+    with contextlib.suppress(UploadError):
         path_for(stored_name).unlink(missing_ok=True)
-    except UploadError:
-        pass

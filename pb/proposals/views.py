@@ -5,7 +5,6 @@ Views are thin: they parse the request, call ``pb.proposals.services`` and rende
 
 from __future__ import annotations
 
-import click
 from flask import (
     Blueprint,
     abort,
@@ -17,15 +16,14 @@ from flask import (
     send_file,
     url_for,
 )
-from flask.cli import with_appcontext
 from flask_login import current_user, login_required
 from werkzeug.datastructures import FileStorage
 
 from pb import links, policy
-from pb.cli import writes
 from pb.extensions import db
+from pb.forms import apply_errors
 from pb.htmx import is_htmx, render_page_or_fragment
-from pb.main.views import get_visible_round
+from pb.loaders import proposal_or_404, visible_round_or_404
 from pb.models.base import utcnow
 from pb.models.proposal import (
     ON_BALLOT,
@@ -45,7 +43,7 @@ from pb.proposals.forms import (
     choices,
 )
 
-bp = Blueprint("proposals", __name__, cli_group=None)
+bp = Blueprint("proposals", __name__)
 
 
 @bp.context_processor
@@ -61,7 +59,7 @@ def _public_links(round_, user):
         yield ("Browse proposals", url_for("proposals.browse", round_id=round_.id))
     if round_.accepting_proposals:
         yield ("Put forward a proposal", url_for("proposals.new", round_id=round_.id))
-    if policy._signed_in(user) and services.has_proposals_in(user, round_):
+    if policy.is_signed_in(user) and services.has_proposals_in(user, round_):
         yield ("Your proposals", url_for("proposals.mine"))
 
 
@@ -76,34 +74,9 @@ def _staff_links(round_, user):
 
 # Helpers ---------------------------------------------------------------------------------------
 
-def load_round(round_id: int):
-    """The round (see ``main.views.get_visible_round``); ids PostgreSQL cannot hold are 404."""
-    if not 0 < round_id <= services.MAX_ID:
-        abort(404)
-    return get_visible_round(round_id)
-
-
-def load_proposal(proposal_id: int) -> Proposal:
-    """The proposal, or 404 when it does not exist or the viewer may not see it."""
-    proposal = services.get_proposal(proposal_id)
-    if proposal is None or not policy.can_view_proposal(current_user, proposal):
-        abort(404)
-    return proposal
-
-
-def _apply_errors(form, errors: dict[str, str]) -> str | None:
-    """Put service errors next to their fields; returns the budget error, if any."""
-    budget = None
-    for name, message in errors.items():
-        if name == "budget":
-            budget = message
-            continue
-        target = getattr(form, name, None) if name != "form" else None
-        if target is None or not hasattr(target, "errors"):
-            form.form_errors.append(message)
-        else:
-            target.errors = [*(target.errors or []), message]
-    return budget
+def _apply_errors(form, errors) -> str | None:
+    """Put service errors next to their fields; returns the budget table's error, if any."""
+    return apply_errors(form, errors, set_aside=("budget",)).get("budget")
 
 
 def _file(field) -> FileStorage | None:
@@ -162,7 +135,7 @@ def _render_form(form, round_, *, proposal=None, paper=False, budget_error=None,
 
 
 def _create(round_id: int, paper: bool):
-    round_ = load_round(round_id)
+    round_ = visible_round_or_404(round_id)
     form_class = PaperProposalForm if paper else ProposalForm
     if paper:
         policy.require(policy.can_enter_paper_proposal(current_user, round_))
@@ -202,7 +175,7 @@ def _create(round_id: int, paper: bool):
 @bp.route("/rounds/<int:round_id>/proposals")
 def browse(round_id: int):
     """The public list: filters, search, sort and pages; htmx gets only the results."""
-    round_ = load_round(round_id)
+    round_ = visible_round_or_404(round_id)
     filters = services.parse_filters(request.args, PUBLIC_STATUSES)
     page = db.paginate(services.browse_query(round_, filters), page=filters.page,
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
@@ -217,7 +190,7 @@ def browse(round_id: int):
 @bp.route("/rounds/<int:round_id>/proposals/budget-total")
 def budget_total(round_id: int):
     """The running total of the budget lines (an htmx helper for the form)."""
-    round_ = load_round(round_id)
+    round_ = visible_round_or_404(round_id)
     total, problem = 0, None
     for index in range(BUDGET_ROWS):
         text = (request.args.get(f"lines-{index}-amount") or "").strip()
@@ -235,7 +208,7 @@ def budget_total(round_id: int):
 
 @bp.route("/proposals/<int:proposal_id>")
 def detail(proposal_id: int):
-    proposal = load_proposal(proposal_id)
+    proposal = proposal_or_404(proposal_id)
     round_ = proposal.round
     return render_template(
         "proposals/detail.html", proposal=proposal, round=round_,
@@ -310,7 +283,7 @@ def new_paper(round_id: int):
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(proposal_id: int):
-    proposal = load_proposal(proposal_id)
+    proposal = proposal_or_404(proposal_id)
     round_ = proposal.round
     try:
         mode = services.edit_mode(proposal, current_user)
@@ -349,7 +322,7 @@ def edit(proposal_id: int):
 @bp.route("/proposals/<int:proposal_id>/submit", methods=["POST"])
 @login_required
 def submit(proposal_id: int):
-    proposal = load_proposal(proposal_id)
+    proposal = proposal_or_404(proposal_id)
     try:
         services.submit_proposal(proposal, current_user)
     except services.ProposalError as exc:
@@ -362,7 +335,7 @@ def submit(proposal_id: int):
 @bp.route("/proposals/<int:proposal_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(proposal_id: int):
-    proposal = load_proposal(proposal_id)
+    proposal = proposal_or_404(proposal_id)
     if not (policy.is_proposer_of(current_user, proposal)
             or policy.can_review_proposals(current_user, proposal.round)):
         abort(403)
@@ -387,7 +360,7 @@ def withdraw(proposal_id: int):
 @bp.route("/proposals/<int:proposal_id>/files/<int:document_id>/remove", methods=["POST"])
 @login_required
 def remove_file(proposal_id: int, document_id: int):
-    proposal = load_proposal(proposal_id)
+    proposal = proposal_or_404(proposal_id)
     document = services.get_document(proposal, document_id)
     if document is None:
         abort(404)
@@ -404,7 +377,7 @@ def remove_file(proposal_id: int, document_id: int):
 @bp.route("/proposals/<int:proposal_id>/files/<int:document_id>")
 def file(proposal_id: int, document_id: int):
     """Serve an upload after checking again that the viewer may see the proposal."""
-    proposal = load_proposal(proposal_id)
+    proposal = proposal_or_404(proposal_id)
     document = services.get_document(proposal, document_id)
     if document is None:
         abort(404)
@@ -439,7 +412,7 @@ def unsupport(proposal_id: int):
 
 
 def _support(proposal_id: int, add: bool):
-    proposal = load_proposal(proposal_id)
+    proposal = proposal_or_404(proposal_id)
     error = None
     try:
         (services.support if add else services.unsupport)(proposal, current_user)
@@ -464,7 +437,7 @@ def _support(proposal_id: int, add: bool):
 @login_required
 def review_list(round_id: int):
     """The officers' review screen: every submitted proposal with filters and counts."""
-    round_ = load_round(round_id)
+    round_ = visible_round_or_404(round_id)
     policy.require(policy.can_review_proposals(current_user, round_))
     return _render_review(round_, request.args)
 
@@ -490,7 +463,7 @@ def _render_review(round_, args, errors: dict | None = None, status: int = 200):
 @login_required
 def review(proposal_id: int):
     """One review decision; htmx gets the updated row back, others the review screen."""
-    proposal = load_proposal(proposal_id)
+    proposal = proposal_or_404(proposal_id)
     round_ = proposal.round
     policy.require(policy.can_review_proposals(current_user, round_))
     form = ReviewForm()
@@ -521,7 +494,7 @@ def review(proposal_id: int):
 @bp.route("/proposals/<int:proposal_id>/merge", methods=["GET", "POST"])
 @login_required
 def merge(proposal_id: int):
-    proposal = load_proposal(proposal_id)
+    proposal = proposal_or_404(proposal_id)
     policy.require(policy.can_review_proposals(current_user, proposal.round))
     form = MergeForm()
     form.target_id.choices = choices([(0, "Choose a proposal")] + [
@@ -543,28 +516,3 @@ def merge(proposal_id: int):
             flash(f"“{proposal.title}” has been merged into “{target.title}”.", "success")
             return redirect(url_for("proposals.detail", proposal_id=target.id), code=303)
     return render_template("proposals/merge.html", form=form, proposal=proposal), status
-
-
-# Officers' daily digest ------------------------------------------------------------------------
-
-@bp.cli.command("proposals-digest")
-@click.option("--hours", default=24, show_default=True, type=click.IntRange(1, 24 * 14),
-              help="Include proposals submitted in this many past hours.")
-@with_appcontext
-@writes
-def digest_command(hours: int) -> None:
-    """Email each partnership officer the proposals submitted in the last day.
-
-    Meant for cron, once a day, for example at 07:00:
-
-    \b
-        0 7 * * *  cd /srv/pb && flask --app pb proposals-digest
-
-    Officers of a partnership with no new submissions get no email.
-    """
-    sent = services.send_digest(hours=hours, now=utcnow())
-    if not sent:
-        click.echo(f"No new proposals in the last {hours} hours; no email sent.")
-        return
-    for email, count in sent:
-        click.echo(f"Sent {email} a digest of {count} proposal{'s' if count != 1 else ''}.")

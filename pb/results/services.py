@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from pb import audit
 from pb.allocation import Constraints, Instance, Profile, Project, allocate, write_pb
+from pb.errors import Conflict, DomainError, NotAllowed
 from pb.extensions import db
 from pb.models import Round, User
 from pb.models.base import utcnow
@@ -30,21 +31,12 @@ from pb.voting.services import ballot_proposals, is_area_wide
 REASON_MIN = 20
 
 
-class ResultError(Exception):
-    status = 400
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ResultError(DomainError):
+    """A count, change or certification that cannot be done; ``message`` says why."""
 
 
 class ResultFrozen(ResultError):
-    status = 409
-
-
-class NotAllowed(ResultError):
-    status = 403
+    status = Conflict.status
 
 
 # ORM -> core ------------------------------------------------------------------------------
@@ -193,23 +185,22 @@ def override(round_: Round, actor: User, selected: list[str], reason: str) -> Ro
     reason = (reason or "").strip()
     if len(reason) < REASON_MIN:
         raise ResultError("Explain the change in at least a sentence: the reason is published "
-                          "next to the result.", "reason")
+                          "next to the result.", field="reason")
     projects = result.outcome["projects"]
     unknown = [pid for pid in selected if pid not in projects]
     if unknown:
-        raise ResultError("One of the projects chosen is not in this count.", "selected")
+        raise ResultError("One of the projects chosen is not in this count.", field="selected")
     # Keep the count's order for projects it funded, then the others in id order.
     computed = result.computed_selected
     ordered = [pid for pid in computed if pid in selected] + sorted(
         (pid for pid in set(selected) if pid not in computed), key=lambda p: (len(p), p))
     if ordered == computed:
         raise ResultError("That is the same as the computed result: choose which projects to "
-                          "fund differently, or leave the result as it is.", "selected")
+                          "fund differently, or leave the result as it is.", field="selected")
     cost = sum(int(projects[pid]["cost"]) for pid in ordered)
     if cost > result.budget_pence:
         raise ResultError(f"The projects chosen cost {format_pence(cost, whole=True)}, more than "
-                          f"the budget of {format_pence(result.budget_pence, whole=True)}.",
-                          "selected")
+                          f"the budget of {format_pence(result.budget_pence, whole=True)}.", field="selected")
     before = {"selected": result.selected, "override_reason": result.override_reason}
     result.override_selected_json = json.dumps(ordered)
     result.override_reason = reason

@@ -1,24 +1,19 @@
-"""Results pages: the count, the override, certification, the published result; the tally CLI."""
+"""Results pages: the count, the override, certification, the published result."""
 
 from __future__ import annotations
 
-import click
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from pb import links
 from pb.allocation import RULE_DESCRIPTIONS
-from pb.cli import writes
-from pb.extensions import db
-from pb.main.views import get_visible_round
-from pb.models import Round, User
+from pb.loaders import managed_round_or_404, visible_round_or_404
+from pb.models import Round
 from pb.models.round import TIE_BREAKS
-from pb.money import format_pence
 from pb.policy import can_certify_result, can_manage_round, can_scrutinise, role_required
 from pb.results import services
 
-bp = Blueprint("results", __name__, cli_group=None)
+bp = Blueprint("results", __name__)
 
 VOTES_LABEL = {"approval": "Votes", "budget": "Votes", "ranking": "Voters who ranked it",
                "points": "Votes", "scores": "Voters who scored it"}
@@ -58,14 +53,7 @@ def _page(round_: Round, *, status: int = 200, errors: dict | None = None,
 
 @bp.route("/rounds/<int:round_id>/results")
 def results(round_id: int):
-    return _page(get_visible_round(round_id))
-
-
-def _managed_round(round_id: int) -> Round:
-    round_ = db.get_or_404(Round, round_id)
-    if not can_manage_round(current_user, round_):
-        abort(403)
-    return round_
+    return _page(visible_round_or_404(round_id))
 
 
 def _refused(round_: Round, exc: services.ResultError, **kwargs):
@@ -77,7 +65,7 @@ def _refused(round_: Round, exc: services.ResultError, **kwargs):
 @bp.route("/rounds/<int:round_id>/results/tally", methods=["POST"])
 @role_required()
 def run_tally(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     try:
         result = services.tally(round_, current_user._get_current_object())
     except services.ResultError as exc:
@@ -90,7 +78,7 @@ def run_tally(round_id: int):
 @bp.route("/rounds/<int:round_id>/results/override", methods=["POST"])
 @role_required()
 def override(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     selected = request.form.getlist("selected")
     reason = request.form.get("reason", "")
     try:
@@ -105,41 +93,10 @@ def override(round_id: int):
 @bp.route("/rounds/<int:round_id>/results/certify", methods=["POST"])
 @role_required()
 def certify(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round_or_404(round_id)
     try:
         services.certify(round_, current_user._get_current_object())
     except services.ResultError as exc:
         return _refused(round_, exc)
     flash("Result certified and published.", "success")
     return redirect(url_for("results.results", round_id=round_.id), code=303)
-
-
-@bp.cli.command("tally")
-@click.argument("round_ref", metavar="ROUND")
-@click.option("--by", "by_email", default=None,
-              help="Email of the officer running the count (recorded; they cannot certify).")
-@writes
-def tally_command(round_ref: str, by_email: str | None) -> None:
-    """Count a closed round's ballots with its allocation rule. ROUND: its id or exact name."""
-    round_ = db.session.get(Round, int(round_ref)) if round_ref.isdigit() else None
-    if round_ is None:
-        round_ = db.session.scalar(select(Round).where(Round.name == round_ref))
-    if round_ is None:
-        raise click.ClickException(f"No round has the id or name {round_ref!r}.")
-    actor = None
-    if by_email:
-        actor = User.by_email(by_email)
-        if actor is None:
-            raise click.ClickException(f"No account has the email {by_email!r}.")
-    try:
-        result = services.tally(round_, actor)
-    except services.ResultError as exc:
-        raise click.ClickException(exc.message) from None
-    click.echo(f"{round_.name}: {result.ballots_counted} ballots counted with {result.rule} "
-               f"(ties: {result.tie_break}).")
-    rows = services.result_rows(result, round_)
-    for row in rows:
-        if row["selected"]:
-            click.echo(f"  funded  {row['id']:>6}  {row['title']}")
-    click.echo(f"Spent {format_pence(result.spent_pence)} of {format_pence(result.budget_pence)}. "
-               f"Inputs sha256 {result.inputs_hash}. Not yet certified.")

@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from pb import audit
+from pb.errors import Conflict, DomainError, Throttled
 from pb.extensions import db
 from pb.mail import send_mail
 from pb.models import Proposal, Round, User, Ward, normalise_postcode
@@ -39,15 +40,8 @@ CODE_THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_BATCH = 2000
 
 
-class VotingError(Exception):
+class VotingError(DomainError):
     """A refusal the voter can act on; ``message`` says what to do."""
-
-    status = 400
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class NotEligible(VotingError):
@@ -59,7 +53,7 @@ class VotingClosed(VotingError):
 
 
 class AlreadyVoted(VotingError):
-    status = 409
+    status = Conflict.status
 
 
 class CodeError(VotingError):
@@ -67,7 +61,7 @@ class CodeError(VotingError):
 
 
 class Throttled(VotingError):
-    status = 429
+    status = Throttled.status
 
 
 class BallotProblems(VotingError):
@@ -102,18 +96,18 @@ def check_place_and_age(round_: Round, postcode: str | None, born: date | None,
     if round_.eligibility_postcode:
         if normal is None:
             raise NotEligible(f"This vote is for people who live, work or study in "
-                              f"{round_.area.name}: add a postcode to {whose}.", "postcode")
+                              f"{round_.area.name}: add a postcode to {whose}.", field="postcode")
         if not round_.area.covers_postcode(normal):
             raise NotEligible(
                 f"The postcode {normal} is outside {round_.area.name}. This vote is only for "
-                f"people who live, work or study there.", "postcode")
+                f"people who live, work or study there.", field="postcode")
     if round_.eligibility_min_age:
         if born is None:
             raise NotEligible(f"This vote is for people aged {round_.eligibility_min_age} or "
-                              f"over: add a date of birth to {whose}.", "date_of_birth")
+                              f"over: add a date of birth to {whose}.", field="date_of_birth")
         if age_on(born, date.today()) < round_.eligibility_min_age:
             raise NotEligible(f"This vote is for people aged {round_.eligibility_min_age} or "
-                              "over.", "date_of_birth")
+                              "over.", field="date_of_birth")
     return ward
 
 
@@ -178,10 +172,10 @@ def redeem_code(round_: Round, raw_code: str, postcode: str | None, born: date |
     if code is None:
         problem = CodeError("That code is not right for this vote. Check it against your card "
                             "and try again: it has 16 letters and numbers, like "
-                            "K7QM-3XHD-PW9R-TB4C.", "code")
+                            "K7QM-3XHD-PW9R-TB4C.", field="code")
     elif code.used_at is not None and not (user is not None and code.used_by_user_id == user.id):
         problem = CodeError("That code has already been used. Each code can be used once; ask "
-                            "the partnership if you did not use it.", "code")
+                            "the partnership if you did not use it.", field="code")
     db.session.add(VotingCodeAttempt(ip_address=ip_address, succeeded=problem is None))
     if problem is not None:
         audit.record("voting_code.rejected", round_, after={"ip_address": ip_address})
@@ -323,7 +317,7 @@ def cast_ballot(round_: Round, identity: Identity, paper: Paper, choices: dict[i
                 if claimed.rowcount != 1:
                     db.session.rollback()
                     raise CodeError("That code has already been used. Each code can be used "
-                                    "once.", "code")
+                                    "once.", field="code")
         else:
             previous = db.session.scalar(select(Ballot.id).where(
                 Ballot.voter_id == voter.id, Ballot.status == BALLOT_COUNTED))
@@ -428,7 +422,7 @@ def generate_codes(round_: Round, label: str, count: int, actor: User | None,
                    seeds: list[bytes] | None = None) -> tuple[VotingCodeBatch, list[str]]:
     """A batch of new codes; the plaintexts are returned once and never stored."""
     if not 1 <= count <= MAX_BATCH:
-        raise VotingError(f"Make between 1 and {MAX_BATCH} codes at a time.", "count")
+        raise VotingError(f"Make between 1 and {MAX_BATCH} codes at a time.", field="count")
     if round_.status in ("closed", "results"):
         raise VotingError("Voting in this round has closed, so new codes would be no use.")
     batch = VotingCodeBatch(round_id=round_.id, label=label.strip(), size=count,

@@ -8,7 +8,7 @@ from flask_login import current_user
 from pb import links
 from pb.extensions import db
 from pb.htmx import render_page_or_fragment
-from pb.main.views import get_visible_round
+from pb.loaders import visible_round_or_404
 from pb.models import Round
 from pb.policy import can_manage_round, can_see_turnout, require, role_required
 from pb.voting import codes, services
@@ -99,7 +99,7 @@ def _other_ward(source) -> int | None:
 
 @bp.route("/rounds/<int:round_id>/vote", methods=["GET", "POST"])
 def vote(round_id: int):
-    round_ = get_visible_round(round_id)
+    round_ = visible_round_or_404(round_id)
     if round_.status != "voting":
         return render_template("voting/not_open.html", round=round_), (
             200 if request.method == "GET" else 400)
@@ -145,7 +145,7 @@ def vote(round_id: int):
 @bp.route("/rounds/<int:round_id>/vote/total")
 def total(round_id: int):
     """The running total of a budget ballot (the htmx fragment, or a page without JS)."""
-    round_ = get_visible_round(round_id)
+    round_ = visible_round_or_404(round_id)
     identity, _reason = _identity(round_)
     if identity is None or round_.status != "voting":
         return render_template("voting/not_open.html", round=round_), 403
@@ -158,7 +158,7 @@ def total(round_id: int):
 
 @bp.route("/rounds/<int:round_id>/vote/code", methods=["POST"])
 def redeem_code(round_id: int):
-    round_ = get_visible_round(round_id)
+    round_ = visible_round_or_404(round_id)
     form = CodeForm()
     if not form.validate_on_submit():
         return _start_page(round_, None, form, 400)
@@ -182,7 +182,7 @@ def redeem_code(round_id: int):
 
 @bp.route("/rounds/<int:round_id>/vote/done")
 def done(round_id: int):
-    round_ = get_visible_round(round_id)
+    round_ = visible_round_or_404(round_id)
     identity, _reason = _identity(round_)
     ballot = services.current_ballot(round_, identity) if identity else None
     if ballot is None:
@@ -199,7 +199,7 @@ def done(round_id: int):
 @bp.route("/rounds/<int:round_id>/vote/finish", methods=["POST"])
 def finish(round_id: int):
     """Forget a voting code on this device (for shared computers at community hubs)."""
-    round_ = get_visible_round(round_id)
+    round_ = visible_round_or_404(round_id)
     claims = dict(session.get(CLAIMS, {}))
     claims.pop(str(round_.id), None)
     session[CLAIMS] = claims
@@ -209,7 +209,7 @@ def finish(round_id: int):
 
 @bp.route("/rounds/<int:round_id>/receipts")
 def receipts(round_id: int):
-    round_ = get_visible_round(round_id)
+    round_ = visible_round_or_404(round_id)
     query = (request.args.get("receipt") or "").strip()[:60]
     found = services.look_up_receipt(round_, query) if query else None
     return render_template("voting/receipts.html", round=round_, query=query, found=found,

@@ -17,17 +17,28 @@ def shared_instances() -> list[Path]:
 
 def pabutools_selected(text: str, rule: str) -> set[str]:
     """The reference outcome of ``rule`` computed by pabutools from .pb text (approval view)."""
-    from pabutools.election import (Additive_Cardinal_Sat, ApprovalBallot, ApprovalProfile,
-                                    Cardinality_Sat, Cost_Sat)
+    from pabutools.election import (
+        Additive_Cardinal_Sat,
+        ApprovalBallot,
+        ApprovalProfile,
+        Cardinality_Sat,
+        Cost_Sat,
+    )
     from pabutools.election.pabulib import parse_pabulib_from_string
-    from pabutools.rules import (completion_by_rule_combination, greedy_utilitarian_welfare,
-                                 method_of_equal_shares, sequential_phragmen)
+    from pabutools.rules import (
+        completion_by_rule_combination,
+        greedy_utilitarian_welfare,
+        method_of_equal_shares,
+        sequential_phragmen,
+    )
 
     instance, profile = parse_pabulib_from_string(text)
     kind = type(profile).__name__
     if rule in ("greedy-points", "mes-score"):
         if rule == "greedy-points":
-            from pabutools.election import Additive_Cardinal_Sat as Sat  # points x 1: density = points / cost
+            from pabutools.election import (
+                Additive_Cardinal_Sat as Sat,  # points x 1: density = points / cost
+            )
 
             class PointsTimesCost(Sat):
                 def __init__(self, inst, prof, ballot):

@@ -9,8 +9,22 @@ from fractions import Fraction
 
 import pytest
 
-from pb.allocation import (RULE_DESCRIPTIONS, RULE_SUMMARIES, RULES, Cap, Constraints, Instance, Profile, Project, Reserve,
-                           allocate, compare, money_formatter, rules_for_vote_type, write_pb)
+from pb.allocation import (
+    RULE_DESCRIPTIONS,
+    RULE_SUMMARIES,
+    RULES,
+    Cap,
+    Constraints,
+    Instance,
+    Profile,
+    Project,
+    Reserve,
+    allocate,
+    compare,
+    money_formatter,
+    rules_for_vote_type,
+    write_pb,
+)
 
 from .helpers import REPO
 
@@ -55,7 +69,7 @@ def test_equal_shares_explains_round_and_payments():
     funded = [outcome.projects[p].explanation for p in outcome.selected]
     assert all(re.match(r"Funded in round \d+ of Equal Shares: its [\d,]+ supporters? "
                         r"(each paid £[\d,.]+|paid between £[\d,.]+ and £[\d,.]+ each)", t) for t in funded), funded
-    for pid, result in outcome.projects.items():
+    for _pid, result in outcome.projects.items():
         if not result.selected:
             assert result.explanation.startswith("Not funded: by round"), result.explanation
             assert "left between them, and it costs £" in result.explanation

@@ -7,7 +7,16 @@ from fractions import Fraction
 
 import pytest
 
-from pb.allocation import Ballot, Instance, PabulibError, Profile, Project, parse_pb, read_pb, write_pb
+from pb.allocation import (
+    Ballot,
+    Instance,
+    PabulibError,
+    Profile,
+    Project,
+    parse_pb,
+    read_pb,
+    write_pb,
+)
 
 from .helpers import REPO
 

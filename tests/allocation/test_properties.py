@@ -7,7 +7,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pb.allocation import Profile, RULES, allocate, parse_pb, rules_for_vote_type, write_pb
+from pb.allocation import RULES, Profile, allocate, parse_pb, rules_for_vote_type, write_pb
 
 from .helpers import random_election
 

@@ -6,7 +6,7 @@ these tests are skipped with the reason.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -24,7 +24,7 @@ if not CASES:  # a fresh clone without ../shared: say why instead of silently co
     CASES.append(pytest.param(None, None, None, id="no-shared-folder", marks=pytest.mark.skip(reason=SHARED_REASON)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _election(path):
     return read_pb(path)
 

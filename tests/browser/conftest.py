@@ -34,8 +34,8 @@ from pathlib import Path
 import pytest
 
 from tests import factories
-from tests.live import running_server
 from tests.factories import PASSWORD
+from tests.live import running_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -22,7 +22,7 @@ ROLES = ("anonymous", "resident", "officer", "other_officer", "event_staff", "sc
 LOGIN = "login"
 
 # The foundation's views; feature blueprints (and their /api/v1 routes) test themselves.
-FOUNDATION_MODULES = ("pb.main.views", "pb.auth.views", "pb.admin.views", "pb.api.views")
+FOUNDATION_MODULES = ("pb.main.views", "pb.auth.views", "pb.admin.views", "pb.api.rounds")
 
 
 def expect(default, **by_role):

@@ -12,17 +12,14 @@ import uuid
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask import current_app
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from flask import current_app
-
 from pb import create_app
 from pb.extensions import db
 from tests.conftest import TEST_CONFIG
-
-
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -123,9 +120,8 @@ def test_the_migrated_audit_log_is_append_only(migrated_app):
             "prev_hash, entry_hash) VALUES (1, '2026-01-01 00:00:00', 'system', 'x', "
             "'system', :zero, :one)"), {"zero": "0" * 64, "one": "1" * 64})
     for statement in ("UPDATE audit_entries SET action = 'y'", "DELETE FROM audit_entries"):
-        with pytest.raises(DBAPIError, match="append-only"):
-            with db.engine.begin() as conn:
-                conn.execute(text(statement))
+        with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as conn:
+            conn.execute(text(statement))
 
 
 def test_downgrade_to_base_removes_everything(migrated_app):

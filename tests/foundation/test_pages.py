@@ -209,7 +209,7 @@ def _pages(client, hood) -> list[str]:
 
 def test_no_page_loads_anything_from_another_host_or_inline(client, neighbourhood):
     for page in _pages(client, neighbourhood):
-        for tag, attr, value in re.findall(
+        for tag, _attr, value in re.findall(
                 r"<(script|link|img|iframe|source|video|audio)\b[^>]*?\b(src|href)=\"([^\"]*)\"",
                 page):
             assert value.startswith("/") and not value.startswith("//"), (tag, value)

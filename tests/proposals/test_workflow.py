@@ -39,7 +39,7 @@ def test_resident_submits_a_costed_proposal(client, hood, login, outbox):
     proposal = db.session.scalar(select(Proposal))
     assert proposal.status == "submitted" and proposal.submitted_at is not None
     assert proposal.cost_pence == 1_450_00
-    assert [l.amount_pence for l in proposal.budget_lines] == [800_00, 400_00, 250_00]
+    assert [line.amount_pence for line in proposal.budget_lines] == [800_00, 400_00, 250_00]
     assert proposal.outcomes == ["social_isolation", "mental_health"]
     assert proposal.wards == [hood.wards["Macclesfield Hurdsfield"]]
     assert "<strong>every Tuesday</strong>" in proposal.description_html

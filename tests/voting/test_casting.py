@@ -115,7 +115,7 @@ def test_budget_ballot_valid_and_running_total(client, login, neighbourhood):
                                          budget_pence=15_000_00, rule="mes-cost-add1")
     login(neighbourhood.users["resident"])
     page = client.get(_vote_url(round_)).get_data(as_text=True)
-    assert 'hx-get="/rounds/%d/vote/total"' % round_.id in page
+    assert f'hx-get="/rounds/{round_.id}/vote/total"' in page
     assert "You have chosen <strong>£0</strong> of £15,000" in page
 
     total_url = f"/rounds/{round_.id}/vote/total?project={projects[0].id}&project={projects[2].id}"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import http.client
 import threading
 from collections import Counter
-
-import http.client
 from urllib.parse import urlencode, urlsplit
 
 import pytest

@@ -8,6 +8,7 @@ projects, less money) from the same profile, so the rules never see them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 from ..model import Instance, Money, Profile
 
 
@@ -38,7 +39,7 @@ class Election:
         if whole and not points_kind:
             # The common case (no constraint): nothing to restrict, so no per-ballot filtering.
             self.groups = [(b.approved(), b.count, None) for b in profile.ballots]
-            self.votes = {pid: 0 for pid in self.ids}
+            self.votes = dict.fromkeys(self.ids, 0)
             self.votes.update(profile.approval_counts())
         else:
             self.groups = []
@@ -49,14 +50,14 @@ class Election:
                 pts = ({pid: x for pid, x in zip(b.projects, b.points) if pid in keep and x > 0}
                        if points_kind else None)
                 self.groups.append((approved, b.count, pts))
-            self.votes = {pid: 0 for pid in self.ids}
+            self.votes = dict.fromkeys(self.ids, 0)
             for approved, c, _ in self.groups:
                 for pid in approved:
                     self.votes[pid] += c
         self.n = sum(c for _, c, _ in self.groups)
         self.points = None
         if points_kind:
-            self.points = {pid: 0 for pid in self.ids}
+            self.points = dict.fromkeys(self.ids, 0)
             for _, c, pts in self.groups:
                 for pid, x in pts.items():
                     self.points[pid] += x * c

@@ -52,7 +52,7 @@ def _walk(order, cval, cfloat, c, u):
     poor_f = 0.0
     i = 0
     # Find the first class that can pay the full price, in floats...
-    for i, (cid, k) in enumerate(order):
+    for i, (cid, k) in enumerate(order):  # noqa: B007 (i is read after the loop)
         if (c - poor_f) / rich <= cfloat[cid]:
             break
         poor_f += cfloat[cid] * k
@@ -265,7 +265,7 @@ def mes_uniform(el: Election, util: dict, start_budget: Fraction, force=None):
             if not priced:
                 break
             best = None
-            for lo, hi, exact, q in priced:
+            for lo, _hi, exact, q in priced:
                 if lo <= best_hi:  # a contender: settle it exactly
                     if exact is None:
                         exact = exact_price(q, affordable=True)[0]

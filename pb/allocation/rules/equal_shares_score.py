@@ -16,8 +16,8 @@ def mes_general(el: Election, start_budget: Fraction):
     groups = [(pts, c) for _, c, pts in el.groups]
     budget = [start_budget] * len(groups)
     supporters = {pid: [] for pid in el.ids}
-    for g, (pts, c) in enumerate(groups):
-        for pid, x in pts.items():
+    for g, (pts, _c) in enumerate(groups):
+        for pid, _x in pts.items():
             supporters[pid].append(g)
     selected, facts = [], {}
     remaining = set()

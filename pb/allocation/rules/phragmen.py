@@ -46,7 +46,7 @@ def phragmen(el: Election, **_) -> RuleResult:
 
     heap = [(new_load(q), rank[q], q) for q in projects]
     heapq.heapify(heap)
-    fresh = {q: 0 for q in projects}  # round in which the heap entry was computed
+    fresh = dict.fromkeys(projects, 0)  # round in which the heap entry was computed
     selected, spent, rnd = [], 0, 0
     while heap:
         rnd += 1

@@ -1,14 +1,14 @@
-"""The public JSON API (/api/v1). Errors are JSON with a status code, never HTML."""
+"""Rounds as open data: the list and each round's settings."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify
+from flask import jsonify
 from sqlalchemy import select
 
+from pb.api import bp
 from pb.extensions import db
+from pb.loaders import published_round_or_404
 from pb.models import Round
-
-bp = Blueprint("api", __name__)
 
 
 def round_summary(round_: Round) -> dict:
@@ -22,23 +22,17 @@ def round_summary(round_: Round) -> dict:
         "ballot_design": round_.ballot_design,
         "allocation_rule": round_.allocation_rule,
         "tie_break": round_.tie_break,
-        "proposals_open_at": _iso(round_.proposals_open_at),
-        "proposals_close_at": _iso(round_.proposals_close_at),
-        "voting_open_at": _iso(round_.voting_open_at),
-        "voting_close_at": _iso(round_.voting_close_at),
-        "results_published_at": _iso(round_.results_published_at),
+        "proposals_open_at": iso(round_.proposals_open_at),
+        "proposals_close_at": iso(round_.proposals_close_at),
+        "voting_open_at": iso(round_.voting_open_at),
+        "voting_close_at": iso(round_.voting_close_at),
+        "results_published_at": iso(round_.results_published_at),
     }
 
 
-def _iso(value) -> str | None:
+def iso(value) -> str | None:
+    """A UTC datetime as ISO 8601 with a Z, the API's one date-time format."""
     return value.isoformat() + "Z" if value else None
-
-
-def published_round_or_404(round_id: int) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or not round_.is_published:
-        abort(404)
-    return round_
 
 
 @bp.route("/rounds")
@@ -66,8 +60,3 @@ def round_detail(round_id: int):
         },
     })
     return jsonify(data)
-
-
-# Feature endpoints register themselves on ``bp`` when imported.
-from pb.api import proposals as _proposals  # noqa: E402,F401
-from pb.api import voting as _voting  # noqa: E402,F401

@@ -1,0 +1,32 @@
+"""What every area's forms share: showing a service's refusal on the form that caused it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from pb.errors import DomainError
+
+
+def apply_errors(form, errors: DomainError | Mapping[str, str], *,
+                 set_aside: Iterable[str] = ()) -> dict[str, str]:
+    """Put each error next to its field, and the rest above the form.
+
+    ``errors`` is a ``DomainError`` or a mapping of field names to messages (the key
+    ``"form"`` means no one field). Errors named in ``set_aside`` are not placed but
+    returned, for parts of the page that show them themselves (a budget table, say).
+    """
+    if isinstance(errors, DomainError):
+        errors = errors.errors
+    kept: dict[str, str] = {}
+    aside = set(set_aside)
+    for name, message in errors.items():
+        if name in aside:
+            kept[name] = message
+            continue
+        target = getattr(form, name, None) if name != "form" else None
+        if target is None or not hasattr(target, "errors"):
+            if message not in form.form_errors:
+                form.form_errors.append(message)
+        else:
+            target.errors = [*(target.errors or []), message]
+    return kept

@@ -1,0 +1,58 @@
+"""Load-or-404 for the objects in URLs, shared by every area's views.
+
+Each loader answers 404 both when the object does not exist and when the viewer may
+not know it exists (a draft round, someone else's draft proposal), so that ids cannot
+be probed. Ids beyond a database integer are simply "not found".
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+
+from pb import policy
+from pb.extensions import db
+from pb.models import Proposal, Round
+
+MAX_ID = 2**31 - 1  # PostgreSQL's integer: larger ids cannot exist (and would error)
+
+
+def get_or_none(model, object_id: int | None):
+    if not 0 < (object_id or 0) <= MAX_ID:
+        return None
+    return db.session.get(model, object_id)
+
+
+def visible_round_or_404(round_id: int) -> Round:
+    """The round, or 404 when it does not exist or is a draft the viewer may not see."""
+    round_ = get_or_none(Round, round_id)
+    if round_ is None or (not round_.is_published
+                          and not policy.can_see_draft_round(current_user, round_)):
+        abort(404)
+    return round_
+
+
+def published_round_or_404(round_id: int) -> Round:
+    """The round if it is public (open data never shows drafts, whoever asks)."""
+    round_ = get_or_none(Round, round_id)
+    if round_ is None or not round_.is_published:
+        abort(404)
+    return round_
+
+
+def managed_round_or_404(round_id: int) -> Round:
+    """The round, for its partnership's officers only (403 for anyone else signed in)."""
+    round_ = get_or_none(Round, round_id)
+    if round_ is None:
+        abort(404)
+    if not policy.can_manage_round(current_user, round_):
+        abort(403)
+    return round_
+
+
+def proposal_or_404(proposal_id: int) -> Proposal:
+    """The proposal, or 404 when it does not exist or the viewer may not see it."""
+    proposal = get_or_none(Proposal, proposal_id)
+    if proposal is None or not policy.can_view_proposal(current_user, proposal):
+        abort(404)
+    return proposal
