@@ -40,7 +40,7 @@ from .tiebreak import TIE_BREAKS, describe_tie_break, tie_break_ranks
 
 __all__ = [
     "BALLOT_KINDS", "Money", "Ballot", "Cap", "Constraints", "Instance", "Outcome", "PabulibError", "Profile", "Project",
-    "ProjectResult", "Reserve", "RULES", "RULE_DESCRIPTIONS", "RULE_SUMMARIES", "RULES_FOR_BALLOT", "TIE_BREAKS",
+    "ProjectResult", "Reserve", "RULES", "RULE_DESCRIPTIONS", "RULE_NAMES", "RULE_SUMMARIES", "RULES_FOR_BALLOT", "TIE_BREAKS",
     "TooLarge", "Comparison", "allocate", "compare", "json_money", "money_formatter", "parse_pb",
     "read_pb", "rules_for_vote_type", "write_pb",
 ]
@@ -105,6 +105,21 @@ RULE_DESCRIPTIONS = {
         "largest total number of votes went to (every voter counted once per funded project "
         "they backed). Gets the most support per budget but ignores who the supporters are, so "
         "majorities can win everything."),
+}
+
+#: A short plain-English name per rule, for people (the id is shown only in technical detail).
+RULE_NAMES = {
+    "greedy-approval": "Most votes first",
+    "greedy-cost": "Most votes per pound first",
+    "greedy-points": "Most points first",
+    "mes-cost": "Equal Shares (without completion)",
+    "mes-cost-add1": "Equal Shares, spending the whole budget",
+    "mes-cost-add1-nofill": "Equal Shares, raised shares without the top-up",
+    "mes-approval": "Equal Shares counting projects, not pounds",
+    "mes-approval-add1": "Equal Shares counting projects, spending the whole budget",
+    "mes-score": "Equal Shares for points and scores",
+    "phragmen": "Phragmén's shared-load method",
+    "max-utility": "Most total support",
 }
 
 #: One line per rule, for menus and ``--help``.
