@@ -68,6 +68,16 @@ class Config:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
 
+    # Redis (PB_REDIS_URL, e.g. redis://127.0.0.1:6379/0): shared rate limits, caches and
+    # the background-job queue across app servers. None: one machine's embedded defaults.
+    REDIS_URL: str | None = None
+
+    # Background jobs (rule explorer, city tallies, exports). With Redis they go to this RQ
+    # queue for `flask --app pb worker`; without it, this many threads per app server run them.
+    JOBS_QUEUE = "pb"
+    JOB_THREADS = 2
+    JOB_TIMEOUT_SECONDS = 600
+
     # Paging.
     PAGE_SIZE = 20
 

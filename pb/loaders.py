@@ -56,3 +56,14 @@ def proposal_or_404(proposal_id: int) -> Proposal:
     if proposal is None or not policy.can_view_proposal(current_user, proposal):
         abort(404)
     return proposal
+
+
+def job_or_404(job_id: str):
+    from pb.models import Job
+
+    if not job_id or len(job_id) != 32 or not job_id.isalnum():
+        abort(404)
+    job = db.session.get(Job, job_id)
+    if job is None:
+        abort(404)
+    return job

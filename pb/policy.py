@@ -126,3 +126,10 @@ def can_certify_result(user, round_, result) -> bool:
     """A second officer of the partnership: not the one who ran the tally or the override."""
     return (can_manage_round(user, round_) and result is not None
             and user.id not in {result.tallied_by_id, result.override_by_id})
+
+
+# Background jobs -------------------------------------------------------------------------
+
+def can_follow_job(user, job) -> bool:
+    """A job's progress and result: the person who started it, and administrators."""
+    return is_signed_in(user) and (user.is_admin or job.created_by_id == user.id)

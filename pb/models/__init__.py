@@ -2,6 +2,7 @@
 
 from pb.models.audit import AuditEntry
 from pb.models.base import utcnow
+from pb.models.job import Job
 from pb.models.place import (
     Area,
     Organisation,
@@ -34,7 +35,7 @@ from pb.models.voting import (
 )
 
 __all__ = [
-    "Area", "AuditEntry", "Ballot", "BallotChoice", "BudgetLine", "LoginAttempt",
+    "Area", "AuditEntry", "Ballot", "BallotChoice", "BudgetLine", "Job", "LoginAttempt",
     "Organisation", "OrganisationMember", "Partnership", "PostcodeCoverage", "Proposal",
     "ProposalDocument", "ProposalOutcome", "ProposalStatusChange", "ProposalSupport",
     "ProposalVersion", "Role", "RoleAssignment", "Round", "RoundResult", "RoundWardBudget",
