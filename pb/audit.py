@@ -99,11 +99,14 @@ class ChainCheck:
     problem: str | None = None
 
 
-def verify_chain() -> ChainCheck:
+def verify_chain(session=None) -> ChainCheck:
+    """Recompute the chain (of the app's database, or of ``session``'s, e.g. a backup)."""
+    session = session or db.session
     expected_prev = GENESIS_HASH
     expected_id = 1
     count = 0
-    for entry in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+    entries = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=2000)
+    for entry in session.scalars(entries):
         count += 1
         if entry.id != expected_id:
             return ChainCheck(False, count, expected_prev, entry.id,
