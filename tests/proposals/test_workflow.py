@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.exceptions import Forbidden
 
+from pb.errors import NotAllowed
 from pb.extensions import db
 from pb.models import AuditEntry
 from pb.models.base import utcnow
 from pb.models.proposal import Proposal, ProposalSupport
-from pb.proposals import services
+from pb.proposals import history, queries, review, services, supports, validation
 from tests import factories
 from tests.proposals.conftest import form_data, proposal_with_lines
 
@@ -116,7 +116,7 @@ def test_over_budget_is_explained_in_pounds(client, hood, login):
 
 def test_under_the_minimum_and_over_a_ward_budget(hood):
     round_ = hood.rounds["voting"]
-    assert services.budget_problem(round_, [("Tea", 100_00)], [], True) == (
+    assert validation.budget_problem(round_, [("Tea", 100_00)], [], True) == (
         "Your budget lines add up to £100.00, but the least a project can cost in this round "
         "is £500.")
     from pb.models import RoundWardBudget
@@ -124,10 +124,10 @@ def test_under_the_minimum_and_over_a_ward_budget(hood):
     ward = hood.wards["Macclesfield South"]
     round_.ward_budgets.append(RoundWardBudget(ward_id=ward.id, budget_pence=6_000_00))
     db.session.flush()
-    assert services.budget_problem(round_, [("Coach", 7_000_00)], [ward.id], False) == (
+    assert validation.budget_problem(round_, [("Coach", 7_000_00)], [ward.id], False) == (
         "Your budget lines add up to £7,000.00, but the budget for Macclesfield South in this "
         "round is £6,000.")
-    assert services.budget_problem(round_, [("Coach", 5_999_99)], [ward.id], False) is None
+    assert validation.budget_problem(round_, [("Coach", 5_999_99)], [ward.id], False) is None
 
 
 def test_proposals_only_while_the_round_takes_them(client, hood, login):
@@ -179,8 +179,8 @@ def test_proposer_edits_before_the_deadline_and_cost_history_is_kept(client, hoo
     assert client.post(f"/proposals/{proposal.id}/edit", data=data).status_code == 303
     db.session.refresh(proposal)
     assert proposal.cost_pence == 1_550_00
-    history = services.cost_history(proposal)
-    assert [v.cost_change for v in history] == [(None, 1_450_00), (1_450_00, 1_550_00)]
+    costs = history.cost_history(proposal)
+    assert [v.cost_change for v in costs] == [(None, 1_450_00), (1_450_00, 1_550_00)]
     latest = proposal.versions[-1]
     assert latest.changed_by_id == hood.users["resident"].id
     assert latest.reason == "The café supplier put prices up."
@@ -217,9 +217,9 @@ def test_after_the_deadline_only_officers_edit_and_must_give_a_reason(client, ho
 
 def test_officer_of_another_partnership_cannot_edit(hood):
     proposal = _make(hood)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotAllowed):
         services.edit_mode(proposal, hood.users["other_officer"])
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotAllowed):
         services.edit_mode(proposal, hood.users["resident2"])
 
 
@@ -229,9 +229,9 @@ def test_nothing_changes_once_voting_opens(hood):
     with pytest.raises(services.ProposalError, match="Voting has opened"):
         services.edit_mode(proposal, hood.users["officer"])
     with pytest.raises(services.ProposalError, match="Voting has opened"):
-        services.review(proposal, hood.users["officer"], "reconsider", "Changed our mind")
+        review.review(proposal, hood.users["officer"], "reconsider", "Changed our mind")
     with pytest.raises(services.ProposalError, match="Voting has opened"):
-        services.withdraw(proposal, hood.users["resident"])
+        review.withdraw(proposal, hood.users["resident"])
 
 
 # Review transitions ----------------------------------------------------------------------------
@@ -256,7 +256,7 @@ def test_each_transition_by_an_officer(hood, outbox, start, action, reason, end)
             "s2@example.org", "Bo"), factories.make_user("s3@example.org", "Cy"):
         db.session.add(ProposalSupport(proposal_id=proposal.id, user_id=user.id))
     db.session.commit()
-    services.review(proposal, hood.users["officer"], action, reason)
+    review.review(proposal, hood.users["officer"], action, reason)
     assert proposal.status == end
     change = proposal.status_changes[-1]
     assert (change.from_status, change.to_status, change.reason) == (start, end, reason)
@@ -274,7 +274,7 @@ def test_each_transition_by_an_officer(hood, outbox, start, action, reason, end)
 def test_transitions_that_are_not_allowed(hood, start, action):
     proposal = _make(hood, status=start)
     with pytest.raises(services.ProposalError):
-        services.review(proposal, hood.users["officer"], action, "A reason")
+        review.review(proposal, hood.users["officer"], action, "A reason")
     assert db.session.get(Proposal, proposal.id).status == start
 
 
@@ -282,7 +282,7 @@ def test_transitions_that_are_not_allowed(hood, start, action):
 def test_ineligible_and_needs_changes_need_a_reason(hood, action):
     proposal = _make(hood, status="under_review")
     with pytest.raises(services.ProposalError) as error:
-        services.review(proposal, hood.users["officer"], action, "  ")
+        review.review(proposal, hood.users["officer"], action, "  ")
     assert "reason" in error.value.errors
 
 
@@ -290,25 +290,25 @@ def test_ineligible_and_needs_changes_need_a_reason(hood, action):
                                  "other_officer", "grant_officer"])
 def test_only_the_partnerships_officers_review(hood, who):
     proposal = _make(hood)
-    with pytest.raises(Forbidden):
-        services.review(proposal, hood.users[who], "start_review")
+    with pytest.raises(NotAllowed):
+        review.review(proposal, hood.users[who], "start_review")
     assert proposal.status == "submitted"
 
 
 def test_shortlist_needs_the_rounds_supports(hood):
     proposal = _make(hood, status="eligible")  # the round needs 3 supports
     with pytest.raises(services.ProposalError, match="needs 3 supports"):
-        services.review(proposal, hood.users["officer"], "shortlist")
+        review.review(proposal, hood.users["officer"], "shortlist")
     for index in range(3):
         user = factories.make_user(f"fan{index}@example.org", f"Fan{index}")
-        services.support(proposal, user)
-    services.review(proposal, hood.users["officer"], "shortlist")
+        supports.support(proposal, user)
+    review.review(proposal, hood.users["officer"], "shortlist")
     assert proposal.status == "shortlisted"
 
 
 def test_ineligible_reason_is_public(client, hood):
     proposal = _make(hood, status="under_review")
-    services.review(proposal, hood.users["officer"], "ineligible",
+    review.review(proposal, hood.users["officer"], "ineligible",
                     "The fund cannot pay for private gym memberships.")
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert "The fund cannot pay for private gym memberships." in page
@@ -316,7 +316,7 @@ def test_ineligible_reason_is_public(client, hood):
 
 def test_needs_changes_goes_back_to_the_proposer_who_resubmits(client, hood, login, outbox):
     proposal = _make(hood, status="under_review")
-    services.review(proposal, hood.users["officer"], "needs_changes",
+    review.review(proposal, hood.users["officer"], "needs_changes",
                     "Please cost the refreshments per session.")
     login(hood.users["resident"])
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
@@ -385,11 +385,11 @@ def test_proposer_withdraws_and_others_cannot(client, hood, login):
 def test_officer_withdraws_with_a_reason(hood):
     proposal = _make(hood)
     with pytest.raises(services.ProposalError):
-        services.withdraw(proposal, hood.users["officer"], "")
-    services.withdraw(proposal, hood.users["officer"], "The group has folded.")
+        review.withdraw(proposal, hood.users["officer"], "")
+    review.withdraw(proposal, hood.users["officer"], "The group has folded.")
     assert proposal.status == "withdrawn"
-    with pytest.raises(Forbidden):
-        services.withdraw(_make(hood, title="Another"), hood.users["other_officer"], "No")
+    with pytest.raises(NotAllowed):
+        review.withdraw(_make(hood, title="Another"), hood.users["other_officer"], "No")
 
 
 def test_merge_carries_supports_and_history(client, hood):
@@ -400,18 +400,18 @@ def test_merge_carries_supports_and_history(client, hood):
     for user, proposal in ((both, keep), (both, fold), (only_fold, fold)):
         db.session.add(ProposalSupport(proposal_id=proposal.id, user_id=user.id))
     db.session.commit()
-    with pytest.raises(Forbidden):
-        services.merge(fold, keep, hood.users["other_officer"], "Same idea")
+    with pytest.raises(NotAllowed):
+        review.merge(fold, keep, hood.users["other_officer"], "Same idea")
     with pytest.raises(services.ProposalError):
-        services.merge(fold, keep, hood.users["officer"], "")
-    services.merge(fold, keep, hood.users["officer"], "Same idea, same hall.")
+        review.merge(fold, keep, hood.users["officer"], "")
+    review.merge(fold, keep, hood.users["officer"], "Same idea, same hall.")
     assert fold.status == "merged" and fold.merged_into_id == keep.id
-    assert services.support_count(keep) == 2 and services.support_count(fold) == 0
+    assert queries.support_count(keep) == 2 and queries.support_count(fold) == 0
     page = client.get(f"/proposals/{keep.id}").get_data(as_text=True)
     assert "Knitting Group for Hurdsfield" in page and "before it was merged" in page
     other_round = proposal_with_lines(hood.rounds["voting"], "Elsewhere", LINES)
     with pytest.raises(services.ProposalError):
-        services.merge(keep, other_round, hood.users["officer"], "No")
+        review.merge(keep, other_round, hood.users["officer"], "No")
 
 
 # Supports --------------------------------------------------------------------------------------
@@ -421,13 +421,13 @@ def test_one_support_each_counted_and_shown(client, hood, login):
     login(hood.users["resident2"])
     for _ in range(3):
         assert client.post(f"/proposals/{proposal.id}/support").status_code == 303
-    assert services.support_count(proposal) == 1
+    assert queries.support_count(proposal) == 1
     fragment = client.post(f"/proposals/{proposal.id}/support",
                            headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<strong>1</strong>" in fragment and "Remove my support" in fragment
     login(hood.users["resident"])
     client.post(f"/proposals/{proposal.id}/support")
-    assert services.support_count(proposal) == 1  # the proposer cannot support their own
+    assert queries.support_count(proposal) == 1  # the proposer cannot support their own
 
 
 def test_support_unique_constraint_holds_without_the_app_check(hood):
@@ -441,15 +441,15 @@ def test_support_unique_constraint_holds_without_the_app_check(hood):
     assert "unique" in str(error.value).lower()
     db.session.rollback()
     # The service turns a lost race into "already supported", not an error.
-    assert services.support(proposal, user) is False
-    assert services.support_count(proposal) == 1
+    assert supports.support(proposal, user) is False
+    assert queries.support_count(proposal) == 1
 
 
 def test_supports_only_during_the_proposal_phase(hood):
     proposal = proposal_with_lines(hood.rounds["voting"], "Central Lunch Club", LINES,
                                    status="shortlisted")
     with pytest.raises(services.ProposalError, match="only while"):
-        services.support(proposal, hood.users["resident2"])
+        supports.support(proposal, hood.users["resident2"])
 
 
 # Notifications ---------------------------------------------------------------------------------
@@ -483,7 +483,7 @@ def test_digest_with_nothing_new_sends_nothing(runner, hood, outbox):
 
 def test_needs_changes_can_be_fixed_after_the_deadline_until_review_ends(client, hood, login):
     proposal = _make(hood, status="under_review")
-    services.review(proposal, hood.users["officer"], "needs_changes", "Cost the tea.")
+    review.review(proposal, hood.users["officer"], "needs_changes", "Cost the tea.")
     round_ = hood.rounds["proposals"]
     round_.proposals_close_at = utcnow() - timedelta(days=1)
     db.session.commit()
@@ -494,7 +494,7 @@ def test_needs_changes_can_be_fixed_after_the_deadline_until_review_ends(client,
     round_ = db.session.get(type(round_), round_.id)
     round_.review_close_at = utcnow() - timedelta(hours=1)
     db.session.commit()
-    services.review(db.session.get(Proposal, proposal.id), hood.users["officer"],
+    review.review(db.session.get(Proposal, proposal.id), hood.users["officer"],
                     "needs_changes", "Still unclear.")
     assert client.get(f"/proposals/{proposal.id}/edit").status_code == 302
 
@@ -592,7 +592,7 @@ def test_odd_browse_queries_never_cause_a_500(client, hood, query):
 
 def test_odd_review_reasons_are_cleaned(hood):
     proposal = _make(hood, status="under_review")
-    services.review(proposal, hood.users["officer"], "ineligible", "Not\x00 eligible")
+    review.review(proposal, hood.users["officer"], "ineligible", "Not\x00 eligible")
     assert proposal.status_reason == "Not eligible"
 
 
