@@ -32,7 +32,8 @@ TEST_CONFIG = {
 
 
 class FreshClient(FlaskClient):
-    """A test client whose every request starts with an empty ``g``, as in production.
+    """A test client whose every request starts with an empty ``g``, as in production,
+    and whose responses are read in full.
 
     The ``app`` fixture keeps an app context pushed for the whole test, and Flask reuses
     it for test-client requests, so ``g`` (where Flask-Login caches the current user and
@@ -43,6 +44,9 @@ class FreshClient(FlaskClient):
         if has_app_context():
             for name in list(g):
                 g.pop(name, None)
+        # Read the body at once, so that files served with send_file are closed (an
+        # unclosed file is a ResourceWarning, and warnings fail the run).
+        kwargs.setdefault("buffered", True)
         return super().open(*args, **kwargs)
 
 

@@ -169,14 +169,17 @@ def test_reordered_entries_are_found(app, neighbourhood):
 
 def test_an_inserted_entry_is_found(app, neighbourhood):
     entries = _record_some()
+    after_2 = {"created_at": entries[1].created_at, "prev_hash": entries[1].entry_hash}
     with triggers_off():
-        # Make room after entry 2, then slip in a well-formed forgery there.
+        # Make room after entry 2, then slip in a well-formed forgery there. The session
+        # forgets the entries it loaded: their ids now belong to other rows.
         for entry_id in range(6, 2, -1):
             db.session.execute(update(AuditEntry).where(AuditEntry.id == entry_id).values(
                 id=entry_id + 1))
-        forged = AuditEntry(id=3, created_at=entries[1].created_at, actor_label="system",
-                            action="role.assigned", object_type="User", object_id="1",
-                            after_json='{"role":"admin"}', prev_hash=entries[1].entry_hash)
+        db.session.expunge_all()
+        forged = AuditEntry(id=3, actor_label="system", action="role.assigned",
+                            object_type="User", object_id="1", after_json='{"role":"admin"}',
+                            **after_2)
         forged.entry_hash = forged.compute_hash()
         db.session.add(forged)
         db.session.flush()
