@@ -8,18 +8,18 @@ from playwright.sync_api import expect
 
 from pb.extensions import db
 from pb.models import Round
-from tests.voting.factories_voting import close_voting, make_ballot_round
+from tests.factories import close_voting, make_ballot_round
 
 
 def test_budget_ballot_receipt_and_published_results(live_app, neighbourhood, page,
-                                                     browser_login):
+                                                     browser_sign_in):
     with live_app.app_context():
         round_, _projects = make_ballot_round(
             neighbourhood, name="Macclesfield Community Health Fund 2026", design="budget",
             rule="greedy-approval", budget_pence=15_000_00)
         round_id = round_.id
 
-    browser_login(page, neighbourhood.users["resident"].email)
+    browser_sign_in(page, neighbourhood.users["resident"].email)
     page.goto(f"/rounds/{round_id}")
     page.get_by_role("link", name="Vote now").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your ballot")
@@ -56,14 +56,14 @@ def test_budget_ballot_receipt_and_published_results(live_app, neighbourhood, pa
     with live_app.app_context():
         close_voting(db.session.get(Round, round_id))
     page.get_by_role("button", name="Sign out").first.click()
-    browser_login(page, neighbourhood.users["officer"].email)
+    browser_sign_in(page, neighbourhood.users["officer"].email)
     page.goto(f"/rounds/{round_id}/results")
     page.get_by_role("button", name="Count the ballots").click()
     expect(page.locator(".flashes")).to_contain_text("Counted 1 ballots")
     expect(page.get_by_text("a different officer")).to_be_visible()
     page.get_by_role("button", name="Sign out").first.click()
 
-    browser_login(page, neighbourhood.users["officer2"].email)
+    browser_sign_in(page, neighbourhood.users["officer2"].email)
     page.goto(f"/rounds/{round_id}/results")
     page.get_by_role("button", name="Certify and publish this result").click()
     expect(page.locator(".flashes")).to_contain_text("certified and published")

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from pb import create_app
 from pb.extensions import db
-from tests.conftest import TEST_CONFIG
+from tests.databases import TEST_CONFIG
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import pytest
 
-from tests.proposals.conftest import proposal_with_lines
+from tests.factories import proposal_with_lines
 
 LINES = [("Hall hire", 600_00), ("Refreshments", 150_00)]
 
 
 @pytest.fixture
-def items(hood):
-    round_ = hood.rounds["proposals"]
+def items(neighbourhood):
+    round_ = neighbourhood.rounds["proposals"]
     submitted = proposal_with_lines(round_, "Tytherington Walking Netball", LINES,
-                                    proposer=hood.users["resident"],
-                                    wards=[hood.wards["Macclesfield Tytherington"]])
+                                    proposer=neighbourhood.users["resident"],
+                                    wards=[neighbourhood.wards["Macclesfield Tytherington"]])
     draft = proposal_with_lines(round_, "Hurdsfield Seed Swap", LINES, status="draft",
-                                proposer=hood.users["resident"],
-                                wards=[hood.wards["Macclesfield Hurdsfield"]])
-    proposal_with_lines(hood.rounds["other"], "Congleton Park Run Buddies", LINES,
-                                proposer=hood.users["resident2"])
-    hidden = proposal_with_lines(hood.rounds["draft"], "Winter Warm Packs", LINES)
+                                proposer=neighbourhood.users["resident"],
+                                wards=[neighbourhood.wards["Macclesfield Hurdsfield"]])
+    proposal_with_lines(neighbourhood.rounds["other"], "Congleton Park Run Buddies", LINES,
+                                proposer=neighbourhood.users["resident2"])
+    hidden = proposal_with_lines(neighbourhood.rounds["draft"], "Winter Warm Packs", LINES)
     return {"round": round_.id, "submitted": submitted.id, "draft": draft.id,
-            "other_round": hood.rounds["other"].id, "draft_round": hood.rounds["draft"].id,
+            "other_round": neighbourhood.rounds["other"].id, "draft_round": neighbourhood.rounds["draft"].id,
             "hidden": hidden.id}
 
 
@@ -56,19 +56,19 @@ GETS = [
 ]
 
 
-def _as(client, login, hood, role):
+def _as(client, sign_in, neighbourhood, role):
     if role == "anonymous":
         client.post("/account/logout")
     else:
-        login(hood.users[role])
+        sign_in(neighbourhood.users[role])
 
 
 @pytest.mark.parametrize("url, default, overrides", GETS)
-def test_get_matrix(client, hood, login, items, url, default, overrides):
+def test_get_matrix(client, neighbourhood, sign_in, items, url, default, overrides):
     """Each URL against every role (one neighbourhood per URL keeps the suite quick)."""
     got = {}
     for role in ROLES:
-        _as(client, login, hood, role)
+        _as(client, sign_in, neighbourhood, role)
         got[role] = client.get(url.format(**items)).status_code
     assert got == {role: overrides.get(role, default) for role in ROLES}
 
@@ -90,10 +90,10 @@ POSTS = [
 
 @pytest.mark.parametrize("url, data, default, overrides", POSTS)
 @pytest.mark.parametrize("role", ROLES)
-def test_post_matrix(client, hood, login, items, url, data, default, overrides, role):
+def test_post_matrix(client, neighbourhood, sign_in, items, url, data, default, overrides, role):
     """State changes get a fresh neighbourhood per role, so one role's change cannot
     decide another's answer."""
-    _as(client, login, hood, role)
+    _as(client, sign_in, neighbourhood, role)
     response = client.post(url.format(**items), data=data)
     assert response.status_code == overrides.get(role, default), response.get_data(
         as_text=True)[:300]
@@ -104,8 +104,8 @@ def test_post_matrix(client, hood, login, items, url, data, default, overrides, 
     "/proposals/{submitted}/support", "/proposals/{submitted}/unsupport",
     "/rounds/{round}/proposals/new",
 ])
-def test_state_changes_refuse_get_and_need_csrf(app, client, hood, login, items, url):
-    login(hood.users["officer"])
+def test_state_changes_refuse_get_and_need_csrf(app, client, neighbourhood, sign_in, items, url):
+    sign_in(neighbourhood.users["officer"])
     target = url.format(**items)
     if not target.endswith("/new"):
         assert client.get(target).status_code == 405
