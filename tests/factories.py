@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from PIL import Image
+from werkzeug.datastructures import FileStorage
 
 from pb.extensions import db
 from pb.models import (
@@ -31,8 +32,9 @@ from pb.models import (
     Ward,
 )
 from pb.models.base import utcnow
-from pb.models.proposal import BudgetLine, ProposalOutcome
+from pb.models.proposal import BudgetLine, ProposalDocument, ProposalOutcome
 from pb.passwords import hash_password
+from pb.proposals import uploads
 from pb.voting import services
 
 PASSWORD = "kettle-on-the-hob-42"
@@ -208,6 +210,19 @@ def proposal_with_lines(round_: Round, title: str, lines: list[tuple[str, int]],
     return proposal
 
 
+# A small proposal's budget: £750.
+BUDGET_LINES = [("Hall hire", 600_00), ("Refreshments", 150_00)]
+
+
+def resident_proposal(neighbourhood: Neighbourhood, status: str = "submitted",
+                      title: str = "Tytherington Walking Netball", **values) -> Proposal:
+    """Maureen's proposal for Tytherington in the round taking proposals (£750)."""
+    values.setdefault("proposer", neighbourhood.users["resident"])
+    values.setdefault("wards", [neighbourhood.wards["Macclesfield Tytherington"]])
+    return proposal_with_lines(neighbourhood.rounds["proposals"], title, BUDGET_LINES,
+                               status=status, **values)
+
+
 def proposal_form(neighbourhood: Neighbourhood, **override) -> dict:
     """A valid POST body for the proposal form (three budget lines: £1,450)."""
     data = {
@@ -245,6 +260,20 @@ def png_bytes(size=(8, 8), colour=(200, 30, 30)) -> bytes:
 MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
                b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
                b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def add_document(proposal: Proposal, name: str = "quote-from-the-hall.pdf",
+                 content: bytes = MINIMAL_PDF) -> ProposalDocument:
+    """A supporting PDF stored as the upload form would store it (needs an app context)."""
+    checked = uploads.check_document(FileStorage(io.BytesIO(content), filename=name))
+    document = ProposalDocument(kind="document", original_name=checked.original_name,
+                                stored_name=uploads.store(checked),
+                                content_type=checked.content_type,
+                                size_bytes=len(checked.data),
+                                uploaded_by_id=proposal.proposer_id)
+    proposal.documents.append(document)
+    db.session.commit()
+    return document
 
 
 # Ballots ---------------------------------------------------------------------------------------

@@ -196,3 +196,11 @@ def test_proposal_page_shows_its_published_result(client, neighbourhood):
     assert "Funded." in page and "it had the most points" in page and "212" in page
     page = client.get(f"/proposals/{lost.id}").get_data(as_text=True)
     assert "Not funded." in page and "it costs £9,950" in page
+
+
+@pytest.mark.parametrize("query", ["?q=%00", "?q=a%00b", "?min=%00", "?page=-1",
+                                   "?page=99999999999999999999", "?sort=%00",
+                                   "?max=99999999999999999", "?ward=99999999999999999999"])
+def test_odd_browse_queries_never_cause_a_500(client, neighbourhood, query):
+    response = client.get(f"/rounds/{neighbourhood.rounds['proposals'].id}/proposals{query}")
+    assert response.status_code == 200
