@@ -89,7 +89,8 @@ def test_services_record_who_did_what_through_the_web(client, neighbourhood, sig
 def test_record_names_the_object_and_serialises_values(app, neighbourhood):
     round_ = neighbourhood.rounds["voting"]
     entry = audit.record("round.checked", round_, before={
-        "voting_open_at": round_.voting_open_at, "budget_pence": round_.budget_pence}, after={"role": Role.OFFICER})
+        "voting_open_at": round_.voting_open_at, "budget_pence": round_.budget_pence},
+        after={"role": Role.OFFICER})
     db.session.commit()
     assert (entry.object_type, entry.object_id) == ("Round", str(round_.id))
     assert entry.before["budget_pence"] == 50_000_00

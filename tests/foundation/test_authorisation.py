@@ -137,8 +137,9 @@ def _ids(neighbourhood) -> dict:
     db.session.add(spare)
     db.session.commit()
     return {"voting": neighbourhood.rounds["voting"].id, "draft": neighbourhood.rounds["draft"].id,
-            "other": neighbourhood.rounds["other"].id, "proposals": neighbourhood.rounds["proposals"].id,
-            "missing": 999_999, "area": neighbourhood.area.id, "partnership": neighbourhood.partnership.id,
+            "other": neighbourhood.rounds["other"].id,
+            "proposals": neighbourhood.rounds["proposals"].id, "missing": 999_999,
+            "area": neighbourhood.area.id, "partnership": neighbourhood.partnership.id,
             "theme": next(iter(neighbourhood.themes.values())).id,
             "organisation": next(iter(neighbourhood.organisations.values())).id,
             "assignment": spare.id}

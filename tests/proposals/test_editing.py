@@ -22,9 +22,11 @@ def _edit_data(proposal, neighbourhood, **override):
     return data
 
 
-def test_proposer_edits_before_the_deadline_and_cost_history_is_kept(client, neighbourhood, sign_in):
+def test_proposer_edits_before_the_deadline_and_cost_history_is_kept(client, neighbourhood,
+                                                                     sign_in):
     sign_in(neighbourhood.users["resident"])
-    client.post(f"/rounds/{neighbourhood.rounds['proposals'].id}/proposals/new", data=proposal_form(neighbourhood))
+    client.post(f"/rounds/{neighbourhood.rounds['proposals'].id}/proposals/new",
+                data=proposal_form(neighbourhood))
     proposal = db.session.scalar(select(Proposal))
     data = _edit_data(proposal, neighbourhood, **{"lines-1-amount": "500.00",
                                          "reason": "The café supplier put prices up."})
@@ -41,7 +43,8 @@ def test_proposer_edits_before_the_deadline_and_cost_history_is_kept(client, nei
     assert "£1,450.00 → £1,550.00" in page and "The café supplier put prices up." in page
 
 
-def test_after_the_deadline_only_officers_edit_and_must_give_a_reason(client, neighbourhood, sign_in):
+def test_after_the_deadline_only_officers_edit_and_must_give_a_reason(client, neighbourhood,
+                                                                      sign_in):
     proposal = resident_proposal(neighbourhood)
     round_ = neighbourhood.rounds["proposals"]
     round_.proposals_close_at = utcnow() - timedelta(hours=1)
@@ -76,7 +79,8 @@ def test_officer_of_another_partnership_cannot_edit(neighbourhood):
 
 
 def test_nothing_changes_once_voting_opens(neighbourhood):
-    proposal = proposal_with_lines(neighbourhood.rounds["voting"], "Central Lunch Club", BUDGET_LINES,
+    proposal = proposal_with_lines(neighbourhood.rounds["voting"], "Central Lunch Club",
+                                   BUDGET_LINES,
                                    proposer=neighbourhood.users["resident"], status="shortlisted")
     with pytest.raises(services.ProposalError, match="Voting has opened"):
         services.edit_mode(proposal, neighbourhood.users["officer"])
@@ -86,14 +90,16 @@ def test_nothing_changes_once_voting_opens(neighbourhood):
         review.withdraw(proposal, neighbourhood.users["resident"])
 
 
-def test_needs_changes_can_be_fixed_after_the_deadline_until_review_ends(client, neighbourhood, sign_in):
+def test_needs_changes_can_be_fixed_after_the_deadline_until_review_ends(client, neighbourhood,
+                                                                         sign_in):
     proposal = resident_proposal(neighbourhood, status="under_review")
     review.review(proposal, neighbourhood.users["officer"], "needs_changes", "Cost the tea.")
     round_ = neighbourhood.rounds["proposals"]
     round_.proposals_close_at = utcnow() - timedelta(days=1)
     db.session.commit()
     sign_in(neighbourhood.users["resident"])
-    data = _edit_data(proposal, neighbourhood, action="submit", reason="Costed the tea per session.")
+    data = _edit_data(proposal, neighbourhood, action="submit",
+                      reason="Costed the tea per session.")
     assert client.post(f"/proposals/{proposal.id}/edit", data=data).status_code == 303
     assert db.session.get(Proposal, proposal.id).status == "submitted"
     round_ = db.session.get(type(round_), round_.id)

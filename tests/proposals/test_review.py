@@ -90,7 +90,8 @@ def test_ineligible_reason_is_public(client, neighbourhood):
     assert "The fund cannot pay for private gym memberships." in page
 
 
-def test_needs_changes_goes_back_to_the_proposer_who_resubmits(client, neighbourhood, sign_in, outbox):
+def test_needs_changes_goes_back_to_the_proposer_who_resubmits(client, neighbourhood, sign_in,
+                                                               outbox):
     proposal = resident_proposal(neighbourhood, status="under_review")
     review.review(proposal, neighbourhood.users["officer"], "needs_changes",
                     "Please cost the refreshments per session.")
@@ -165,12 +166,14 @@ def test_officer_withdraws_with_a_reason(neighbourhood):
     review.withdraw(proposal, neighbourhood.users["officer"], "The group has folded.")
     assert proposal.status == "withdrawn"
     with pytest.raises(NotAllowed):
-        review.withdraw(resident_proposal(neighbourhood, title="Another"), neighbourhood.users["other_officer"], "No")
+        review.withdraw(resident_proposal(neighbourhood, title="Another"),
+                        neighbourhood.users["other_officer"], "No")
 
 
 def test_merge_carries_supports_and_history(client, neighbourhood):
     keep = resident_proposal(neighbourhood, title="Hurdsfield Knit and Natter")
-    fold = resident_proposal(neighbourhood, title="Knitting Group for Hurdsfield", proposer=neighbourhood.users["resident2"])
+    fold = resident_proposal(neighbourhood, title="Knitting Group for Hurdsfield",
+                             proposer=neighbourhood.users["resident2"])
     both = factories.make_user("both@example.org", "Both")
     only_fold = factories.make_user("fold@example.org", "Fold")
     for user, proposal in ((both, keep), (both, fold), (only_fold, fold)):

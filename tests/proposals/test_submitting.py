@@ -17,6 +17,10 @@ def _count(model=Proposal) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
+def _new(neighbourhood) -> str:
+    return f"/rounds/{neighbourhood.rounds['proposals'].id}/proposals/new"
+
+
 def test_resident_submits_a_costed_proposal(client, neighbourhood, sign_in, outbox):
     sign_in(neighbourhood.users["resident"])
     round_ = neighbourhood.rounds["proposals"]
@@ -38,7 +42,8 @@ def test_resident_submits_a_costed_proposal(client, neighbourhood, sign_in, outb
 def test_saving_a_draft_keeps_it_private(client, neighbourhood, sign_in):
     sign_in(neighbourhood.users["resident"])
     round_ = neighbourhood.rounds["proposals"]
-    client.post(f"/rounds/{round_.id}/proposals/new", data=proposal_form(neighbourhood, action="draft"))
+    client.post(f"/rounds/{round_.id}/proposals/new",
+                data=proposal_form(neighbourhood, action="draft"))
     proposal = db.session.scalar(select(Proposal))
     assert proposal.status == "draft" and proposal.submitted_at is None
     client.post("/account/logout")
@@ -80,7 +85,7 @@ def test_bad_input_is_explained_next_to_the_field(client, neighbourhood, sign_in
                                                   message):
     sign_in(neighbourhood.users["resident"])
     data = proposal_form(neighbourhood, **override)
-    response = client.post(f"/rounds/{neighbourhood.rounds['proposals'].id}/proposals/new", data=data)
+    response = client.post(_new(neighbourhood), data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert f'id="{field}-error"' in page or f'href="#{field}' in page
@@ -92,7 +97,7 @@ def test_bad_input_is_explained_next_to_the_field(client, neighbourhood, sign_in
 def test_over_budget_is_explained_in_pounds(client, neighbourhood, sign_in):
     sign_in(neighbourhood.users["resident"])
     data = proposal_form(neighbourhood, **{"lines-0-amount": "11,800.00"})
-    response = client.post(f"/rounds/{neighbourhood.rounds['proposals'].id}/proposals/new", data=data)
+    response = client.post(_new(neighbourhood), data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert ("Your budget lines add up to £12,450.00, but the most a project can cost in this "
@@ -158,7 +163,7 @@ def test_residents_cannot_enter_paper_proposals(client, neighbourhood, sign_in):
 def test_odd_input_never_causes_a_500(client, neighbourhood, sign_in, override):
     sign_in(neighbourhood.users["resident"])
     data = proposal_form(neighbourhood, **override)
-    response = client.post(f"/rounds/{neighbourhood.rounds['proposals'].id}/proposals/new", data=data)
+    response = client.post(_new(neighbourhood), data=data)
     assert response.status_code in (303, 400)
     proposal = db.session.scalar(select(Proposal))
     if proposal is not None:

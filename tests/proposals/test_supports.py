@@ -40,7 +40,8 @@ def test_support_unique_constraint_holds_without_the_app_check(neighbourhood):
 
 
 def test_supports_only_during_the_proposal_phase(neighbourhood):
-    proposal = proposal_with_lines(neighbourhood.rounds["voting"], "Central Lunch Club", BUDGET_LINES,
+    proposal = proposal_with_lines(neighbourhood.rounds["voting"], "Central Lunch Club",
+                                   BUDGET_LINES,
                                    status="shortlisted")
     with pytest.raises(services.ProposalError, match="only while"):
         supports.support(proposal, neighbourhood.users["resident2"])
