@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pb.allocation import RULE_NAMES, RULE_SUMMARIES, RULES, RULES_FOR_BALLOT
+from pb.allocation import RULE_NAMES, RULE_SUMMARIES, RULES_FOR_BALLOT
 from pb.allocation import TIE_BREAKS as CORE_TIE_BREAKS
 from pb.extensions import db
 from pb.models.base import Timestamped, utcnow
@@ -77,7 +77,7 @@ RULES_FOR_DESIGN = {
 }
 
 # Every rule the app offers for some design, in the core's order.
-OFFERED_RULES = tuple(rule for rule in RULES
+OFFERED_RULES = tuple(rule for rule in RULE_NAMES
                       if any(rule in rules for rules in RULES_FOR_DESIGN.values()))
 
 

@@ -150,6 +150,19 @@ def test_outside_the_core_only_its_public_api_is_imported():
     assert not wrong, "import from pb.allocation, not its modules:\n" + "\n".join(wrong)
 
 
+# What runs the core: only the results area turns the ORM into core data and runs a rule.
+CORE_RUNNING = {"allocate", "compare", "Instance", "Profile", "Project", "Ballot", "Constraints",
+                "RULES", "parse_pb", "read_pb", "write_pb"}
+
+
+def test_only_the_results_area_runs_the_core():
+    wrong = [f"{m.relative}: {name}" for m in MODULES.values()
+             if m.layer != "allocation" and not m.name.startswith("pb.results")
+             for name in m.imports
+             if name.startswith("pb.allocation.") and name.rsplit(".", 1)[-1] in CORE_RUNNING]
+    assert not wrong, "go through pb.results.services:\n" + "\n".join(wrong)
+
+
 # Layers --------------------------------------------------------------------------------------
 
 def _layer_of(name: str) -> str:
