@@ -116,3 +116,11 @@ def test_the_round_page_names_the_rule_and_the_tie_break(client, neighbourhood):
     assert "mes-cost-add1" not in page
     assert "Ties go to the order of a lottery drawn from the published seed" in page
     assert "Decision day 2026" in page
+
+
+def test_the_round_page_does_not_repeat_a_rule_name_its_description_starts_with(
+        client, neighbourhood):
+    round_ = neighbourhood.rounds["voting"]  # greedy-approval: "Most votes first. ..."
+    page = client.get(f"/rounds/{round_.id}").get_data(as_text=True)
+    assert page.count("Most votes first.") == 1
+    assert "<strong>Most votes first.</strong> Projects are ranked" in page
