@@ -85,11 +85,6 @@ def _jsonable(value):
     return str(value)
 
 
-def snapshot(obj, fields) -> dict:
-    """The named attributes of a model, for an entry's before/after."""
-    return {name: getattr(obj, name) for name in fields}
-
-
 @dataclass(frozen=True)
 class ChainCheck:
     ok: bool

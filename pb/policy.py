@@ -48,10 +48,12 @@ def require(allowed: bool) -> None:
 
 
 def is_signed_in(user) -> bool:
+    """Anyone with an account who has signed in (no role needed)."""
     return user is not None and user.is_authenticated
 
 
 def is_officer_of(user, partnership_id: int) -> bool:
+    """An officer of that partnership, or an administrator."""
     return is_signed_in(user) and (
         user.is_admin or user.has_role(Role.OFFICER, partnership_id=partnership_id))
 
@@ -74,16 +76,21 @@ def can_scrutinise(user) -> bool:
 
 
 def can_manage_grants(user, partnership_id: int) -> bool:
+    """Award grants and release tranches: the partnership's grant officers (for the
+    grants area)."""
     return is_signed_in(user) and (
         user.is_admin or user.has_role(Role.GRANT_OFFICER, partnership_id=partnership_id))
 
 
 def can_report_for(user, organisation_id: int) -> bool:
+    """Send monitoring returns for an organisation's grants: its grantees (for the
+    grants area)."""
     return is_signed_in(user) and (
         user.is_admin or user.has_role(Role.GRANTEE, organisation_id=organisation_id))
 
 
 def can_see_draft_round(user, round_) -> bool:
+    """A round not yet public: its partnership's officers, and scrutiny."""
     return can_manage_round(user, round_) or can_scrutinise(user)
 
 

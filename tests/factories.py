@@ -1,9 +1,19 @@
-"""Factories for a realistic test neighbourhood (Macclesfield-like), not foo/bar."""
+"""The one factories module: a realistic test neighbourhood (Macclesfield-like), not
+foo/bar, and the rounds, proposals, ballots and files tests build on it.
+
+Sections: people and places; rounds; proposals (and the proposal form's POST body);
+uploads; ballots. Everything takes the ``neighbourhood`` (see ``build_neighbourhood``)
+or objects from it, and commits what it makes unless it says otherwise.
+"""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+from PIL import Image
+from werkzeug.datastructures import FileStorage
 
 from pb.extensions import db
 from pb.models import (
@@ -16,12 +26,16 @@ from pb.models import (
     Role,
     RoleAssignment,
     Round,
+    RoundWardBudget,
     Theme,
     User,
     Ward,
 )
 from pb.models.base import utcnow
+from pb.models.proposal import BudgetLine, ProposalDocument, ProposalOutcome
 from pb.passwords import hash_password
+from pb.proposals import uploads
+from pb.voting import services
 
 PASSWORD = "kettle-on-the-hob-42"
 
@@ -160,10 +174,10 @@ def build_neighbourhood() -> Neighbourhood:
     }
     db.session.add(OrganisationMember(organisation=organisations["Hurdsfield Community Centre"],
                                       user=users["resident"]))
-    hood = Neighbourhood(area=area, wards={w.name: w for w in area.wards},
-                         partnership=partnership, other_partnership=other, themes=themes,
-                         organisations=organisations, users=users)
-    hood.rounds = {
+    neighbourhood = Neighbourhood(area=area, wards={w.name: w for w in area.wards},
+                                  partnership=partnership, other_partnership=other,
+                                  themes=themes, organisations=organisations, users=users)
+    neighbourhood.rounds = {
         "proposals": make_round(partnership, "Healthy Neighbourhoods Small Grants 2027",
                                 "proposals", supports_required=3),
         "voting": make_round(partnership, "Macclesfield Community Health Fund 2026", "voting"),
@@ -174,4 +188,145 @@ def build_neighbourhood() -> Neighbourhood:
         "other": make_round(other, "Congleton Wellbeing Fund 2026", "proposals"),
     }
     db.session.commit()
-    return hood
+    return neighbourhood
+
+
+# Proposals -------------------------------------------------------------------------------------
+
+def proposal_with_lines(round_: Round, title: str, lines: list[tuple[str, int]], *,
+                        status: str = "submitted", wards: list[Ward] | None = None,
+                        proposer: User | None = None, themes=(),
+                        outcomes=("social_isolation",), **values) -> Proposal:
+    """A proposal made directly in the database, with budget lines and outcomes."""
+    proposal = make_proposal(round_, title, sum(a for _, a in lines), status=status,
+                             wards=wards, proposer=proposer,
+                             delivered_by=values.pop("delivered_by", "Local volunteers"),
+                             **values)
+    proposal.budget_lines = [BudgetLine(position=i, description=d, amount_pence=a)
+                             for i, (d, a) in enumerate(lines)]
+    proposal.outcome_links = [ProposalOutcome(code=c) for c in outcomes]
+    proposal.themes = list(themes)
+    db.session.commit()
+    return proposal
+
+
+# A small proposal's budget: £750.
+BUDGET_LINES = [("Hall hire", 600_00), ("Refreshments", 150_00)]
+
+
+def resident_proposal(neighbourhood: Neighbourhood, status: str = "submitted",
+                      title: str = "Tytherington Walking Netball", **values) -> Proposal:
+    """Maureen's proposal for Tytherington in the round taking proposals (£750)."""
+    values.setdefault("proposer", neighbourhood.users["resident"])
+    values.setdefault("wards", [neighbourhood.wards["Macclesfield Tytherington"]])
+    return proposal_with_lines(neighbourhood.rounds["proposals"], title, BUDGET_LINES,
+                               status=status, **values)
+
+
+def proposal_form(neighbourhood: Neighbourhood, **override) -> dict:
+    """A valid POST body for the proposal form (three budget lines: £1,450)."""
+    data = {
+        "title": "Hurdsfield Dementia Café",
+        "summary": "A weekly café for people living with dementia and their carers.",
+        "description": "We will meet **every Tuesday** at the community centre.",
+        "organisation_id": "0",
+        "where": "wards",
+        "wards": [str(neighbourhood.wards["Macclesfield Hurdsfield"].id)],
+        "themes": [str(neighbourhood.themes["Older people"].id)],
+        "outcomes": ["social_isolation", "mental_health"],
+        "outcomes_other": "",
+        "delivered_by": "Hurdsfield Community Centre volunteers",
+        "lines-0-description": "Hall hire, 40 sessions",
+        "lines-0-amount": "800.00",
+        "lines-1-description": "Refreshments",
+        "lines-1-amount": "400",
+        "lines-2-description": "Trained facilitator",
+        "lines-2-amount": "250.00",
+        "action": "submit",
+        "idempotency_key": "k" + "1" * 31,
+    }
+    data.update(override)
+    return data
+
+
+# Uploads ---------------------------------------------------------------------------------------
+
+def png_bytes(size=(8, 8), colour=(200, 30, 30)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+               b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+               b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def add_document(proposal: Proposal, name: str = "quote-from-the-hall.pdf",
+                 content: bytes = MINIMAL_PDF) -> ProposalDocument:
+    """A supporting PDF stored as the upload form would store it (needs an app context)."""
+    checked = uploads.check_document(FileStorage(io.BytesIO(content), filename=name))
+    document = ProposalDocument(kind="document", original_name=checked.original_name,
+                                stored_name=uploads.store(checked),
+                                content_type=checked.content_type,
+                                size_bytes=len(checked.data),
+                                uploaded_by_id=proposal.proposer_id)
+    proposal.documents.append(document)
+    db.session.commit()
+    return document
+
+
+# Ballots ---------------------------------------------------------------------------------------
+# The same names and arguments as tests/voting/factories_voting.py, which these replace
+# once the voting and results tests import them from here.
+
+# Macclesfield-like projects: (title, cost in pence)
+BALLOT_PROJECTS = [
+    ("Tytherington walking group", 4_500_00),
+    ("Hurdsfield community cafe", 9_000_00),
+    ("Men's Shed tool library", 3_000_00),
+    ("Dementia-friendly cinema", 6_000_00),
+    ("Weston estate cooking club", 7_500_00),
+    ("Carers' respite mornings", 8_000_00),
+]
+
+
+def make_ballot_round(neighbourhood: Neighbourhood,
+                      name: str = "Macclesfield Wellbeing Vote 2026", design: str = "approval",
+                      rule: str | None = None, projects=BALLOT_PROJECTS, phase: str = "voting",
+                      **settings) -> tuple[Round, list[Proposal]]:
+    """A published round in its vote with shortlisted projects; returns (round, proposals)."""
+    default_rule = {"points": "greedy-points", "scores": "greedy-points"}.get(
+        design, "greedy-approval")
+    round_ = make_round(neighbourhood.partnership, name, phase, ballot_design=design,
+                        allocation_rule=rule or default_rule, **settings)
+    proposals = [make_proposal(round_, title, cost) for title, cost in projects]
+    db.session.commit()
+    return round_, proposals
+
+
+def add_ward_budgets(round_: Round, budgets: dict[Ward, int]) -> None:
+    for ward, pence in budgets.items():
+        round_.ward_budgets.append(RoundWardBudget(ward_id=ward.id, budget_pence=pence))
+    db.session.commit()
+
+
+def close_voting(round_: Round) -> None:
+    round_.voting_close_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+
+
+def cast_for(round_: Round, user: User, choices: dict, replaces=None):
+    """Cast a ballot as ``user`` through the service (no HTTP); returns (ballot, receipt)."""
+    identity = services.account_identity(round_, user)
+    paper = services.build_paper(round_, identity)
+    return services.cast_ballot(round_, identity, paper, choices, replaces)
+
+
+def cast_as_code(round_: Round, code: str, choices: dict, postcode: str = "SK10 2LH",
+                 born: date | None = None, ip: str = "192.0.2.10"):
+    """Redeem a voting code and cast a ballot with it; returns (ballot, receipt)."""
+    claim = services.redeem_code(round_, code, postcode, born or date(1990, 1, 1), ip)
+    identity = services.code_identity(round_, claim, None)
+    paper = services.build_paper(round_, identity)
+    return services.cast_ballot(round_, identity, paper, choices, None)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from contextlib import contextmanager
 
 from werkzeug.serving import make_server
 
-from tests.conftest import TEST_CONFIG, _empty_postgres
+from tests.databases import TEST_CONFIG, empty_postgres, url_for_test
 
 
 @contextmanager
@@ -22,13 +21,7 @@ def running_server(database, tmp_path, name: str, **config):
     from pb import create_app
     from pb.extensions import db
 
-    kind, where = database
-    if kind == "sqlite":
-        path = tmp_path / f"{name}.sqlite"
-        shutil.copy(where, path)
-        url = f"sqlite:///{path}"
-    else:
-        url = where
+    url = url_for_test(database, tmp_path, name)
     os.environ["PB_INSTANCE_PATH"] = str(tmp_path / f"{name}-instance")
     try:
         app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "SERVER_NAME": None,
@@ -47,6 +40,6 @@ def running_server(database, tmp_path, name: str, **config):
         thread.join(timeout=10)
         with app.app_context():
             db.session.remove()
-            if kind == "postgresql":
-                _empty_postgres(db)
+            if database[0] == "postgresql":
+                empty_postgres(db)
             db.engine.dispose()

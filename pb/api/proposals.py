@@ -6,7 +6,7 @@ drafts, and the proposer shown as the public sees them (organisation or first na
 
 from __future__ import annotations
 
-from flask import abort, request, url_for
+from flask import request, url_for
 from sqlalchemy import select
 
 from pb.api import bp
@@ -14,6 +14,7 @@ from pb.api.rounds import iso
 from pb.extensions import db
 from pb.loaders import published_round_or_404
 from pb.models.proposal import PUBLIC_STATUSES, Proposal
+from pb.proposals.queries import support_counts
 
 
 def proposal_data(proposal: Proposal, supports: int) -> dict:
@@ -46,10 +47,6 @@ def proposal_data(proposal: Proposal, supports: int) -> dict:
 @bp.route("/rounds/<int:round_id>/proposals")
 def round_proposals(round_id: int):
     """Every public proposal of a published round; ?status=shortlisted narrows it."""
-    from pb.proposals.services import MAX_ID, support_counts
-
-    if not 0 < round_id <= MAX_ID:
-        abort(404)
     round_ = published_round_or_404(round_id)
     status = request.args.get("status")
     statuses = [status] if status in PUBLIC_STATUSES else list(PUBLIC_STATUSES)

@@ -74,9 +74,6 @@ OUTCOMES = {
     "hospital_admissions": "Reduced hospital admissions",
 }
 
-DOCUMENT_KINDS = {"image": "Image", "document": "Supporting document"}
-
-
 class Proposal(Timestamped, db.Model):
     __tablename__ = "proposals"
     __table_args__ = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy import (
@@ -16,6 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from pb.allocation import RULE_NAMES, RULE_SUMMARIES, RULES_FOR_BALLOT
+from pb.allocation import TIE_BREAKS as CORE_TIE_BREAKS
 from pb.extensions import db
 from pb.models.base import Timestamped, utcnow
 
@@ -39,28 +42,125 @@ WARD_BALLOTS = {
     "own_ward_and_one_other": "Their own ward and one other ward of their choice",
 }
 
-_APPROVAL_VIEW_RULES = (
-    "greedy-approval", "greedy-cost", "mes-cost", "mes-cost-add1", "mes-cost-add1-nofill",
-    "mes-approval", "mes-approval-add1", "phragmen",
-)
+# Rules and tie-breaks ----------------------------------------------------------------------
+#
+# The allocation core (pb.allocation) is the one source: which rules exist, their names
+# and summaries, which suit which kind of ballot, and which tie-breaks there are. The
+# app only says how its ballot designs map to the core's kinds and which of the core's
+# rules it does not offer, with the reason, below.
 
-# Which allocation rules suit which ballot design. Points and scores carry more than
-# approval, so they also allow the rules that use the amounts; rankings are read as
-# approval of every ranked project (as pabulib does), so max-utility's "total
-# approval-weighted cost" is not offered for them.
+# How the core reads each ballot design (pabulib's vote types).
+CORE_BALLOT_KIND = {
+    "approval": "approval",
+    "budget": "approval",  # choosing projects within the budget is approval of each
+    "points": "cumulative",
+    "scores": "scores",
+    "ranking": "ordinal",  # read as approval of every ranked project, as pabulib does
+}
+
+# Rules the core allows for a design's ballots but the app does not offer, and why.
+EXCLUDED_RULES = {
+    "ranking": {
+        "max-utility": (
+            "The core reads a ranking as approval of every ranked project, so a last choice "
+            "counts as much as a first. Most total support searches for the affordable set "
+            "with the largest total of those counts, so it may drop the project most voters "
+            "put first for several they put last; on a ballot that asked voters for an order, "
+            "residents could not be told why. (The core allows it, as pabulib does.)"),
+    },
+}
+
 RULES_FOR_DESIGN = {
-    "approval": _APPROVAL_VIEW_RULES + ("max-utility",),
-    "budget": _APPROVAL_VIEW_RULES + ("max-utility",),
-    "points": _APPROVAL_VIEW_RULES + ("greedy-points", "mes-score", "max-utility"),
-    "scores": _APPROVAL_VIEW_RULES + ("greedy-points", "mes-score", "max-utility"),
-    "ranking": _APPROVAL_VIEW_RULES,
+    design: tuple(rule for rule in RULES_FOR_BALLOT[kind]
+                  if rule not in EXCLUDED_RULES.get(design, {}))
+    for design, kind in CORE_BALLOT_KIND.items()
 }
 
-TIE_BREAKS = {
-    "id": "Lowest project number first",
-    "cost": "Cheaper project first",
-    "votes": "Project with more supporters first",
+# Every rule the app offers for some design, in the core's order.
+OFFERED_RULES = tuple(rule for rule in RULE_NAMES
+                      if any(rule in rules for rules in RULES_FOR_DESIGN.values()))
+
+
+def rule_choices(design: str | None = None) -> list[tuple[str, str]]:
+    """(rule id, plain-English name) for a menu: the rules suited to ``design``, or every
+    rule the app offers when ``design`` is None. Show ``rule_summary`` beside them."""
+    rules = RULES_FOR_DESIGN[design] if design is not None else OFFERED_RULES
+    return [(rule, RULE_NAMES[rule]) for rule in rules]
+
+
+def rule_name(rule: str) -> str:
+    """The rule's name for people ("Most votes first"); the id itself if unknown."""
+    return RULE_NAMES.get(rule, rule)
+
+
+def rule_summary(rule: str) -> str:
+    """One line on how the rule chooses (for menus and help text)."""
+    return RULE_SUMMARIES.get(rule, "")
+
+
+LOTTERY = "lottery"
+LOTTERY_SEED_MAX = 40 - len(LOTTERY) - 1  # the column holds "lottery:SEED" in 40 characters
+_LOTTERY_SEED = re.compile(r"[A-Za-z0-9 ._/-]+")
+
+# What each of the core's tie-breaks means, for people: (menu label, "ties go to ...").
+_TIE_BREAK_WORDS = {
+    "id": ("Lower project number first (read as text, so 10 comes before 9)",
+           "the project whose number comes first when read as text (10 before 9)"),
+    "cost": ("Cheaper project first", "the cheaper project"),
+    "votes": ("Project with more supporters first", "the project with more supporters"),
+    "lottery:SEED": ("A lottery, drawn from a seed the partnership publishes",
+                     "the order of a lottery drawn from the published seed"),
 }
+
+# The fixed tie-breaks (id -> menu label); the lottery needs a seed, see tie_break_choices.
+TIE_BREAKS = {tb: _TIE_BREAK_WORDS[tb][0] for tb in CORE_TIE_BREAKS
+              if not tb.startswith(LOTTERY + ":")}
+
+
+def tie_break_choices() -> list[tuple[str, str]]:
+    """(id, plain-English label) for the tie-break menu. The choice ``"lottery"`` is not
+    stored as it is: store ``lottery_tie_break(seed)`` with the seed the officer typed."""
+    return [*TIE_BREAKS.items(), (LOTTERY, _TIE_BREAK_WORDS["lottery:SEED"][0])]
+
+
+def lottery_tie_break(seed: str) -> str:
+    """The stored tie-break for a lottery drawn from ``seed`` ("lottery:SEED")."""
+    problem = lottery_seed_problem(seed)
+    if problem:
+        raise ValueError(problem)
+    return f"{LOTTERY}:{seed.strip()}"
+
+
+def lottery_seed_problem(seed: str | None) -> str | None:
+    """Why ``seed`` cannot seed the lottery, in words for the form; None when it can.
+    Anyone can re-run the count with it, so it must be plain text that fits."""
+    seed = (seed or "").strip()
+    if not seed:
+        return "Enter the seed the lottery is drawn from, for example the date of the draw."
+    if len(seed) > LOTTERY_SEED_MAX:
+        return f"Keep the seed to {LOTTERY_SEED_MAX} characters."
+    if not _LOTTERY_SEED.fullmatch(seed):
+        return "Use letters, digits, spaces and . _ / - in the seed."
+    return None
+
+
+def tie_break_problem(tie_break: str) -> str | None:
+    """Why ``tie_break`` is not one the core knows; None when it is."""
+    if tie_break in TIE_BREAKS:
+        return None
+    if tie_break.startswith(LOTTERY + ":"):
+        return lottery_seed_problem(tie_break.split(":", 1)[1])
+    return "Choose how ties are broken from the list."
+
+
+def tie_break_label(tie_break: str) -> str:
+    """Who wins a tie, to follow "Ties go to ..." ("the cheaper project")."""
+    if tie_break.startswith(LOTTERY + ":"):
+        seed = tie_break.split(":", 1)[1]
+        return f"{_TIE_BREAK_WORDS['lottery:SEED'][1]} “{seed}”"
+    words = _TIE_BREAK_WORDS.get(tie_break)
+    return words[1] if words else tie_break
+
 
 STATUS_LABELS = {
     "draft": "Draft (not public)",
@@ -176,6 +276,14 @@ class Round(Timestamped, db.Model):
     @property
     def ballot_design_label(self) -> str:
         return BALLOT_DESIGNS.get(self.ballot_design, self.ballot_design)
+
+    @property
+    def rule_name(self) -> str:
+        return rule_name(self.allocation_rule)
+
+    @property
+    def tie_break_label(self) -> str:
+        return tie_break_label(self.tie_break)
 
     @property
     def has_ward_budgets(self) -> bool:

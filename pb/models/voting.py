@@ -30,11 +30,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from pb.extensions import db
 from pb.models.base import utcnow
 
-CHANNELS = {
-    "account": "Online, with an account",
-    "code": "With a voting code",
-}
-
 BALLOT_COUNTED = "counted"
 BALLOT_SUPERSEDED = "superseded"
 

@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 
 from pb.database import writes
 from pb.models.base import utcnow
-from pb.proposals import services
+from pb.proposals import notify
 
 
 @click.command("proposals-digest")
@@ -25,7 +25,7 @@ def digest_command(hours: int) -> None:
 
     Officers of a partnership with no new submissions get no email.
     """
-    sent = services.send_digest(hours=hours, now=utcnow())
+    sent = notify.send_digest(hours=hours, now=utcnow())
     if not sent:
         click.echo(f"No new proposals in the last {hours} hours; no email sent.")
         return

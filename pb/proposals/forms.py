@@ -6,6 +6,7 @@ import uuid
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage
 from wtforms import (
     FieldList,
     Form,
@@ -21,8 +22,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from pb.models.proposal import OUTCOMES
-from pb.money import MoneyError, parse_pounds
+from pb.models.proposal import OUTCOMES, Proposal
+from pb.money import MoneyError, parse_pounds, pence_to_pounds_text
+from pb.proposals import queries
+from pb.proposals.validation import ProposalInput
 
 BUDGET_ROWS = 8
 
@@ -126,6 +129,32 @@ class ProposalForm(FlaskForm):
                 lines.append(((row.form.description.data or "").strip(), pence))
         return lines
 
+    def to_input(self) -> ProposalInput:
+        """What was typed, as the services' input record."""
+        area_wide = self.where.data == "area"
+        paper = isinstance(self, PaperProposalForm)
+        return ProposalInput(
+            title=self.title.data or "", summary=self.summary.data or "",
+            description=self.description.data or "", area_wide=area_wide,
+            ward_ids=[] if area_wide else list(self.wards.data or []),
+            theme_ids=list(self.themes.data or []), outcomes=list(self.outcomes.data or []),
+            outcomes_other=self.outcomes_other.data or "",
+            delivered_by=self.delivered_by.data or "",
+            organisation_id=self.organisation_id.data or None, lines=self.budget_lines(),
+            paper_name=(self.paper_name.data or "") if paper else "",
+            paper_contact=(self.paper_contact.data or "") if paper else "",
+            image=_file(self.image), document=_file(self.document))
+
+    def set_choices(self, round_, proposer) -> None:
+        """The round's wards, the themes, and the organisations ``proposer`` may speak for
+        (any organisation on a paper form)."""
+        paper = isinstance(self, PaperProposalForm)
+        orgs = queries.all_organisations() if paper else queries.organisations_for(proposer)
+        mine = "No organisation (a resident)" if paper else "Myself, as a resident"
+        self.organisation_id.choices = choices([(0, mine)] + [(o.id, o.name) for o in orgs])
+        self.wards.choices = choices((w.id, w.name) for w in round_.area.wards)
+        self.themes.choices = choices((t.id, t.name) for t in queries.all_themes())
+
     def ensure_key(self) -> None:
         if not self.idempotency_key.data:
             self.idempotency_key.data = uuid.uuid4().hex
@@ -161,9 +190,27 @@ class WithdrawForm(FlaskForm):
     reason = TextAreaField("Reason (optional for proposers)", validators=[Length(max=2000)])
 
 
-class ReasonOnlyForm(FlaskForm):
-    pass
+def initial_data(proposal: Proposal) -> dict:
+    """A saved proposal as the edit form's starting values."""
+    lines = [{"description": line.description,
+              "amount": pence_to_pounds_text(line.amount_pence)}
+             for line in proposal.budget_lines]
+    lines += [{"description": "", "amount": ""}] * (BUDGET_ROWS - len(lines))
+    return {
+        "title": proposal.title, "summary": proposal.summary,
+        "description": proposal.description,
+        "organisation_id": proposal.organisation_id or 0,
+        "where": "area" if proposal.is_area_wide else "wards",
+        "wards": [w.id for w in proposal.wards], "themes": [t.id for t in proposal.themes],
+        "outcomes": proposal.outcomes, "outcomes_other": proposal.outcomes_other,
+        "delivered_by": proposal.delivered_by, "lines": lines[:BUDGET_ROWS],
+        "paper_name": proposal.paper_proposer_name,
+        "paper_contact": proposal.paper_proposer_contact,
+    }
 
 
-__all__ = ["BUDGET_ROWS", "BudgetLineForm", "choices", "MergeForm", "PaperProposalForm",
-           "ProposalForm", "ReasonOnlyForm", "ReviewForm", "WithdrawForm"]
+def _file(field) -> FileStorage | None:
+    data = field.data
+    if isinstance(data, FileStorage) and data.filename:
+        return data
+    return None

@@ -1,4 +1,5 @@
-"""Markdown written by residents, turned into HTML that is safe to show anyone.
+"""Text residents type: Markdown turned into HTML that is safe to show anyone, and
+plain text cleaned of control characters.
 
 markdown-it-py renders with raw HTML switched off, then nh3 (the Rust ammonia
 sanitiser) keeps a strict allowlist: no scripts, no event handlers, no style, no
@@ -6,6 +7,8 @@ hx-* or data-* attributes, and links only to http(s) and mailto addresses.
 """
 
 from __future__ import annotations
+
+import re
 
 import nh3
 from markdown_it import MarkdownIt
@@ -50,3 +53,11 @@ def render_markdown(text: str) -> str:
 def safe_html(stored_html: str) -> Markup:
     """Stored description HTML for a template, sanitised again on the way out."""
     return Markup(sanitise_html(stored_html or ""))  # noqa: S704 - nh3-sanitised above
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(text: str | None) -> str:
+    """Typed text without control characters (PostgreSQL refuses NUL) or outer spaces."""
+    return _CONTROL.sub("", text or "").strip()

@@ -20,6 +20,9 @@ from pathlib import Path
 from flask import current_app
 from PIL import Image, UnidentifiedImageError
 
+from pb.extensions import db
+from pb.models.proposal import Proposal, ProposalDocument
+
 IMAGE_TYPES = {"png": ("image/png", "PNG"), "jpeg": ("image/jpeg", "JPEG"),
                "webp": ("image/webp", "WEBP")}
 PDF_TYPE = "application/pdf"
@@ -138,3 +141,43 @@ def path_for(stored_name: str) -> Path:
 def remove(stored_name: str) -> None:
     with contextlib.suppress(UploadError):
         path_for(stored_name).unlink(missing_ok=True)
+
+
+# Files and the transaction ----------------------------------------------------------------------
+
+def attach(proposal: Proposal, user, image: CheckedFile | None,
+           document: CheckedFile | None) -> tuple[list[str], list[str]]:
+    """Store checked files and add them to ``proposal`` (a new image replaces the old).
+
+    Returns (new stored names, replaced stored names) for ``commit_with_files``.
+    """
+    stored, replaced = [], []
+    if image is not None:
+        old = proposal.image
+        if old is not None:
+            replaced.append(old.stored_name)
+            proposal.documents.remove(old)
+    for kind, checked in (("image", image), ("document", document)):
+        if checked is None:
+            continue
+        name = store(checked)
+        stored.append(name)
+        proposal.documents.append(ProposalDocument(
+            kind=kind, original_name=checked.original_name, stored_name=name,
+            content_type=checked.content_type, size_bytes=len(checked.data),
+            uploaded_by_id=getattr(user, "id", None)))
+    return stored, replaced
+
+
+def commit_with_files(stored: list[str], replaced: list[str]) -> None:
+    """Commit; on failure remove the files just stored, on success the ones replaced,
+    so that the folder always matches the database."""
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        for name in stored:
+            remove(name)
+        raise
+    for name in replaced:
+        remove(name)

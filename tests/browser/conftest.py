@@ -1,15 +1,13 @@
-"""Live-server and Playwright fixtures for browser tests.
+"""Playwright fixtures for browser tests (``live_app``, ``live_server`` and
+``live_outbox`` come from tests/conftest.py).
 
-Fixtures:
-- ``live_app``: the Flask app, served by a real Werkzeug server in a daemon thread on a
-  free port of 127.0.0.1, against a fresh database (a copy of the session's SQLite
-  template, or the session's PostgreSQL database, emptied afterwards). CSRF is ON: the
-  browser must pass it like a real one. Set up data from the test with
-  ``with live_app.app_context(): ...; db.session.commit()`` (for example
-  ``hood = tests.factories.build_neighbourhood()``) and leave that block before driving
-  the browser, so the test thread holds no open SQLite read transaction.
-- ``live_server``: the base URL, e.g. ``http://127.0.0.1:43123`` (no trailing slash).
-- ``live_outbox``: the list of emails the live app has sent (memory mail backend).
+``live_app`` serves the Flask app from a real Werkzeug server in a daemon thread on a
+free port of 127.0.0.1, against a fresh database. CSRF is ON: the browser must pass it
+like a real one. Set up data from the test with ``with live_app.app_context(): ...;
+db.session.commit()`` and leave that block before driving the browser, so the test
+thread holds no open SQLite read transaction.
+
+Fixtures defined here:
 - ``neighbourhood``: ``tests.factories.build_neighbourhood()`` committed in the LIVE
   app's database (this overrides the test-client fixture of the same name here). Its
   objects are detached with their columns and relationships loaded, so
@@ -20,7 +18,7 @@ Fixtures:
   downloaded browser). Missing: skipped outside CI, an error when ``CI`` is set.
 - ``page``: a fresh browser context and page per test, with a 10 s default timeout and
   ``base_url`` set to the live server, so ``page.goto("/account/login")`` works.
-- ``browser_login(page, email, password=PASSWORD)``: signs that person in through the
+- ``browser_sign_in(page, email, password=PASSWORD)``: signs that person in through the
   log-in form and checks it worked.
 
 Every test collected under tests/browser/ is marked ``browser`` automatically.
@@ -35,7 +33,6 @@ import pytest
 
 from tests import factories
 from tests.factories import PASSWORD
-from tests.live import running_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -51,33 +48,14 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
-def live_app(database, tmp_path):
-    with running_server(database, tmp_path, "live", WTF_CSRF_ENABLED=True) as (app, base_url):
-        # Links built outside a request (emails) point at this server.
-        app.config["SERVER_NAME"] = base_url.removeprefix("http://")
-        app.config["PB_LIVE_URL"] = base_url
-        yield app
-
-
-@pytest.fixture
-def live_server(live_app) -> str:
-    return live_app.config["PB_LIVE_URL"]
-
-
-@pytest.fixture
-def live_outbox(live_app) -> list:
-    return live_app.extensions.setdefault("pb_outbox", [])
-
-
-@pytest.fixture
 def neighbourhood(live_app):
     from pb.extensions import db
 
     with live_app.app_context():
-        hood = factories.build_neighbourhood()
+        neighbourhood = factories.build_neighbourhood()
         db.session.commit()
         _load_and_detach(db.session)
-    return hood
+    return neighbourhood
 
 
 def _load_and_detach(session, passes: int = 4) -> None:
@@ -133,8 +111,8 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def browser_login(live_server):
-    """browser_login(page, email, password=PASSWORD) signs in through the real form."""
+def browser_sign_in(live_server):
+    """browser_sign_in(page, email, password=PASSWORD) signs in through the real form."""
 
     def _login(page, email: str, password: str = PASSWORD):
         page.goto(f"{live_server}/account/login")

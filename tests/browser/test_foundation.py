@@ -14,7 +14,7 @@ NEW_PASSWORD = "walking-the-canal-towpath-7"
 
 
 def test_register_then_admin_assigns_officer_role(live_app, neighbourhood, page,
-                                                  browser_login):
+                                                  browser_sign_in):
     page.goto("/account/register")
     page.get_by_label("Your first name").fill("Bernadette")
     page.get_by_label("Email address").fill("bernadette.oakes@example.org")
@@ -30,7 +30,7 @@ def test_register_then_admin_assigns_officer_role(live_app, neighbourhood, page,
     expect(page.locator(".flashes")).to_contain_text("You have signed out")
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
-    browser_login(page, neighbourhood.users["admin"].email)
+    browser_sign_in(page, neighbourhood.users["admin"].email)
     page.goto("/admin/people")
     page.get_by_label("Person's email address").fill("bernadette.oakes@example.org")
     page.get_by_label("Role", exact=True).select_option(label="Partnership officer")
@@ -91,11 +91,11 @@ def test_home_page_screenshot(neighbourhood, page):
 
 
 def test_an_officer_edits_an_open_vote_in_the_browser(live_app, neighbourhood, page,
-                                                      browser_login):
+                                                      browser_sign_in):
     """The round form round-trips its times through Chromium's datetime-local inputs; an
     unchanged form must not trip the lock on settings once voting has opened."""
     round_id = neighbourhood.rounds["voting"].id
-    browser_login(page, neighbourhood.users["officer"].email)
+    browser_sign_in(page, neighbourhood.users["officer"].email)
     page.goto(f"/admin/rounds/{round_id}/edit")
     expect(page.get_by_role("note")).to_contain_text("Voting has opened")
     opens = page.get_by_label("Voting opens")
@@ -116,9 +116,9 @@ def test_an_officer_edits_an_open_vote_in_the_browser(live_app, neighbourhood, p
         assert db.session.get(Round, round_id).budget_pence == 50_000_00
 
 
-def test_forms_fit_a_phone_screen(neighbourhood, page, browser_login):
+def test_forms_fit_a_phone_screen(neighbourhood, page, browser_sign_in):
     page.set_viewport_size({"width": 390, "height": 844})
-    browser_login(page, neighbourhood.users["admin"].email)
+    browser_sign_in(page, neighbourhood.users["admin"].email)
     for path in ("/", "/account/", "/admin/people",
                  f"/admin/rounds/{neighbourhood.rounds['voting'].id}/edit"):
         page.goto(path)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from pb.extensions import db
 from pb.models import Ward
-from tests.proposals.conftest import proposal_with_lines
+from tests.factories import proposal_with_lines
 
 pytestmark = pytest.mark.browser
 
@@ -17,9 +17,8 @@ TITLE = "Tytherington Walking Netball"
 
 
 def test_resident_submits_officer_marks_eligible_public_list_filters_by_ward(
-        live_app, neighbourhood, page, browser_login):
-    hood = neighbourhood
-    round_id = hood.rounds["proposals"].id
+        live_app, neighbourhood, page, browser_sign_in):
+    round_id = neighbourhood.rounds["proposals"].id
     with live_app.app_context():
         from pb.models import Round
 
@@ -30,7 +29,7 @@ def test_resident_submits_officer_marks_eligible_public_list_filters_by_ward(
                             status="eligible", wards=[hurdsfield])
 
     # A resident puts forward a proposal with three budget lines.
-    browser_login(page, hood.users["resident"].email)
+    browser_sign_in(page, neighbourhood.users["resident"].email)
     page.goto(f"/rounds/{round_id}/proposals/new")
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Summary in one line").fill("Weekly walking netball for women over 40.")
@@ -54,7 +53,7 @@ def test_resident_submits_officer_marks_eligible_public_list_filters_by_ward(
 
     # An officer marks it eligible from the review screen; the row updates in place.
     page.get_by_role("button", name="Sign out").click()
-    browser_login(page, hood.users["officer"].email)
+    browser_sign_in(page, neighbourhood.users["officer"].email)
     page.goto(f"/rounds/{round_id}/proposals/review")
     row = page.locator("tr", has_text=TITLE)
     row.get_by_label(re.compile("^Decision")).select_option(label="Mark eligible")

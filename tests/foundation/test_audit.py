@@ -15,7 +15,6 @@ from pb.database import write_intent
 from pb.extensions import db
 from pb.models import AuditEntry, Role, RoleAssignment
 from pb.models.audit import GENESIS_HASH
-from tests.foundation.conftest import sign_in
 
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
@@ -76,8 +75,8 @@ def test_an_empty_log_verifies(app):
     assert check.ok and check.entries == 0 and check.head_hash == GENESIS_HASH
 
 
-def test_services_record_who_did_what_through_the_web(client, neighbourhood):
-    sign_in(client, neighbourhood.users["admin"].email)
+def test_services_record_who_did_what_through_the_web(client, neighbourhood, sign_in):
+    sign_in(neighbourhood.users["admin"].email)
     client.post("/admin/themes/new", data={"name": "Loneliness", "description": ""})
     entry = _entries()[-1]
     assert entry.action == "theme.created"
@@ -89,8 +88,9 @@ def test_services_record_who_did_what_through_the_web(client, neighbourhood):
 
 def test_record_names_the_object_and_serialises_values(app, neighbourhood):
     round_ = neighbourhood.rounds["voting"]
-    entry = audit.record("round.checked", round_, before=audit.snapshot(
-        round_, ("voting_open_at", "budget_pence")), after={"role": Role.OFFICER})
+    entry = audit.record("round.checked", round_, before={
+        "voting_open_at": round_.voting_open_at, "budget_pence": round_.budget_pence},
+        after={"role": Role.OFFICER})
     db.session.commit()
     assert (entry.object_type, entry.object_id) == ("Round", str(round_.id))
     assert entry.before["budget_pence"] == 50_000_00
@@ -169,14 +169,17 @@ def test_reordered_entries_are_found(app, neighbourhood):
 
 def test_an_inserted_entry_is_found(app, neighbourhood):
     entries = _record_some()
+    after_2 = {"created_at": entries[1].created_at, "prev_hash": entries[1].entry_hash}
     with triggers_off():
-        # Make room after entry 2, then slip in a well-formed forgery there.
+        # Make room after entry 2, then slip in a well-formed forgery there. The session
+        # forgets the entries it loaded: their ids now belong to other rows.
         for entry_id in range(6, 2, -1):
             db.session.execute(update(AuditEntry).where(AuditEntry.id == entry_id).values(
                 id=entry_id + 1))
-        forged = AuditEntry(id=3, created_at=entries[1].created_at, actor_label="system",
-                            action="role.assigned", object_type="User", object_id="1",
-                            after_json='{"role":"admin"}', prev_hash=entries[1].entry_hash)
+        db.session.expunge_all()
+        forged = AuditEntry(id=3, actor_label="system", action="role.assigned",
+                            object_type="User", object_id="1", after_json='{"role":"admin"}',
+                            **after_2)
         forged.entry_hash = forged.compute_hash()
         db.session.add(forged)
         db.session.flush()
@@ -269,20 +272,20 @@ def test_audit_verify_command_exit_codes(app, runner, neighbourhood):
     assert "BROKEN at entry 3" in broken.output
 
 
-def _activity(client, hood):
+def _activity(client, neighbourhood, sign_in):
     """Some logged activity that names people by email."""
-    sign_in(client, hood.users["resident"].email, "wrong-password-00")
-    sign_in(client, "stranger.danger@example.org", "wrong-password-00")
-    sign_in(client, hood.users["admin"].email)
-    client.post("/admin/people", data={"email": hood.users["resident2"].email,
+    sign_in(neighbourhood.users["resident"], "wrong-password-00", expect=400)
+    sign_in("stranger.danger@example.org", "wrong-password-00", expect=400)
+    sign_in(neighbourhood.users["admin"])
+    client.post("/admin/people", data={"email": neighbourhood.users["resident2"].email,
                                        "role": "scrutiny", "partnership_id": "0",
                                        "organisation_id": "0"})
     client.post("/account/logout")
 
 
-def test_scrutiny_sees_the_chain_state_but_no_email_addresses(app, client, neighbourhood):
-    _activity(client, neighbourhood)
-    sign_in(client, neighbourhood.users["scrutiny"].email)
+def test_scrutiny_sees_the_chain_state_but_no_email_addresses(app, client, neighbourhood, sign_in):
+    _activity(client, neighbourhood, sign_in)
+    sign_in(neighbourhood.users["scrutiny"])
     page = client.get("/audit").get_data(as_text=True)
     assert "The chain of" in page and "is intact" in page
     assert audit.verify_chain().head_hash in page
@@ -291,27 +294,27 @@ def test_scrutiny_sees_the_chain_state_but_no_email_addresses(app, client, neigh
     assert not EMAIL_RE.findall(main), EMAIL_RE.findall(main)
 
 
-def test_admin_sees_who_did_it(app, client, neighbourhood):
-    _activity(client, neighbourhood)
-    sign_in(client, neighbourhood.users["admin"].email)
+def test_admin_sees_who_did_it(app, client, neighbourhood, sign_in):
+    _activity(client, neighbourhood, sign_in)
+    sign_in(neighbourhood.users["admin"])
     page = client.get("/audit").get_data(as_text=True)
     assert "alex.admin@pb.example.org" in page
 
 
-def test_the_audit_page_shows_tampering(app, client, neighbourhood):
+def test_the_audit_page_shows_tampering(app, client, neighbourhood, sign_in):
     _record_some()
     with triggers_off():
         db.session.execute(update(AuditEntry).where(AuditEntry.id == 3).values(action="x"))
-    sign_in(client, neighbourhood.users["scrutiny"].email)
+    sign_in(neighbourhood.users["scrutiny"])
     page = client.get("/audit").get_data(as_text=True)
     assert "The audit log has been tampered with: entry 3" in page
 
 
-def test_the_audit_page_filters_and_pages(app, client, neighbourhood):
+def test_the_audit_page_filters_and_pages(app, client, neighbourhood, sign_in):
     _record_some(55)
     audit.record("role.assigned", object_type="RoleAssignment", object_id=1)
     db.session.commit()
-    sign_in(client, neighbourhood.users["scrutiny"].email)
+    sign_in(neighbourhood.users["scrutiny"])
     first = client.get("/audit").get_data(as_text=True)
     assert "Page 1 of 2" in first
     only = client.get("/audit", query_string={"action": "role"}).get_data(as_text=True)
@@ -320,11 +323,11 @@ def test_the_audit_page_filters_and_pages(app, client, neighbourhood):
     assert client.get("/audit", query_string={"page": "999"}).status_code == 200
 
 
-def test_a_revoked_role_is_audited_with_what_it_was(app, client, neighbourhood):
+def test_a_revoked_role_is_audited_with_what_it_was(app, client, neighbourhood, sign_in):
     officer2 = neighbourhood.users["officer2"]
     assignment = db.session.scalar(select(RoleAssignment).where(
         RoleAssignment.user_id == officer2.id, RoleAssignment.role == Role.OFFICER))
-    sign_in(client, neighbourhood.users["admin"].email)
+    sign_in(neighbourhood.users["admin"])
     client.post(f"/admin/roles/{assignment.id}/revoke")
     revoked = _entries()[-1]
     assert revoked.action == "role.revoked"

@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from pb.extensions import db
 from pb.models import Role, RoleAssignment
-from tests.foundation.conftest import sign_in
 
 ROLES = ("anonymous", "resident", "officer", "other_officer", "event_staff", "scrutiny",
          "grant_officer", "grantee", "admin")
@@ -132,16 +131,17 @@ TABLE = [
 ]
 
 
-def _ids(hood) -> dict:
-    spare = RoleAssignment(user=hood.users["resident2"], role=Role.EVENT_STAFF,
-                           partnership_id=hood.partnership.id)
+def _ids(neighbourhood) -> dict:
+    spare = RoleAssignment(user=neighbourhood.users["resident2"], role=Role.EVENT_STAFF,
+                           partnership_id=neighbourhood.partnership.id)
     db.session.add(spare)
     db.session.commit()
-    return {"voting": hood.rounds["voting"].id, "draft": hood.rounds["draft"].id,
-            "other": hood.rounds["other"].id, "proposals": hood.rounds["proposals"].id,
-            "missing": 999_999, "area": hood.area.id, "partnership": hood.partnership.id,
-            "theme": next(iter(hood.themes.values())).id,
-            "organisation": next(iter(hood.organisations.values())).id,
+    return {"voting": neighbourhood.rounds["voting"].id, "draft": neighbourhood.rounds["draft"].id,
+            "other": neighbourhood.rounds["other"].id,
+            "proposals": neighbourhood.rounds["proposals"].id, "missing": 999_999,
+            "area": neighbourhood.area.id, "partnership": neighbourhood.partnership.id,
+            "theme": next(iter(neighbourhood.themes.values())).id,
+            "organisation": next(iter(neighbourhood.organisations.values())).id,
             "assignment": spare.id}
 
 
@@ -154,14 +154,14 @@ def _outcome(response) -> object:
 
 @pytest.mark.parametrize("method, url, rule, expected", TABLE,
                          ids=[f"{m} {u}" for m, u, _, _ in TABLE])
-def test_route_by_role(app, neighbourhood, method, url, rule, expected):
+def test_route_by_role(app, neighbourhood, sign_in, method, url, rule, expected):
     ids = _ids(neighbourhood)
     path = url.format(**ids)
     wrong = []
     for role in ROLES:
         client = app.test_client()
         if role != "anonymous":
-            assert sign_in(client, neighbourhood.users[role].email).status_code == 302
+            sign_in(neighbourhood.users[role], client=client)
         response = client.open(path, method=method, data={})
         got = _outcome(response)
         if got != expected[role]:
@@ -231,18 +231,18 @@ def test_html_errors_are_friendly_pages(client, neighbourhood):
     assert "Page not found" in page and 'href="#main"' in page
 
 
-def test_a_deactivated_account_loses_access_at_once(app, client, neighbourhood):
+def test_a_deactivated_account_loses_access_at_once(app, client, neighbourhood, sign_in):
     admin = neighbourhood.users["admin"]
-    sign_in(client, admin.email)
+    sign_in(admin)
     assert client.get("/admin/").status_code == 200
     admin.is_active_account = False
     db.session.commit()
     assert _outcome(client.get("/admin/")) == LOGIN
 
 
-def test_a_revoked_role_takes_effect_on_the_next_request(app, client, neighbourhood):
+def test_a_revoked_role_takes_effect_on_the_next_request(app, client, neighbourhood, sign_in):
     officer = neighbourhood.users["officer"]
-    sign_in(client, officer.email)
+    sign_in(officer)
     assert client.get("/manage").status_code == 200
     assignment = db.session.scalar(select(RoleAssignment).where(
         RoleAssignment.user_id == officer.id, RoleAssignment.role == Role.OFFICER))
@@ -257,10 +257,10 @@ POST_ROUTES = sorted({url for method, url, _, _ in TABLE if method == "POST"
                       and not url.startswith("/api/") and url != "/healthz"})
 
 
-def test_posts_without_a_csrf_token_are_refused(app, neighbourhood):
+def test_posts_without_a_csrf_token_are_refused(app, neighbourhood, sign_in):
     ids = _ids(neighbourhood)
     admin = app.test_client()
-    assert sign_in(admin, neighbourhood.users["admin"].email).status_code == 302
+    sign_in(neighbourhood.users["admin"], client=admin)
     app.config["WTF_CSRF_ENABLED"] = True
     wrong = []
     for url in POST_ROUTES:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from pb.extensions import db
 from pb.models import AuditEntry, Role, User
 from tests.factories import PASSWORD
-from tests.foundation.conftest import sign_in, signed_in
+from tests.web import signed_in
 
 ADMIN_PASSWORD = "lighthouse-keeper-31"
 
@@ -23,7 +23,7 @@ def _user(email: str) -> User | None:
 
 # create-admin ---------------------------------------------------------------------------------
 
-def test_create_admin_makes_a_new_verified_administrator(runner, client):
+def test_create_admin_makes_a_new_verified_administrator(runner, client, sign_in):
     result = runner.invoke(args=["create-admin", "Sam.Jones@Example.org", "--name", "Sam",
                                  "--password", ADMIN_PASSWORD])
     assert result.exit_code == 0, result.output
@@ -34,27 +34,27 @@ def test_create_admin_makes_a_new_verified_administrator(runner, client):
     assert user.role_set() == {Role.RESIDENT, Role.ADMIN}
     actions = list(db.session.scalars(select(AuditEntry.action)))
     assert actions == ["account.registered", "role.assigned"]
-    assert sign_in(client, "sam.jones@example.org", ADMIN_PASSWORD).status_code == 302
+    sign_in("sam.jones@example.org", ADMIN_PASSWORD)
     assert client.get("/admin/").status_code == 200
 
 
-def test_create_admin_without_a_password_prints_a_working_one(runner, client):
+def test_create_admin_without_a_password_prints_a_working_one(runner, client, sign_in):
     result = runner.invoke(args=["create-admin", "sam.jones@example.org"])
     assert result.exit_code == 0, result.output
     password = re.search(r"Password: (\S+)", result.output).group(1)
-    assert sign_in(client, "sam.jones@example.org", password).status_code == 302
+    sign_in("sam.jones@example.org", password)
 
 
-def test_create_admin_reads_the_password_from_the_environment(runner, client):
+def test_create_admin_reads_the_password_from_the_environment(runner, client, sign_in):
     result = runner.invoke(args=["create-admin", "sam.jones@example.org"],
                            env={"PB_ADMIN_PASSWORD": ADMIN_PASSWORD})
     assert result.exit_code == 0, result.output
     assert "Password:" not in result.output
-    assert sign_in(client, "sam.jones@example.org", ADMIN_PASSWORD).status_code == 302
+    sign_in("sam.jones@example.org", ADMIN_PASSWORD)
 
 
-def test_create_admin_promotes_an_existing_account_and_keeps_its_password(runner, client,
-                                                                          neighbourhood):
+def test_create_admin_promotes_an_existing_account_and_keeps_its_password(
+        runner, client, neighbourhood, sign_in):
     resident = neighbourhood.users["resident"]
     old_hash = resident.password_hash
     result = runner.invoke(args=["create-admin", resident.email])
@@ -63,7 +63,7 @@ def test_create_admin_promotes_an_existing_account_and_keeps_its_password(runner
     assert "Password:" not in result.output  # their own password did not change
     user = _user(resident.email)
     assert user.is_admin and user.password_hash == old_hash
-    assert sign_in(client, resident.email, PASSWORD).status_code == 302
+    sign_in(resident, PASSWORD)
     assert client.get("/admin/").status_code == 200
 
 
@@ -106,7 +106,7 @@ def _logins(output: str) -> list[tuple[str, str]]:
     return re.findall(r"(\S+@\S+)\s+password: (\S+)", output)
 
 
-def test_demo_twice_gives_the_same_data_and_every_login_works(app, runner):
+def test_demo_twice_gives_the_same_data_and_every_login_works(app, runner, sign_in):
     from pb.demo import ACCOUNTS
 
     first = runner.invoke(args=["demo"])
@@ -128,8 +128,7 @@ def test_demo_twice_gives_the_same_data_and_every_login_works(app, runner):
     assert _logins(second.output) == logins
     for email, password in logins:
         client = app.test_client()
-        response = sign_in(client, email, password)
-        assert response.status_code == 302, f"demo login {email} failed"
+        sign_in(email, password, client=client)
         assert signed_in(client)
 
 

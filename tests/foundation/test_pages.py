@@ -8,8 +8,7 @@ import pytest
 
 from pb import create_app
 from pb.extensions import db
-from tests.conftest import TEST_CONFIG
-from tests.foundation.conftest import sign_in
+from tests.databases import TEST_CONFIG
 
 NAV = ("Manage rounds", "Audit log", "Admin")
 
@@ -39,9 +38,9 @@ def test_layout_has_a_skip_link_to_main_landmarks_and_a_footer(client, neighbour
     ("scrutiny", ("Audit log",)),
     ("admin", NAV),
 ])
-def test_navigation_follows_the_roles(client, neighbourhood, role, shown):
+def test_navigation_follows_the_roles(client, neighbourhood, sign_in, role, shown):
     if role:
-        sign_in(client, neighbourhood.users[role].email)
+        sign_in(neighbourhood.users[role])
     nav = _nav(client.get("/").get_data(as_text=True))
     for label in NAV:
         assert (f">{label}</a>" in nav) == (label in shown), label
@@ -57,8 +56,8 @@ def test_the_current_page_is_marked_in_the_navigation(client, neighbourhood):
     assert '<a href="/rounds" aria-current="page">Rounds</a>' in nav
 
 
-def test_flash_messages_show_once(client, neighbourhood):
-    response = sign_in(client, neighbourhood.users["resident"].email)
+def test_flash_messages_show_once(client, neighbourhood, sign_in):
+    response = sign_in(neighbourhood.users["resident"])
     page = client.get(response.location).get_data(as_text=True)
     assert 'class="flashes" role="status"' in page and "Signed in as Maureen." in page
     assert "Signed in as Maureen." not in client.get("/").get_data(as_text=True)
@@ -79,8 +78,8 @@ def test_the_round_page_shows_its_facts(client, neighbourhood):
 
 # Error pages ---------------------------------------------------------------------------------
 
-def test_friendly_403_and_404(client, neighbourhood):
-    sign_in(client, neighbourhood.users["resident"].email)
+def test_friendly_403_and_404(client, neighbourhood, sign_in):
+    sign_in(neighbourhood.users["resident"])
     forbidden = client.get("/admin/")
     assert forbidden.status_code == 403
     assert "Not allowed" in forbidden.get_data(as_text=True)
@@ -136,9 +135,9 @@ def test_security_headers_on_every_response(client, neighbourhood, path):
     assert "Strict-Transport-Security" not in response.headers  # plain http here
 
 
-def test_signed_in_pages_are_not_cached(client, neighbourhood):
+def test_signed_in_pages_are_not_cached(client, neighbourhood, sign_in):
     assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
-    sign_in(client, neighbourhood.users["resident"].email)
+    sign_in(neighbourhood.users["resident"])
     for path in ("/", "/account/", "/rounds", "/no/such/page"):
         assert client.get(path).headers["Cache-Control"] == "no-store", path
 
@@ -148,8 +147,8 @@ def test_https_adds_hsts(app, client):
     assert "max-age=" in client.get("/").headers["Strict-Transport-Security"]
 
 
-def test_session_cookie_flags(client, neighbourhood):
-    response = sign_in(client, neighbourhood.users["resident"].email)
+def test_session_cookie_flags(client, neighbourhood, sign_in):
+    response = sign_in(neighbourhood.users["resident"])
     cookie = next(c for c in response.headers.getlist("Set-Cookie")
                   if c.startswith("pb_session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
@@ -190,16 +189,16 @@ def test_htmx_is_vendored_and_served_from_static(client):
     assert client.get("/static/pb.css").status_code == 200
 
 
-def _pages(client, hood) -> list[str]:
-    paths = ["/", "/rounds", f"/rounds/{hood.rounds['voting'].id}", "/account/login",
+def _pages(client, neighbourhood, sign_in) -> list[str]:
+    paths = ["/", "/rounds", f"/rounds/{neighbourhood.rounds['voting'].id}", "/account/login",
              "/account/register", "/account/forgot", "/no/such/page"]
     signed_in = ["/account/", "/manage", "/audit", "/admin/", "/admin/areas",
-                 "/admin/areas/new", f"/admin/areas/{hood.area.id}", "/admin/partnerships",
+                 "/admin/areas/new", f"/admin/areas/{neighbourhood.area.id}", "/admin/partnerships",
                  "/admin/partnerships/new", "/admin/themes", "/admin/organisations/new",
                  "/admin/people", "/admin/rounds/new",
-                 f"/admin/rounds/{hood.rounds['voting'].id}/edit"]
+                 f"/admin/rounds/{neighbourhood.rounds['voting'].id}/edit"]
     pages = [client.get(p).get_data(as_text=True) for p in paths]
-    sign_in(client, hood.users["admin"].email)
+    sign_in(neighbourhood.users["admin"])
     for path in signed_in:
         response = client.get(path)
         assert response.status_code == 200, path
@@ -207,8 +206,8 @@ def _pages(client, hood) -> list[str]:
     return pages
 
 
-def test_no_page_loads_anything_from_another_host_or_inline(client, neighbourhood):
-    for page in _pages(client, neighbourhood):
+def test_no_page_loads_anything_from_another_host_or_inline(client, neighbourhood, sign_in):
+    for page in _pages(client, neighbourhood, sign_in):
         for tag, _attr, value in re.findall(
                 r"<(script|link|img|iframe|source|video|audio)\b[^>]*?\b(src|href)=\"([^\"]*)\"",
                 page):
@@ -221,16 +220,16 @@ def test_no_page_loads_anything_from_another_host_or_inline(client, neighbourhoo
 XSS = '<script>alert("pb")</script><img src=x onerror=alert(1)>'
 
 
-def test_names_and_reflected_input_are_escaped(client, neighbourhood):
+def test_names_and_reflected_input_are_escaped(client, neighbourhood, sign_in):
     resident = neighbourhood.users["resident"]
     resident.display_name = XSS[:80]
     db.session.commit()
-    sign_in(client, neighbourhood.users["admin"].email)
+    sign_in(neighbourhood.users["admin"])
     pages = [client.get("/admin/people").get_data(as_text=True),
              client.get("/audit", query_string={"action": XSS}).get_data(as_text=True),
              client.get("/admin/people", query_string={"q": XSS[:100]}).get_data(as_text=True)]
     client.post("/account/logout")
-    sign_in(client, resident.email)
+    sign_in(resident)
     pages.append(client.get("/account/").get_data(as_text=True))
     for page in pages:
         assert "<script>alert" not in page and "<img src=x" not in page

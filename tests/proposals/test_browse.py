@@ -7,30 +7,30 @@ import pytest
 from pb.extensions import db
 from pb.models.proposal import ProposalSupport
 from tests import factories
-from tests.proposals.conftest import proposal_with_lines
+from tests.factories import proposal_with_lines
 
 
 @pytest.fixture
-def listed(hood):
-    round_ = hood.rounds["proposals"]
-    w = hood.wards
-    t = hood.themes
+def listed(neighbourhood):
+    round_ = neighbourhood.rounds["proposals"]
+    w = neighbourhood.wards
+    t = neighbourhood.themes
     items = {
         "cafe": proposal_with_lines(round_, "Hurdsfield Dementia Café",
                                     [("Hall", 1_200_00), ("Tea", 300_00)],
                                     wards=[w["Macclesfield Hurdsfield"]],
                                     themes=[t["Older people"]], status="eligible",
-                                    proposer=hood.users["resident"],
-                                    organisation_id=hood.organisations[
+                                    proposer=neighbourhood.users["resident"],
+                                    organisation_id=neighbourhood.organisations[
                                         "Hurdsfield Community Centre"].id),
         "netball": proposal_with_lines(round_, "Tytherington Walking Netball",
                                        [("Coach", 900_00)],
                                        wards=[w["Macclesfield Tytherington"]],
                                        themes=[t["Physical activity"]], status="submitted",
-                                       proposer=hood.users["resident2"]),
+                                       proposer=neighbourhood.users["resident2"]),
         "befriend": proposal_with_lines(round_, "Silk Town Befriending", [("Staff", 6_000_00)],
                                         themes=[t["Social isolation"]], status="under_review",
-                                        proposer=hood.users["resident2"]),
+                                        proposer=neighbourhood.users["resident2"]),
         "draft": proposal_with_lines(round_, "Secret Draft Idea", [("X", 700_00)],
                                      wards=[w["Macclesfield Hurdsfield"]], status="draft"),
         "gone": proposal_with_lines(round_, "Withdrawn Idea", [("X", 700_00)],
@@ -47,8 +47,8 @@ def _titles(html: str, items) -> set[str]:
     return {key for key, p in items.items() if p.title in html}
 
 
-def _url(hood, query=""):
-    return f"/rounds/{hood.rounds['proposals'].id}/proposals{query}"
+def _url(neighbourhood, query=""):
+    return f"/rounds/{neighbourhood.rounds['proposals'].id}/proposals{query}"
 
 
 @pytest.mark.parametrize("query, expected", [
@@ -66,11 +66,11 @@ def _url(hood, query=""):
     ("?ward=notanumber&theme=-3&sort=1;drop", {"cafe", "netball", "befriend"}),
 ])
 @pytest.mark.parametrize("htmx", [False, True])
-def test_filters_with_and_without_htmx(client, hood, listed, query, expected, htmx):
-    query = query.format(hurdsfield=hood.wards["Macclesfield Hurdsfield"].id,
-                         physical=hood.themes["Physical activity"].id)
+def test_filters_with_and_without_htmx(client, neighbourhood, listed, query, expected, htmx):
+    query = query.format(hurdsfield=neighbourhood.wards["Macclesfield Hurdsfield"].id,
+                         physical=neighbourhood.themes["Physical activity"].id)
     headers = {"HX-Request": "true"} if htmx else {}
-    response = client.get(_url(hood, query), headers=headers)
+    response = client.get(_url(neighbourhood, query), headers=headers)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert _titles(html, listed) == expected
@@ -83,40 +83,40 @@ def test_filters_with_and_without_htmx(client, hood, listed, query, expected, ht
         assert 'method="get"' in html  # the plain form works without JavaScript
 
 
-def test_bad_cost_filter_is_explained_not_a_500(client, hood, listed):
-    response = client.get(_url(hood, "?min=lots"))
+def test_bad_cost_filter_is_explained_not_a_500(client, neighbourhood, listed):
+    response = client.get(_url(neighbourhood, "?min=lots"))
     assert response.status_code == 200
     assert "Enter an amount in pounds" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("sort, first", [("cost_low", "netball"), ("cost_high", "befriend"),
                                          ("supports", "netball"), ("title", "cafe")])
-def test_sorting(client, hood, listed, sort, first):
-    html = client.get(_url(hood, f"?sort={sort}")).get_data(as_text=True)
+def test_sorting(client, neighbourhood, listed, sort, first):
+    html = client.get(_url(neighbourhood, f"?sort={sort}")).get_data(as_text=True)
     positions = {key: html.find(p.title) for key, p in listed.items() if p.title in html}
     assert min(positions, key=positions.get) == first
 
 
-def test_pagination_keeps_filters(app, client, hood, listed):
+def test_pagination_keeps_filters(app, client, neighbourhood, listed):
     app.config["PAGE_SIZE"] = 2
-    html = client.get(_url(hood, "?sort=title&q=i")).get_data(as_text=True)
+    html = client.get(_url(neighbourhood, "?sort=title&q=i")).get_data(as_text=True)
     assert "Page 1 of 2" in html
     assert "page=2" in html and "q=i" in html and "sort=title" in html
-    second = client.get(_url(hood, "?sort=title&q=i&page=2")).get_data(as_text=True)
+    second = client.get(_url(neighbourhood, "?sort=title&q=i&page=2")).get_data(as_text=True)
     assert "Tytherington Walking Netball" in second
-    assert client.get(_url(hood, "?page=999")).status_code == 200
+    assert client.get(_url(neighbourhood, "?page=999")).status_code == 200
 
 
-def test_public_list_never_shows_emails(client, hood, listed):
-    html = client.get(_url(hood)).get_data(as_text=True)
+def test_public_list_never_shows_emails(client, neighbourhood, listed):
+    html = client.get(_url(neighbourhood)).get_data(as_text=True)
     assert "Hurdsfield Community Centre" in html  # the organisation, for its proposal
     assert "Sanjay" in html  # a resident's first name
-    for user in hood.users.values():
+    for user in neighbourhood.users.values():
         assert user.email not in html
 
 
-def test_api_lists_public_fields_only(client, hood, listed):
-    response = client.get(f"/api/v1/rounds/{hood.rounds['proposals'].id}/proposals")
+def test_api_lists_public_fields_only(client, neighbourhood, listed):
+    response = client.get(f"/api/v1/rounds/{neighbourhood.rounds['proposals'].id}/proposals")
     assert response.status_code == 200
     data = response.get_json()
     by_title = {p["title"]: p for p in data["proposals"]}
@@ -128,37 +128,37 @@ def test_api_lists_public_fields_only(client, hood, listed):
     assert netball["status"] == "submitted" and netball["proposer"] == "Sanjay"
     assert {"id", "title", "cost_pence", "status", "wards", "themes", "supports"} <= set(netball)
     text = response.get_data(as_text=True)
-    for user in hood.users.values():
+    for user in neighbourhood.users.values():
         assert user.email not in text
     assert "paper_proposer_contact" not in text and "@" not in text.replace("http", "")
-    only = client.get(f"/api/v1/rounds/{hood.rounds['proposals'].id}/proposals"
+    only = client.get(f"/api/v1/rounds/{neighbourhood.rounds['proposals'].id}/proposals"
                       "?status=eligible").get_json()
     assert [p["title"] for p in only["proposals"]] == ["Hurdsfield Dementia Café"]
 
 
-def test_api_404s_are_json(client, hood):
-    for round_id in (hood.rounds["draft"].id, 9999):
+def test_api_404s_are_json(client, neighbourhood):
+    for round_id in (neighbourhood.rounds["draft"].id, 9999):
         response = client.get(f"/api/v1/rounds/{round_id}/proposals")
         assert response.status_code == 404
         assert response.get_json()["error"]["status"] == 404
 
 
-def test_round_page_links(client, hood, login):
-    round_ = hood.rounds["proposals"]
+def test_round_page_links(client, neighbourhood, sign_in):
+    round_ = neighbourhood.rounds["proposals"]
     html = client.get(f"/rounds/{round_.id}").get_data(as_text=True)
     assert "Browse proposals" in html and "Put forward a proposal" in html
-    voting = client.get(f"/rounds/{hood.rounds['voting'].id}").get_data(as_text=True)
+    voting = client.get(f"/rounds/{neighbourhood.rounds['voting'].id}").get_data(as_text=True)
     assert "Browse proposals" in voting and "Put forward a proposal" not in voting
-    login(hood.users["officer"])
+    sign_in(neighbourhood.users["officer"])
     manage = client.get("/manage").get_data(as_text=True)
     assert "Review proposals" in manage and "Enter a paper proposal" in manage
-    login(hood.users["other_officer"])
+    sign_in(neighbourhood.users["other_officer"])
     manage = client.get("/manage").get_data(as_text=True)
     assert f"/rounds/{round_.id}/proposals/review" not in manage
 
 
-def test_budget_total_fragment(client, hood):
-    url = f"/rounds/{hood.rounds['proposals'].id}/proposals/budget-total"
+def test_budget_total_fragment(client, neighbourhood):
+    url = f"/rounds/{neighbourhood.rounds['proposals'].id}/proposals/budget-total"
     html = client.get(url + "?lines-0-amount=900&lines-1-amount=650.50").get_data(as_text=True)
     assert "Total: £1,550.50" in html and "<html" not in html
     over = client.get(url + "?lines-0-amount=12,450").get_data(as_text=True)
@@ -168,13 +168,13 @@ def test_budget_total_fragment(client, hood):
     assert "Row 1: enter an amount" in bad
 
 
-def test_proposal_page_shows_its_published_result(client, hood):
+def test_proposal_page_shows_its_published_result(client, neighbourhood):
     import json
 
     from pb.models.base import utcnow
     from pb.models.result import RoundResult
 
-    round_ = hood.rounds["closed"]
+    round_ = neighbourhood.rounds["closed"]
     funded = proposal_with_lines(round_, "Chair-Based Exercise", [("Tutor", 3_200_00)],
                                  status="shortlisted")
     lost = proposal_with_lines(round_, "West Park Outdoor Gym", [("Kit", 9_950_00)],
@@ -196,3 +196,11 @@ def test_proposal_page_shows_its_published_result(client, hood):
     assert "Funded." in page and "it had the most points" in page and "212" in page
     page = client.get(f"/proposals/{lost.id}").get_data(as_text=True)
     assert "Not funded." in page and "it costs £9,950" in page
+
+
+@pytest.mark.parametrize("query", ["?q=%00", "?q=a%00b", "?min=%00", "?page=-1",
+                                   "?page=99999999999999999999", "?sort=%00",
+                                   "?max=99999999999999999", "?ward=99999999999999999999"])
+def test_odd_browse_queries_never_cause_a_500(client, neighbourhood, query):
+    response = client.get(f"/rounds/{neighbourhood.rounds['proposals'].id}/proposals{query}")
+    assert response.status_code == 200

@@ -1,6 +1,6 @@
 """Parallel supports from one person, against a real threaded server: one support, no 500s.
 
-Uses the live-server fixture of the browser tests (a Werkzeug server in a thread, CSRF on).
+Uses the shared ``live_app`` fixture (a Werkzeug server in a thread, CSRF on).
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from pb.extensions import db
 from pb.models import Round, User
 from pb.models.proposal import ProposalSupport
 from tests import factories
-from tests.browser.conftest import live_app, live_server  # noqa: F401 (fixtures)
-from tests.proposals.conftest import proposal_with_lines
+from tests.factories import proposal_form, proposal_with_lines
 
 THREADS = 12
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -46,12 +45,12 @@ def _open(opener, url, data=None):
 
 def test_parallel_supports_from_one_person_count_once(live_app, live_server):  # noqa: F811
     with live_app.app_context():
-        hood = factories.build_neighbourhood()
-        proposal = proposal_with_lines(db.session.get(Round, hood.rounds["proposals"].id),
+        neighbourhood = factories.build_neighbourhood()
+        proposal = proposal_with_lines(db.session.get(Round, neighbourhood.rounds["proposals"].id),
                                        "Tytherington Walking Netball", [("Coach", 900_00)],
-                                       proposer=hood.users["resident"])
+                                       proposer=neighbourhood.users["resident"])
         proposal_id = proposal.id
-        email = hood.users["resident2"].email
+        email = neighbourhood.users["resident2"].email
         db.session.remove()
 
     openers, tokens = [], []
@@ -91,13 +90,12 @@ def test_parallel_supports_from_one_person_count_once(live_app, live_server):  #
 
 def test_a_double_clicked_submit_makes_one_proposal(live_app, live_server):  # noqa: F811
     from pb.models.proposal import Proposal
-    from tests.proposals.conftest import form_data
 
     with live_app.app_context():
-        hood = factories.build_neighbourhood()
-        round_id = hood.rounds["proposals"].id
-        email = hood.users["resident"].email
-        data = form_data(hood)
+        neighbourhood = factories.build_neighbourhood()
+        round_id = neighbourhood.rounds["proposals"].id
+        email = neighbourhood.users["resident"].email
+        data = proposal_form(neighbourhood)
         db.session.remove()
 
     opener = _browser()

@@ -7,7 +7,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from pb.extensions import db
 from pb.proposals.markup import render_markdown, safe_html
+from tests.factories import proposal_with_lines
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -107,15 +109,11 @@ def test_ordinary_markdown_survives():
     assert 'rel="nofollow ugc noopener noreferrer"' in html
 
 
-def test_detail_page_shows_sanitised_description(client, hood):
-    from tests.proposals.conftest import proposal_with_lines
-
-    proposal = proposal_with_lines(hood.rounds["proposals"], "Safe Page",
+def test_detail_page_shows_sanitised_description(client, neighbourhood):
+    proposal = proposal_with_lines(neighbourhood.rounds["proposals"], "Safe Page",
                                    [("Hall", 600_00)])
     proposal.description = "<img src=x onerror=alert(1)> **bold**"
     proposal.description_html = "<img src=x onerror=alert(1)><p><strong>bold</strong></p>"
-    from pb.extensions import db
-
     db.session.commit()
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert "onerror" not in page

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from pb.extensions import db
 from pb.models.proposal import Proposal, ProposalDocument
-from tests.proposals.conftest import MINIMAL_PDF, form_data, png_bytes
+from tests.factories import MINIMAL_PDF, png_bytes, proposal_form
 
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200
 WINDOWS_EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200
@@ -23,11 +23,11 @@ PDF_WITH_JS = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/OpenAction<</S/JavaScript/JS(a
                b">>>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
 
-def _post(client, hood, **files):
-    data = form_data(hood)
+def _post(client, neighbourhood, **files):
+    data = proposal_form(neighbourhood)
     for name, (content, filename) in files.items():
         data[name] = (io.BytesIO(content), filename)
-    return client.post(f"/rounds/{hood.rounds['proposals'].id}/proposals/new", data=data,
+    return client.post(f"/rounds/{neighbourhood.rounds['proposals'].id}/proposals/new", data=data,
                        content_type="multipart/form-data")
 
 
@@ -41,9 +41,9 @@ def _post(client, hood, **files):
     (PNG_HEADER_THEN_SCRIPT, "fake.png", "could not read that picture"),
     (b"", "empty.png", "empty"),
 ])
-def test_bad_images_are_refused(client, hood, login, content, filename, message):
-    login(hood.users["resident"])
-    response = _post(client, hood, image=(content, filename))
+def test_bad_images_are_refused(client, neighbourhood, sign_in, content, filename, message):
+    sign_in(neighbourhood.users["resident"])
+    response = _post(client, neighbourhood, image=(content, filename))
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert db.session.scalar(select(Proposal)) is None
@@ -55,27 +55,27 @@ def test_bad_images_are_refused(client, hood, login, content, filename, message)
     (PDF_WITH_JS, "quote.pdf", "scripts or embedded files"),
     (b"%PDF-1.4 truncated", "quote.pdf", "damaged"),
 ])
-def test_bad_documents_are_refused(client, hood, login, content, filename, message):
-    login(hood.users["resident"])
-    response = _post(client, hood, document=(content, filename))
+def test_bad_documents_are_refused(client, neighbourhood, sign_in, content, filename, message):
+    sign_in(neighbourhood.users["resident"])
+    response = _post(client, neighbourhood, document=(content, filename))
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
 
 
-def test_oversized_file_is_refused(app, client, hood, login):
+def test_oversized_file_is_refused(app, client, neighbourhood, sign_in):
     app.config["UPLOAD_MAX_BYTES"] = 1024
-    login(hood.users["resident"])
-    response = _post(client, hood, document=(MINIMAL_PDF + b"%" * 2000 + b"\n%%EOF\n",
+    sign_in(neighbourhood.users["resident"])
+    response = _post(client, neighbourhood, document=(MINIMAL_PDF + b"%" * 2000 + b"\n%%EOF\n",
                                              "big.pdf"))
     assert response.status_code == 400
     assert "too large" in response.get_data(as_text=True)
 
 
-def test_polyglot_image_is_re_encoded_and_served_safely(app, client, hood, login):
+def test_polyglot_image_is_re_encoded_and_served_safely(app, client, neighbourhood, sign_in):
     # A real PNG with an HTML page appended: accepted, but only its pixels are kept.
     polyglot = png_bytes() + b"<html><script>alert(1)</script></html>"
-    login(hood.users["resident"])
-    response = _post(client, hood, image=(polyglot, "../../../etc/passwd.png"),
+    sign_in(neighbourhood.users["resident"])
+    response = _post(client, neighbourhood, image=(polyglot, "../../../etc/passwd.png"),
                      document=(MINIMAL_PDF, "quote.pdf"))
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     proposal = db.session.scalar(select(Proposal))
@@ -100,16 +100,16 @@ def test_polyglot_image_is_re_encoded_and_served_safely(app, client, hood, login
     assert str(path).startswith(app.instance_path) and "static" not in str(path)
 
 
-def test_files_of_a_draft_are_not_served_to_others(client, hood, login):
-    login(hood.users["resident"])
-    _post(client, hood, image=(png_bytes(), "me.png"))
+def test_files_of_a_draft_are_not_served_to_others(client, neighbourhood, sign_in):
+    sign_in(neighbourhood.users["resident"])
+    _post(client, neighbourhood, image=(png_bytes(), "me.png"))
     proposal = db.session.scalar(select(Proposal))
     proposal.status = "draft"
     db.session.commit()
     document = db.session.scalar(select(ProposalDocument))
     url = f"/proposals/{proposal.id}/files/{document.id}"
     assert client.get(url).status_code == 200
-    login(hood.users["resident2"])
+    sign_in(neighbourhood.users["resident2"])
     assert client.get(url).status_code == 404
     client.post("/account/logout")
     assert client.get(url).status_code == 404

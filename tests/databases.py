@@ -1,0 +1,101 @@
+"""The test database, on SQLite or PostgreSQL, for tests/conftest.py and tests/live.py.
+
+The database comes from ``PB_TEST_DATABASE_URL``:
+- unset: a SQLite file per test, copied from a template built once per session;
+- ``postgresql+psycopg://.../NAME``: a new database created on that server for this
+  session (so parallel runs never meet), emptied between tests, dropped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "ARGON2_PROFILE": "CHEAPEST",
+    "MAIL_BACKEND": "memory",
+    "WTF_CSRF_ENABLED": False,
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "SERVER_NAME": "pb.test",
+}
+
+
+def database_url() -> str | None:
+    url = os.environ.get("PB_TEST_DATABASE_URL", "").strip()
+    return url or None
+
+
+def session_database(tmp_path_factory):
+    """Yield ("sqlite", template path) or ("postgresql", url) for the whole session."""
+    url = database_url()
+    if url is None:
+        template = tmp_path_factory.mktemp("db") / "template.sqlite"
+        build_schema(f"sqlite:///{template}")
+        yield ("sqlite", template)
+        return
+    yield from _postgres_database(url)
+
+
+def _postgres_database(url: str):
+    from pb.config import normalise_database_url
+
+    base = make_url(normalise_database_url(url))
+    name = f"pb_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL at {base.host}:{base.port} is unreachable: {exc}")
+    test_url = base.set(database=name).render_as_string(hide_password=False)
+    build_schema(test_url)
+    try:
+        yield ("postgresql", test_url)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def build_schema(url: str) -> None:
+    from pb import create_app
+    from pb.extensions import db
+
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+
+
+def url_for_test(database, tmp_path, name: str = "pb") -> str:
+    """The URL of this test's database: a fresh copy of the SQLite template, or the
+    session's PostgreSQL database (emptied by ``empty_postgres`` after the test)."""
+    kind, where = database
+    if kind == "sqlite":
+        path = tmp_path / f"{name}.sqlite"
+        shutil.copy(where, path)
+        return f"sqlite:///{path}"
+    return where
+
+
+def empty_postgres(db) -> None:
+    # DELETE is far faster than TRUNCATE on small tables. The replica role skips the
+    # audit log's append-only trigger and foreign-key checks for this transaction only
+    # (the test server's postgres user is a superuser).
+    with db.engine.begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(text(f'DELETE FROM "{table.name}"'))
+        sequences = conn.execute(text(
+            "SELECT quote_ident(sequence_schema) || '.' || quote_ident(sequence_name) "
+            "FROM information_schema.sequences")).scalars().all()
+        for name in sequences:
+            conn.execute(text(f"ALTER SEQUENCE {name} RESTART"))
