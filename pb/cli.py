@@ -25,6 +25,7 @@ from pb.passwords import hash_password, password_problem
 AREA_COMMANDS = (
     ("pb.proposals.cli", "digest_command"),
     ("pb.results.cli", "tally_command"),
+    ("pb.grants.cli", "grants_command"),
 )
 
 
