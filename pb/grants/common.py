@@ -25,10 +25,13 @@ class GrantClosed(GrantError):
     status = Conflict.status
 
 
+# Tests move the clock by setting this (``monkeypatch.setattr(common, "FIXED_TODAY", d)``).
+FIXED_TODAY: date | None = None
+
+
 def today() -> date:
-    """The date now (UK dates are close enough to UTC for day-level rules). Tests move
-    the clock by replacing this function."""
-    return utcnow().date()
+    """The date now (UK dates are close enough to UTC for day-level rules)."""
+    return FIXED_TODAY or utcnow().date()
 
 
 def commit() -> None:
