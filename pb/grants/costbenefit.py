@@ -72,8 +72,9 @@ class CostBenefit:
 
     @property
     def ratio(self) -> Decimal | None:
-        """Savings per £1 of cost, to 2 decimal places (None when nothing was spent)."""
-        if not self.cost:
+        """Savings per £1 of cost, to 2 decimal places (None when nothing was spent or no
+        grant has an estimate: a ratio of 0 would claim the grants saved nothing)."""
+        if not self.cost or not self.with_estimates:
             return None
         return (Decimal(self.savings) / Decimal(self.cost)).quantize(
             Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -81,7 +82,7 @@ class CostBenefit:
     @property
     def whole_pounds(self) -> int | None:
         """The ratio rounded down to whole pounds, as headline claims tend to quote it."""
-        if not self.cost:
+        if self.ratio is None:
             return None
         return int((Decimal(self.savings) / Decimal(self.cost)).to_integral_value(ROUND_DOWN))
 

@@ -81,7 +81,7 @@ def reporting(grant, on: date) -> list[Finding]:
         return []
     days, ret = max(late, key=lambda pair: pair[0])
     value = "red" if days > VERY_LATE_DAYS else "amber"
-    return [Finding("reporting", value, f"The {ret.label.lower()} is {days} day"
+    return [Finding("reporting", value, f"{ret.label} is {days} day"
                                         f"{'s' if days != 1 else ''} overdue.")]
 
 
