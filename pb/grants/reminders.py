@@ -81,14 +81,15 @@ def _before_due(ret, owed: date) -> int:
     what = "corrected " if ret.status == "sent_back" else ""
     return send(grantees_of(grant), f"Reminder: your {what}{ret.label.lower()} is due "
                                     f"{owed:%-d %B}",
-                f"The {what}{ret.label.lower()} for {grant.title} ({grant.reference}) is due by "
-                f"{owed:%-d %B %Y}. Your draft is saved in pb: finish it and submit it there.")
+                f"Your {what}{ret.label.lower()} for {grant.title} ({grant.reference}) is due "
+                f"by {owed:%-d %B %Y}. Your draft is saved in pb: finish it and submit it "
+                "there.")
 
 
 def _overdue(ret, late: timedelta) -> int:
     grant = ret.grant
     days = late.days
-    notice = (f"The {ret.label.lower()} for {grant.title} ({grant.reference}) was due on "
+    notice = (f"{ret.label} for {grant.title} ({grant.reference}) was due on "
               f"{ret.owed_by():%-d %B %Y} and is {days} day{'s' if days != 1 else ''} overdue.")
     return (send(officers_of(grant), f"Overdue return: {grant.title}",
                  notice + " It is flagged on your grants desk.")

@@ -301,8 +301,8 @@ def _tell_officers(grant, ret) -> None:
     from pb.grants.notify import officers_of, send
 
     send(officers_of(grant), f"Return to review: {grant.title}",
-         f"{grant.organisation.name if grant.organisation else 'The grantee'} submitted the "
-         f"{ret.label.lower()} for {grant.title} ({grant.reference}). Review it in pb's grants "
+         f"{grant.organisation.name if grant.organisation else 'The grantee'} submitted "
+         f"{ret.in_sentence} for {grant.title} ({grant.reference}). Review it in pb's grants "
          "desk.")
 
 

@@ -97,6 +97,6 @@ def _tell_grantee(grant, ret, decisions) -> None:
 
     lines = [f"- {SECTIONS[s]}: {c}" for s, (d, c) in decisions.items() if d == "changes"]
     send(grantees_of(grant), f"Please change your return: {grant.title}",
-         f"Your grant officer has sent the {ret.label.lower()} for {grant.title} back for "
+         f"Your grant officer has sent {ret.in_sentence} for {grant.title} back for "
          f"changes:\n\n" + "\n".join(lines) +
          f"\n\nPlease correct it and submit it again by {ret.resubmit_by:%-d %B %Y}.")

@@ -80,8 +80,8 @@ def condition_label(tranche: Tranche) -> str:
         return "When the agreement is accepted"
     if tranche.condition == "return":
         ret = next((r for r in grant.returns if r.number == tranche.condition_number), None)
-        name = ret.label.lower() if ret else f"return {tranche.condition_number}"
-        return f"When the {name} is accepted"
+        name = ret.in_sentence if ret else f"return {tranche.condition_number}"
+        return f"When {name} is accepted"
     if tranche.condition == "milestone":
         stone = milestone_at(grant, tranche.condition_number)
         return f"When the milestone “{stone.title}” is met" if stone else "When a milestone is met"

@@ -117,6 +117,11 @@ class MonitoringReturn(db.Model):
         return "Final return" if self.is_final else f"Return {self.number}"
 
     @property
+    def in_sentence(self) -> str:
+        """For the middle of a sentence: "return 2", "the final return"."""
+        return "the final return" if self.is_final else f"return {self.number}"
+
+    @property
     def status_label(self) -> str:
         return RETURN_STATUSES.get(self.status, self.status)
 
