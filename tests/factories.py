@@ -245,7 +245,7 @@ def make_grant(hood: Neighbourhood, title: str = "Hurdsfield Dementia Cafe",
                   programme_id=programme.id if programme else None,
                   partnership_id=(programme.partnership_id if programme
                                   else hood.partnership.id),
-                  area_id=hood.area.id,
+                  area_id=values.pop("area_id", hood.area.id),
                   organisation_id=hood.organisations[organisation].id if organisation else None,
                   delivered_by=organisation or "Local residents", amount_pence=amount_pence,
                   award_date=date(2025, 10, 13), **values)
@@ -291,7 +291,7 @@ def agreement_form(grant, programme, *, start: date, end: date, every: int = 3,
 
 
 def active_grant(hood: Neighbourhood, programme=None, *, start: date | None = None,
-                 months: int = 12, **values):
+                 months: int = 12, targets: dict | None = None, **values):
     """A grant whose agreement the grant officer issued and the grantee accepted."""
     from werkzeug.datastructures import MultiDict
 
@@ -303,7 +303,8 @@ def active_grant(hood: Neighbourhood, programme=None, *, start: date | None = No
     start = start or date(2025, 11, 3)
     end = add_months(start, months) - timedelta(days=1)
     agreements.save(grant, hood.users["grant_officer"],
-                    MultiDict(agreement_form(grant, programme, start=start, end=end)),
+                    MultiDict(agreement_form(grant, programme, start=start, end=end,
+                                             targets=targets)),
                     issue=True)
     agreements.accept(grant, hood.users["grantee"], name="Dave Booth", confirmed=True)
     return grant

@@ -145,7 +145,7 @@ def savings(grant_id: int):
 def close(grant_id: int):
     grant = grant_or_404(grant_id)
     policy.require(policy.can_manage_grant(actor(), grant))
-    state = FormState(values={"version": str(grant.version)})
+    state, status = FormState(values={"version": str(grant.version)}), 200
     if request.method == "POST":
         try:
             closeout.close(grant, actor(), note=request.form.get("note", ""),
@@ -154,7 +154,7 @@ def close(grant_id: int):
                            version=request.form.get("version"))
             return back_to_grant(grant, "The grant is closed. Its figures are now read-only.")
         except DomainError as exc:
-            state = FormState.posted(request.form, exc)
+            state, status = FormState.posted(request.form, exc), exc.status
     return render_template("grants/close.html", grant=grant, state=state,
                            money=money_for(grant), blockers=closeout.blockers(grant),
-                           today=today()), 400 if state.errors else 200
+                           today=today()), status

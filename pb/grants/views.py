@@ -123,7 +123,7 @@ def grant(grant_id: int):
 def grantee(grant_id: int):
     grant = grant_or_404(grant_id)
     policy.require(policy.can_manage_grant(current_user, grant))
-    state = FormState(values={"version": str(grant.version)})
+    state, status = FormState(values={"version": str(grant.version)}), 200
     if request.method == "POST":
         try:
             if request.form.get("action") == "register":
@@ -136,9 +136,10 @@ def grantee(grant_id: int):
             return back_to_grant(grant, "The grantee is recorded.")
         except DomainError as exc:
             state = FormState.posted(request.form, exc, request.form.get("action", ""))
+            status = exc.status
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
     return render_template("grants/grantee.html", grant=grant, state=state,
-                           organisations=organisations), 400 if state.errors else 200
+                           organisations=organisations), status
 
 
 @bp.route("/grants/<int:grant_id>/agreement", methods=["GET", "POST"])

@@ -188,7 +188,9 @@ class Grant(Timestamped, db.Model):
 
     @outcome_codes.setter
     def outcome_codes(self, codes: list[str]) -> None:
-        self.outcome_codes_json = json.dumps([c for c in OUTCOMES if c in set(codes)])
+        # In the order given (a report's order), each known code once.
+        self.outcome_codes_json = json.dumps(list(dict.fromkeys(c for c in codes
+                                                                if c in OUTCOMES)))
 
     @property
     def outcome_labels(self) -> list[str]:
