@@ -291,7 +291,7 @@ def agreement_form(grant, programme, *, start: date, end: date, every: int = 3,
 
 
 def active_grant(hood: Neighbourhood, programme=None, *, start: date | None = None,
-                 months: int = 12, targets: dict | None = None, **values):
+                 months: int = 12, targets: dict | None = None, tranches=None, **values):
     """A grant whose agreement the grant officer issued and the grantee accepted."""
     from werkzeug.datastructures import MultiDict
 
@@ -304,7 +304,8 @@ def active_grant(hood: Neighbourhood, programme=None, *, start: date | None = No
     end = add_months(start, months) - timedelta(days=1)
     agreements.save(grant, hood.users["grant_officer"],
                     MultiDict(agreement_form(grant, programme, start=start, end=end,
-                                             targets=targets)),
+                                             targets=targets, **(
+                                                 {"tranches": tranches} if tranches else {}))),
                     issue=True)
     agreements.accept(grant, hood.users["grantee"], name="Dave Booth", confirmed=True)
     return grant
