@@ -93,7 +93,9 @@ def grantee_home(user, on: date | None = None) -> list[dict]:
     grants = load_grants(Grant.organisation_id.in_(orgs or {0}))
     rows = []
     for grant in grants:
-        owed = [r for r in grant.returns if r.is_open_for_grantee and grant.status == "active"]
+        # What they owe now: open returns whose period has begun (later ones can wait).
+        owed = [r for r in grant.returns if r.is_open_for_grantee and grant.status == "active"
+                and r.period_start <= on]
         rows.append({"grant": grant, "money": money_for(grant), "owed": owed,
                      "next": min((r.owed_by() for r in owed), default=None),
                      "overdue": [r for r in owed if r.is_overdue(on)]})

@@ -41,6 +41,9 @@ ORDER = {"green": 0, "amber": 1, "red": 2}
 VERY_LATE_DAYS = 14
 MILESTONE_RED_DAYS = 60
 
+RULE_LABELS = {"reporting": "Reporting", "spend": "Spend", "kpis": "KPIs",
+               "milestones": "Milestones"}
+
 RULES = {
     "reporting": "Red when a return is more than 14 days overdue; amber when one is overdue.",
     "spend": "Spend against the budget pro rata to the period reported: red below 50% or "

@@ -106,6 +106,11 @@ def values_for(ret: MonitoringReturn) -> dict[str, str]:
     for outcome in ret.outcomes:
         values[f"outcome-{outcome.code}"] = outcome.status
         values[f"outcome-{outcome.code}-evidence"] = outcome.evidence
+    for row in ret.people:
+        if row.dimension == "age_band" and row.category in AGE_BANDS:
+            values[f"age-{AGE_BANDS.index(row.category)}"] = str(row.count)
+        elif row.dimension == "ward" and row.ward_id:
+            values[f"ward-{row.ward_id}"] = str(row.count)
     return values
 
 

@@ -97,7 +97,7 @@ def grant_list():
 def grant_page(grant, state: FormState | None = None, status: int = 200):
     return render_template(
         "grants/grant.html", grant=grant, state=state or FormState(), money=money_for(grant),
-        rag=rag.assess(grant), rules=rag.RULES, achieved=kpi_achieved(grant),
+        rag=rag.assess(grant), rules=rag.RULES, rule_labels=rag.RULE_LABELS, achieved=kpi_achieved(grant),
         outcomes=outcome_statuses(grant), people=people_helped(grant),
         savings=grant_savings(grant), blockers=closeout.blockers(grant),
         may_manage=policy.can_manage_grant(current_user, grant),

@@ -92,7 +92,7 @@ def test_quarterly_return_sent_back_corrected_accepted_and_paid(live_app, neighb
         page.get_by_role("group", name=section, exact=True).get_by_label("Accept", exact=True).check()
     spend = page.get_by_role("group", name="Spend", exact=True)
     spend.get_by_label("Send back", exact=True).check()
-    spend.get_by_label("Comment on spend").fill("The refreshments receipt is for £290, not £310.")
+    spend.get_by_label("Comment on “Spend”").fill("The refreshments receipt is for £290, not £310.")
     page.get_by_role("button", name="Record the review").click()
     expect(page.locator(".flashes")).to_contain_text("sent back to the grantee")
     _sign_out(page)

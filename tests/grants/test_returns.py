@@ -179,3 +179,23 @@ def test_evidenced_outcome_needs_its_evidence(client, login, hood, grant, ret):
     response = client.post(_url(grant, ret), data={**form, "action": "submit"})
     assert response.status_code == 400
     assert "Say what shows" in html.unescape(response.get_data(as_text=True))
+
+
+def test_a_sent_back_return_opens_with_everything_submitted(hood, grant, ret):
+    from pb.grants import returns as return_rules
+    from pb.grants import reviews
+
+    ward = hood.wards["Macclesfield Hurdsfield"]
+    submit_return(grant, ret, hood.users["grantee"], **{
+        "age-4": "9", f"ward-{ward.id}": "14", "case_study": "Mavis found friends here.",
+        "outcome-mental_health": "claimed"})
+    submitted = return_rules.draft_from_form(return_rules.values_for(ret))
+    ret.draft_json = "{}"  # as if the draft had never been kept
+    db.session.commit()
+    reviews.review(grant, ret, hood.users["grant_officer"],
+                   decisions(people="Please split the over-65s by ward."))
+    values = return_rules.values_for(ret)
+    assert values["age-4"] == "9" and values[f"ward-{ward.id}"] == "14"
+    assert values["case_study"] == "Mavis found friends here."
+    assert values["outcome-mental_health"] == "claimed"
+    assert {k: v for k, v in values.items() if v} == {k: v for k, v in submitted.items() if v}
