@@ -201,7 +201,7 @@ def play(grant, programme, scenario: str, *, officer, officer2) -> None:
         grant.savings.append(SavingsEstimate(
             description=description, unit_cost_id=unit.id, quantity=count,
             amount_pence=count * unit.cost_pence, recorded_by_id=officer.id,
-            method=f"{count} × {unit.name} at £{unit.cost_pence // 100:,} ({unit.source})"))
+            method=f"{count} × {unit.name} at £{unit.cost_pence // 100:,}. Source: {unit.source}"))
 
 
 def _agreement(grant, programme, plan, set_up_by, grantee, scenario, yearly, months) -> None:

@@ -134,7 +134,8 @@ def add_saving(grant, actor, form: Mapping) -> SavingsEstimate:
             raise GrantError("Enter how many (more than 0).", field="quantity")
         line.unit_cost_id, line.quantity = unit.id, quantity
         line.amount_pence = quantity * unit.cost_pence
-        line.method = f"{quantity} × {unit.name} at {format_pence(unit.cost_pence)} ({unit.source})"
+        line.method = (f"{quantity} × {unit.name} at {format_pence(unit.cost_pence)}. "
+                       f"Source: {unit.source}")
     else:
         line.amount_pence = parse_money(form.get("amount"), "amount")
         line.method = (form.get("method") or "").strip()[:3000]
