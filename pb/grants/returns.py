@@ -43,6 +43,7 @@ from pb.policy import can_report_on_grant
 RETURN_DUE_DAYS = 21
 RESUBMIT_DAYS = 14
 DRAFT_LIMIT = 200_000  # characters of JSON: far more than any honest return
+DRAFT_AUDIT_GAP = timedelta(minutes=30)
 FREQUENCIES = {3: "Quarterly", 6: "Every six months", 12: "Yearly", 0: "A final return only"}
 FIELD_PREFIXES = ("kpi-", "spend-", "outcome-", "age-", "ward-")
 TEXT_FIELDS = ("narrative", "public_update", "case_study")
@@ -132,8 +133,14 @@ def save_draft(grant, ret, actor, form: Mapping) -> list[str]:
     text = json.dumps(draft, sort_keys=True)
     if len(text) > DRAFT_LIMIT:
         raise GrantError("This draft is too long to save. Shorten the longest answers.")
+    now = utcnow()
+    # The audit log notes each drafting session (not every keystroke's autosave); what
+    # the return finally says is recorded when it is submitted.
+    if ret.saved_at is None or ret.saved_by_id != actor.id or now - ret.saved_at > DRAFT_AUDIT_GAP:
+        audit.record("grant.return_draft_saved", ret, actor=actor, after={
+            "grant_id": grant.id, "number": ret.number, "fields": len(draft)})
     ret.draft_json = text
-    ret.saved_at = utcnow()
+    ret.saved_at = now
     ret.saved_by_id = actor.id
     commit()
     return _spend_warnings(grant, ret, draft)

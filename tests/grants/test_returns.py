@@ -54,6 +54,10 @@ def test_autosave_keeps_the_draft_exactly_as_typed(client, login, hood, grant, r
     assert client.post(_url(grant, ret), data={**typed, "narrative": "More",
                                                "action": "save"}).status_code == 303
     assert _reload(ret).draft["narrative"] == "More"
+    # One audit entry for the drafting session, not one per autosave.
+    drafts = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "grant.return_draft_saved")).all()
+    assert len(drafts) == 1 and drafts[0].actor_id == hood.users["grantee"].id
     # Only the grantee organisation writes it.
     for who in ("grant_officer", "scrutiny", "other_grantee"):
         login(hood.users[who])
