@@ -29,6 +29,7 @@ AREA_COMMANDS = (
     ("pb.jobs.cli", "worker_command"),
     ("pb.proposals.cli", "digest_command"),
     ("pb.results.cli", "tally_command"),
+    ("pb.grants.cli", "grants_command"),
 )
 
 

@@ -67,3 +67,53 @@ def job_or_404(job_id: str):
     if job is None:
         abort(404)
     return job
+
+
+# Grants ------------------------------------------------------------------------------------
+
+def programme_or_404(programme_id: int):
+    """A funding programme: public (its open data and cost-benefit are public)."""
+    from pb.models import Programme
+
+    programme = get_or_none(Programme, programme_id)
+    if programme is None:
+        abort(404)
+    return programme
+
+
+def managed_programme_or_404(programme_id: int):
+    """A programme, for its grant officers only (403 for anyone else)."""
+    programme = programme_or_404(programme_id)
+    if not policy.can_manage_programme(current_user, programme):
+        abort(403)
+    return programme
+
+
+def grant_or_404(grant_id: int):
+    """A grant's private side: 404 unless the viewer may see it (ids cannot be probed)."""
+    from pb.models import Grant
+
+    grant = get_or_none(Grant, grant_id)
+    if grant is None or not policy.can_view_grant(current_user, grant):
+        abort(404)
+    return grant
+
+
+def public_grant_or_404(grant_id: int):
+    """A grant's public progress page: every grant made from a public decision."""
+    from pb.models import Grant
+
+    grant = get_or_none(Grant, grant_id)
+    if grant is None:
+        abort(404)
+    return grant
+
+
+def grant_return_or_404(grant, return_id: int):
+    """One of the grant's monitoring returns (the grant already checked)."""
+    from pb.models import MonitoringReturn
+
+    monitoring_return = get_or_none(MonitoringReturn, return_id)
+    if monitoring_return is None or monitoring_return.grant_id != grant.id:
+        abort(404)
+    return monitoring_return

@@ -140,3 +140,72 @@ def can_certify_result(user, round_, result) -> bool:
 def can_follow_job(user, job) -> bool:
     """A job's progress and result: the person who started it, and administrators."""
     return is_signed_in(user) and (user.is_admin or job.created_by_id == user.id)
+
+
+# Grants ------------------------------------------------------------------------------------
+
+def has_declared_interest(user, grant) -> bool:
+    """The person declared an interest in the grant (they then decide nothing on it)."""
+    return is_signed_in(user) and any(d.user_id == user.id for d in grant.interests)
+
+
+def can_create_programme(user) -> bool:
+    """Start a funding programme: admins, and grant officers (for their own partnership)."""
+    return is_signed_in(user) and (user.is_admin or user.has_role(Role.GRANT_OFFICER))
+
+
+def can_manage_programme(user, programme) -> bool:
+    """Change a programme (KPIs, unit costs, rounds): its partnership's grant officers."""
+    return can_manage_grants(user, programme.partnership_id)
+
+
+def can_view_programme_grants(user, programme) -> bool:
+    """The programme's grant list: its grant officers, and scrutiny (read-only)."""
+    return can_manage_programme(user, programme) or can_scrutinise(user)
+
+
+def can_manage_grant(user, grant) -> bool:
+    """Complete the agreement, review returns, record money: the grant officers of the
+    grant's partnership (and admins). Scrutiny and grantees never."""
+    return can_manage_grants(user, grant.partnership_id)
+
+
+def is_grantee_of(user, grant) -> bool:
+    """Holds the grantee role for the grant's organisation (admins do not count)."""
+    return (is_signed_in(user) and grant.organisation_id is not None
+            and user.has_role(Role.GRANTEE, organisation_id=grant.organisation_id))
+
+
+def can_view_grant(user, grant) -> bool:
+    """A grant's private pages (agreement, returns, evidence): its grant officers, its
+    organisation's grantees, and scrutiny, read-only. Never other grantees or officers."""
+    return can_manage_grant(user, grant) or is_grantee_of(user, grant) or can_scrutinise(user)
+
+
+def can_report_on_grant(user, grant) -> bool:
+    """Write, save and submit the grant's returns and upload evidence: its organisation."""
+    return grant.organisation_id is not None and can_report_for(user, grant.organisation_id)
+
+
+def can_accept_agreement(user, grant) -> bool:
+    """Accept the offered agreement: a person holding the grantee role for the grant's
+    organisation, its lead. Nobody accepts on an organisation's behalf, admins included."""
+    return is_grantee_of(user, grant)
+
+
+def can_decide_on_grant(user, grant) -> bool:
+    """Review returns and record decisions: a grant officer with no declared interest."""
+    return can_manage_grant(user, grant) and not has_declared_interest(user, grant)
+
+
+def can_release_tranche(user, grant) -> bool:
+    """Release money (two-person rule): a grant officer with no declared interest who did
+    not set the grant up, so no one officer both sets up and pays a grant."""
+    return (can_decide_on_grant(user, grant) and grant.set_up_by_id is not None
+            and user.id != grant.set_up_by_id)
+
+
+def can_see_grant_desk(user) -> bool:
+    """The grants desk and list: grant officers anywhere, scrutiny and admins."""
+    return is_signed_in(user) and (user.is_admin or can_scrutinise(user)
+                                   or user.has_role(Role.GRANT_OFFICER))

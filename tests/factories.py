@@ -330,3 +330,137 @@ def cast_as_code(round_: Round, code: str, choices: dict, postcode: str = "SK10 
     identity = services.code_identity(round_, claim, None)
     paper = services.build_paper(round_, identity)
     return services.cast_ballot(round_, identity, paper, choices, None)
+
+
+# Grants (appended by the grants area) ------------------------------------------------------
+
+HEALTH_KPIS = [
+    # (code, name, unit, aggregation, required)
+    ("volunteers", "Volunteers recruited, trained and mentored", "people", "sum", True),
+    ("volunteer_hours", "Volunteering hours completed", "hours", "sum", True),
+    ("households", "Households meaningfully engaged", "households", "sum", False),
+]
+
+
+def add_grant_people(hood: Neighbourhood) -> dict[str, User]:
+    """A second grant officer (two-person rule), a grant officer of the other partnership,
+    and a grantee of another organisation, added to ``hood.users``."""
+    p_scope = {"partnership_id": hood.partnership.id}
+    shed = hood.organisations["Macclesfield Men's Shed"]
+    people = {
+        "grant_officer2": make_user("sam.okoro@macc.example.org", "Sam",
+                                    (Role.GRANT_OFFICER, p_scope)),
+        "other_grant_officer": make_user("rhys.evans@congleton.example.org", "Rhys",
+                                         (Role.GRANT_OFFICER,
+                                          {"partnership_id": hood.other_partnership.id})),
+        "other_grantee": make_user("ken.walsh@mensshed.example.org", "Ken",
+                                   (Role.GRANTEE, {"organisation_id": shed.id})),
+    }
+    hood.users.update(people)
+    db.session.commit()
+    return people
+
+
+def make_programme(hood: Neighbourhood, name: str = "Macclesfield Community Health Grants",
+                   rounds=(), kpis=HEALTH_KPIS, partnership=None, **values):
+    from pb.models import Programme, ProgrammeKpi, UnitCost
+
+    programme = Programme(
+        name=name, funder=values.pop("funder", "Cheshire East Council Public Health"),
+        partnership_id=(partnership or hood.partnership).id,
+        budget_pence=values.pop("budget_pence", 100_000_00), start_year=2025, end_year=2027,
+        savings_method=values.pop("savings_method", "Counts of avoided events times the unit "
+                                  "costs below (GMCA unit cost database figures)."), **values)
+    programme.rounds = list(rounds)
+    programme.outcome_codes = ["reduced_isolation", "mental_health", "fewer_ae_attendances"]
+    programme.kpis = [ProgrammeKpi(code=c, name=n, unit=u, aggregation=a, required=r,
+                                   position=i, definition=f"{n} in the period.")
+                      for i, (c, n, u, a, r) in enumerate(kpis)]
+    programme.unit_costs = [
+        UnitCost(code="ae_attendance", name="An avoided A&E attendance", cost_pence=148_00,
+                 beneficiary="NHS", source="GMCA unit cost database (test figure)", position=0),
+        UnitCost(code="admission", name="An avoided non-elective admission",
+                 cost_pence=1_863_00, beneficiary="NHS",
+                 source="GMCA unit cost database (test figure)", position=1)]
+    db.session.add(programme)
+    db.session.commit()
+    return programme
+
+
+def make_grant(hood: Neighbourhood, title: str = "Hurdsfield Dementia Cafe",
+               amount_pence: int = 4_800_00, organisation: str | None =
+               "Hurdsfield Community Centre", programme=None, lines=None, **values):
+    """A draft grant made as certification would make it (without a round)."""
+    from pb.models import FundingLine, Grant, GrantBudgetLine
+
+    lines = lines or [("Hall hire (weekly, one year)", amount_pence * 6 // 10),
+                      ("Refreshments and materials", amount_pence - amount_pence * 6 // 10)]
+    grant = Grant(reference=values.pop("reference", f"T-{title[:12].replace(' ', '')}"),
+                  title=title, summary=f"{title} for Hurdsfield residents.",
+                  programme_id=programme.id if programme else None,
+                  partnership_id=(programme.partnership_id if programme
+                                  else hood.partnership.id),
+                  area_id=values.pop("area_id", hood.area.id),
+                  organisation_id=hood.organisations[organisation].id if organisation else None,
+                  delivered_by=organisation or "Local residents", amount_pence=amount_pence,
+                  award_date=date(2025, 10, 13), **values)
+    grant.budget_lines = [GrantBudgetLine(position=i, description=d, planned_pence=a)
+                          for i, (d, a) in enumerate(lines)]
+    grant.funding_lines = [FundingLine(route="pb", amount_pence=amount_pence)]
+    grant.wards = [hood.wards["Macclesfield Hurdsfield"]]
+    db.session.add(grant)
+    db.session.commit()
+    return grant
+
+
+def agreement_form(grant, programme, *, start: date, end: date, every: int = 3,
+                   tranches=((50, "signing", None), (30, "return", 2), (20, "return", 4)),
+                   targets=None, milestones=None) -> dict:
+    """The agreement form as an officer would fill it in (tranches as % of the award)."""
+    form = {"programme_id": str(programme.id), "start_date": start.isoformat(),
+            "end_date": end.isoformat(), "report_every_months": str(every),
+            "conditions": "Acknowledge the partnership's funding on publicity.",
+            "version": str(grant.version)}
+    for i, line in enumerate(grant.budget_lines):
+        form[f"line-{i}-description"] = line.description
+        form[f"line-{i}-amount"] = f"{line.planned_pence // 100}.{line.planned_pence % 100:02d}"
+    for i, (title, due) in enumerate(milestones or [("Venue booked and first session held",
+                                                     start + timedelta(days=30)),
+                                                    ("Six months of weekly sessions",
+                                                     start + timedelta(days=180))]):
+        form[f"milestone-{i}-title"] = title
+        form[f"milestone-{i}-due"] = due.isoformat()
+    targets = targets or {"volunteers": 12, "volunteer_hours": 400}
+    for kpi in programme.kpis:
+        if kpi.code in targets:
+            form[f"target-{kpi.id}"] = str(targets[kpi.code])
+    paid = 0
+    for i, (percent, condition, number) in enumerate(tranches):
+        amount = (grant.amount_pence * percent // 100 if i < len(tranches) - 1
+                  else grant.amount_pence - paid)
+        paid += amount
+        form[f"tranche-{i}-amount"] = f"{amount // 100}.{amount % 100:02d}"
+        form[f"tranche-{i}-condition"] = condition
+        form[f"tranche-{i}-number"] = str(number or "")
+    return form
+
+
+def active_grant(hood: Neighbourhood, programme=None, *, start: date | None = None,
+                 months: int = 12, targets: dict | None = None, tranches=None, **values):
+    """A grant whose agreement the grant officer issued and the grantee accepted."""
+    from werkzeug.datastructures import MultiDict
+
+    from pb.grants import agreements
+    from pb.grants.returns import add_months
+
+    programme = programme or make_programme(hood)
+    grant = make_grant(hood, programme=programme, **values)
+    start = start or date(2025, 11, 3)
+    end = add_months(start, months) - timedelta(days=1)
+    agreements.save(grant, hood.users["grant_officer"],
+                    MultiDict(agreement_form(grant, programme, start=start, end=end,
+                                             targets=targets, **(
+                                                 {"tranches": tranches} if tranches else {}))),
+                    issue=True)
+    agreements.accept(grant, hood.users["grantee"], name="Dave Booth", confirmed=True)
+    return grant

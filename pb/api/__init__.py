@@ -15,7 +15,7 @@ from pb.extensions import csrf
 
 bp = Blueprint("api", __name__)
 
-ROUTE_MODULES = ("rounds", "proposals", "voting")
+ROUTE_MODULES = ("rounds", "proposals", "voting", "grants")
 
 
 def init_app(app: Flask) -> None:

@@ -2,7 +2,29 @@
 
 from pb.models.audit import AuditEntry
 from pb.models.base import utcnow
+from pb.models.grant import (
+    Adjustment,
+    Correction,
+    FundingLine,
+    Grant,
+    GrantBudgetLine,
+    InterestDeclaration,
+    KpiTarget,
+    Milestone,
+    SavingsEstimate,
+    Tranche,
+)
 from pb.models.job import Job
+from pb.models.monitoring import (
+    GrantDocument,
+    MonitoringReturn,
+    ReturnKpiActual,
+    ReturnOutcome,
+    ReturnPeople,
+    ReturnReminder,
+    ReturnSpend,
+    SectionReview,
+)
 from pb.models.place import (
     Area,
     Organisation,
@@ -13,6 +35,7 @@ from pb.models.place import (
     Ward,
     normalise_postcode,
 )
+from pb.models.programme import Programme, ProgrammeKpi, UnitCost
 from pb.models.proposal import (
     BudgetLine,
     Proposal,
@@ -41,4 +64,9 @@ __all__ = [
     "ProposalVersion", "Role", "RoleAssignment", "Round", "RoundResult", "RoundWardBudget",
     "Theme", "User", "Voter", "VotingCode", "VotingCodeAttempt", "VotingCodeBatch", "Ward",
     "normalise_email", "normalise_postcode", "utcnow",
+    # Grants
+    "Adjustment", "Correction", "FundingLine", "Grant", "GrantBudgetLine", "GrantDocument",
+    "InterestDeclaration", "KpiTarget", "Milestone", "MonitoringReturn", "Programme",
+    "ProgrammeKpi", "ReturnKpiActual", "ReturnOutcome", "ReturnPeople", "ReturnReminder",
+    "ReturnSpend", "SavingsEstimate", "SectionReview", "Tranche", "UnitCost",
 ]

@@ -19,6 +19,7 @@ from pb import audit
 from pb.allocation import Constraints, Instance, Profile, Project, allocate, write_pb
 from pb.errors import Conflict, DomainError, NotAllowed
 from pb.extensions import db
+from pb.grants.handover import create_draft_grants
 from pb.models import Round, User
 from pb.models.base import utcnow
 from pb.models.result import RoundResult
@@ -231,6 +232,7 @@ def certify(round_: Round, actor: User) -> RoundResult:
     result.certified_at = now
     result.certified_by_id = actor.id
     round_.results_published_at = now
+    create_draft_grants(round_, result, actor)  # in this transaction: never orphans
     audit.record("result.certified", result,
                  after={"round_id": round_.id, "selected": result.selected,
                         "inputs_hash": result.inputs_hash,

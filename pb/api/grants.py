@@ -1,0 +1,71 @@
+"""Grants and programmes as open data: no personal data, no unpublished narrative."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from pb.api import bp
+from pb.extensions import db
+from pb.grants import rag
+from pb.grants.costbenefit import programme_cost_benefit
+from pb.grants.queries import kpis_by_area, load_grants
+from pb.grants.tranches import money_for
+from pb.loaders import programme_or_404
+from pb.models import Grant, Programme
+
+
+def grant_summary(grant: Grant) -> dict:
+    return {
+        "id": grant.id,
+        "proposal_id": grant.proposal_id,
+        "round_id": grant.round_id,
+        "programme_id": grant.programme_id,
+        "organisation": grant.organisation.name if grant.organisation else None,
+        "amount_awarded_pence": grant.amount_pence,
+        "amount_paid_pence": money_for(grant).net_paid,
+        "status": grant.status,
+        "rag": rag.assess(grant).value,
+        "start_date": grant.start_date.isoformat() if grant.start_date else None,
+        "end_date": grant.end_date.isoformat() if grant.end_date else None,
+    }
+
+
+@bp.route("/grants")
+def grants():
+    return jsonify({"grants": [grant_summary(g) for g in load_grants()]})
+
+
+@bp.route("/programmes")
+def programmes():
+    rows = db.session.scalars(select(Programme).order_by(Programme.id)
+                              .options(selectinload(Programme.rounds))).all()
+    return jsonify({"programmes": [
+        {"id": p.id, "name": p.name, "funder": p.funder, "budget_pence": p.budget_pence,
+         "rounds": [r.id for r in p.rounds]} for p in rows]})
+
+
+@bp.route("/programmes/<int:programme_id>/kpis")
+def programme_kpis(programme_id: int):
+    programme = programme_or_404(programme_id)
+    return jsonify({"kpis": [
+        {"code": row["kpi"].code, "name": row["kpi"].name, "unit": row["kpi"].unit,
+         "by_area": row["by_area"]} for row in kpis_by_area(programme)]})
+
+
+@bp.route("/programmes/<int:programme_id>/cost-benefit")
+def programme_cost_benefit_json(programme_id: int):
+    programme = programme_or_404(programme_id)
+    figures = programme_cost_benefit(programme)
+    return jsonify({
+        "cost_pence": figures.cost,
+        "savings_pence": figures.savings,
+        # A JSON number; the method travels with it, as on every page.
+        "ratio": float(figures.ratio) if figures.ratio is not None else None,
+        "method": programme.savings_method,
+        "rows": [{"activity": r["activity"], "provider": r["provider"],
+                  "outcomes": r["outcomes"], "cost_pence": r["cost_pence"],
+                  "funding_route": r["funding_route"], "savings_pence": r["savings_pence"]}
+                 for r in figures.rows],
+    })

@@ -1,0 +1,1 @@
+"""Grants: funded projects monitored through agreements, tranches and returns."""
