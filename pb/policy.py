@@ -126,3 +126,10 @@ def can_certify_result(user, round_, result) -> bool:
     """A second officer of the partnership: not the one who ran the tally or the override."""
     return (can_manage_round(user, round_) and result is not None
             and user.id not in {result.tallied_by_id, result.override_by_id})
+
+
+# Administration ----------------------------------------------------------------------------
+
+def can_administer(user) -> bool:
+    """Areas, wards, partnerships, organisations, themes and people's roles: administrators."""
+    return is_signed_in(user) and user.is_admin

@@ -5,13 +5,35 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_login import current_user
 
+from pb.errors import DomainError
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 
 
+def has_nul(values) -> bool:
+    """Whether any key or value of a MultiDict holds a NUL character.
+
+    No field of pb has a use for one, and PostgreSQL refuses to store or compare text
+    containing one (a 500 wherever such a value reached a query).
+    """
+    return any("\x00" in key or (isinstance(value, str) and "\x00" in value)
+               for key, value in values.items(multi=True))
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul_characters():
+        form_sent = request.method not in ("GET", "HEAD") and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data")
+        if has_nul(request.args) or (form_sent and (
+                has_nul(request.form)
+                or any("\x00" in (f.filename or "") for f in request.files.values()))):
+            raise DomainError("Something sent with the page contained a character pb cannot "
+                              "accept. Go back, check what you typed and try again.")
+
     @app.after_request
     def _headers(response):
         headers = response.headers
