@@ -46,9 +46,8 @@ def init_app(app: Flask) -> None:
         if app.config["PREFERRED_URL_SCHEME"] == "https":
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if response.status_code == 429:
-            # Both throttles (log-in, voting codes) count failures over this window.
-            window = app.config["LOGIN_THROTTLE_WINDOW"]
-            headers.setdefault("Retry-After", str(int(window.total_seconds())))
+            # The throttles set the real wait (pb.throttle.Wait); a minute otherwise.
+            headers.setdefault("Retry-After", "60")
         # Pages for a signed-in person may hold personal data: keep them out of caches.
         if current_user and current_user.is_authenticated and not request.path.startswith("/static/"):
             headers["Cache-Control"] = "no-store"

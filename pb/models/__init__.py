@@ -23,7 +23,14 @@ from pb.models.proposal import (
 )
 from pb.models.result import RoundResult
 from pb.models.round import Round, RoundWardBudget
-from pb.models.user import LoginAttempt, Role, RoleAssignment, User, normalise_email
+from pb.models.user import (
+    LoginAttempt,
+    Role,
+    RoleAssignment,
+    User,
+    UserSession,
+    normalise_email,
+)
 from pb.models.voting import (
     Ballot,
     BallotChoice,
@@ -38,6 +45,6 @@ __all__ = [
     "Organisation", "OrganisationMember", "Partnership", "PostcodeCoverage", "Proposal",
     "ProposalDocument", "ProposalOutcome", "ProposalStatusChange", "ProposalSupport",
     "ProposalVersion", "Role", "RoleAssignment", "Round", "RoundResult", "RoundWardBudget",
-    "Theme", "User", "Voter", "VotingCode", "VotingCodeAttempt", "VotingCodeBatch", "Ward",
+    "Theme", "User", "UserSession", "Voter", "VotingCode", "VotingCodeAttempt", "VotingCodeBatch", "Ward",
     "normalise_email", "normalise_postcode", "utcnow",
 ]
