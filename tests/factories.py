@@ -175,3 +175,83 @@ def build_neighbourhood() -> Neighbourhood:
     }
     db.session.commit()
     return hood
+
+
+# Voting and results (folded in from tests/voting/factories_voting.py) ----------------------------
+
+# Macclesfield-like projects: (title, cost in pence)
+PROJECTS = [
+    ("Tytherington walking group", 4_500_00),
+    ("Hurdsfield community cafe", 9_000_00),
+    ("Men's Shed tool library", 3_000_00),
+    ("Dementia-friendly cinema", 6_000_00),
+    ("Weston estate cooking club", 7_500_00),
+    ("Carers' respite mornings", 8_000_00),
+]
+
+
+def make_ballot_round(hood, name: str = "Macclesfield Wellbeing Vote 2026",
+                      design: str = "approval",
+                      rule: str | None = None, projects=PROJECTS, phase: str = "voting",
+                      **settings) -> tuple[Round, list]:
+    """A published round in its vote with shortlisted projects; returns (round, proposals)."""
+    default_rule = {"points": "greedy-points", "scores": "greedy-points"}.get(design,
+                                                                              "greedy-approval")
+    round_ = make_round(hood.partnership, name, phase, ballot_design=design,
+                        allocation_rule=rule or default_rule, **settings)
+    proposals = [make_proposal(round_, title, cost) for title, cost in projects]
+    db.session.commit()
+    return round_, proposals
+
+
+def add_ward_budgets(round_: Round, budgets: dict) -> None:
+    from pb.models import RoundWardBudget
+
+    for ward, pence in budgets.items():
+        round_.ward_budgets.append(RoundWardBudget(ward_id=ward.id, budget_pence=pence))
+    db.session.commit()
+
+
+def close_voting(round_: Round) -> None:
+    round_.voting_close_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+
+
+def make_voter(n: int, postcode: str = "SK10 2LH") -> User:
+    """Resident number ``n``, with a birthday of their own (one ballot counts per
+    postcode and date of birth, so voters who shared both would replace each other)."""
+    user = make_user(f"voter{n}@example.org", f"Voter {n}", postcode=postcode,
+                     born=date(1940, 1, 1) + timedelta(days=397 * n))
+    db.session.commit()
+    return user
+
+
+def cast_for(round_: Round, user, choices: dict, replaces=None):
+    """Cast a ballot as ``user`` through the service (no HTTP); returns the ``Cast``."""
+    from pb.voting import services
+
+    identity = services.account_identity(round_, user)
+    paper = services.build_paper(round_, identity)
+    return services.cast_ballot(round_, identity, paper, choices, replaces)
+
+
+def make_codes(round_: Round, officer: User, count: int = 1,
+               label: str = "Hurdsfield library drop-in") -> list[str]:
+    """A batch of voting codes made by ``officer``; returns the codes as printed."""
+    from pb import submissions
+    from pb.voting import codes, services
+
+    key = submissions.new_key()
+    batch, _made = services.generate_codes(officer, round_, label, count, key)
+    return [codes.display_code(codes.sheet_code(key, i)) for i in range(batch.size)]
+
+
+def cast_as_code(round_: Round, code: str, choices: dict, postcode: str = "SK10 2LH",
+                 born=None, ip: str = "192.0.2.10"):
+    """Enter a code (with postcode and date of birth) and cast with it; returns the ``Cast``."""
+    from pb.voting import services
+
+    claim = services.redeem_code(round_, code, postcode, born or date(1990, 1, 1), ip)
+    identity = services.code_identity(round_, claim, None)
+    paper = services.build_paper(round_, identity)
+    return services.cast_ballot(round_, identity, paper, choices, None)

@@ -23,6 +23,7 @@ from pb.models.proposal import (
 )
 from pb.models.result import RoundResult
 from pb.models.round import Round, RoundWardBudget
+from pb.models.submission import Submission
 from pb.models.user import (
     LoginAttempt,
     Role,
@@ -44,7 +45,7 @@ __all__ = [
     "Area", "AuditEntry", "Ballot", "BallotChoice", "BudgetLine", "LoginAttempt",
     "Organisation", "OrganisationMember", "Partnership", "PostcodeCoverage", "Proposal",
     "ProposalDocument", "ProposalOutcome", "ProposalStatusChange", "ProposalSupport",
-    "ProposalVersion", "Role", "RoleAssignment", "Round", "RoundResult", "RoundWardBudget",
+    "ProposalVersion", "Role", "RoleAssignment", "Round", "RoundResult", "RoundWardBudget", "Submission",
     "Theme", "User", "UserSession", "Voter", "VotingCode", "VotingCodeAttempt", "VotingCodeBatch", "Ward",
     "normalise_email", "normalise_postcode", "utcnow",
 ]

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from pb.extensions import db
 from pb.models import Round
-from tests.voting.factories_voting import close_voting, make_ballot_round
+from tests.factories import close_voting, make_ballot_round
 
 
 def test_budget_ballot_receipt_and_published_results(live_app, neighbourhood, page,

@@ -6,9 +6,8 @@ from sqlalchemy import func, select
 
 from pb.extensions import db
 from pb.models import Ballot, UserSession
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_ballot_round
 from tests.integrity.conftest import sign_in, signed_in
-from tests.voting.factories_voting import make_ballot_round
 
 DOMAIN = "pb.test"
 
