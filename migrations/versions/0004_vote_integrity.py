@@ -61,6 +61,9 @@ def upgrade():
         batch_op.add_column(sa.Column('facts_hash', sa.String(length=64), nullable=True))
         batch_op.create_index('uq_ballots_counted_facts', ['round_id', 'facts_hash'], unique=True, sqlite_where=sa.text("status = 'counted' AND facts_hash IS NOT NULL"), postgresql_where=sa.text("status = 'counted' AND facts_hash IS NOT NULL"))
 
+    with op.batch_alter_table('round_results', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('override_exceptions_json', sa.Text(), nullable=True))
+
     with op.batch_alter_table('voting_code_attempts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('device_id', sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column('prefix', sa.String(length=4), nullable=True))
@@ -74,6 +77,9 @@ def downgrade():
         batch_op.drop_index('ix_voting_code_attempts_device_at')
         batch_op.drop_column('prefix')
         batch_op.drop_column('device_id')
+
+    with op.batch_alter_table('round_results', schema=None) as batch_op:
+        batch_op.drop_column('override_exceptions_json')
 
     with op.batch_alter_table('ballots', schema=None) as batch_op:
         batch_op.drop_index('uq_ballots_counted_facts', sqlite_where=sa.text("status = 'counted' AND facts_hash IS NOT NULL"), postgresql_where=sa.text("status = 'counted' AND facts_hash IS NOT NULL"))
