@@ -53,3 +53,16 @@ def record(key: str | None, action: str, object_id: int | None, actor) -> None:
     if is_key(key):
         db.session.add(Submission(key_hash=key_hash(key), action=action, object_id=object_id,
                                   user_id=getattr(actor, "id", None)))
+
+
+def after_race(key: str | None, action: str, actor, message: str) -> int:
+    """After an IntegrityError in a keyed use case: the id of what a request racing with
+    the same key made, or a ``Conflict`` (another request changed the same thing).
+
+    Rolls back first, so the caller can simply ``return load(after_race(...))``.
+    """
+    db.session.rollback()
+    done = previous(key, action, actor)
+    if done is None:
+        raise Conflict(message)
+    return done

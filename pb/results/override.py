@@ -28,6 +28,7 @@ from pb.results.services import (
     check_seen,
     constraints_for,
     instance_from_round,
+    locked_result,
     result_for,
 )
 
@@ -118,9 +119,7 @@ def _chosen(result: RoundResult, selected: list[str]) -> list[str]:
 
 
 def _checked(round_: Round, actor: User, seen: str | None) -> RoundResult:
-    if not can_manage_round(actor, round_):
-        raise NotAllowed("Only the partnership's officers can change the result.")
-    result = result_for(round_)
+    result = locked_result(round_)
     if result is None:
         raise ResultError("Run the count before changing its result.")
     if result.is_certified:
@@ -137,9 +136,13 @@ def override(round_: Round, actor: User, selected: list[str], reason: str, *,
     Each constraint the new list breaks must be among ``exceptions`` (the ids of
     ``breaches``); otherwise ``ResultError`` lists them on the ``exceptions`` field.
     """
+    if not can_manage_round(actor, round_):
+        raise NotAllowed("Only the partnership's officers can change the result.")
     if submissions.previous(submission, ACTION, actor) is not None:
         return result_for(round_)  # the same form again: already done
     result = _checked(round_, actor, seen)
+    if submissions.previous(submission, ACTION, actor) is not None:
+        return result  # it was done while this request waited for the lock
     reason = (reason or "").strip()
     if len(reason) < REASON_MIN:
         raise ResultError("Explain the change in at least a sentence: the reason is published "

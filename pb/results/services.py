@@ -20,6 +20,7 @@ import json
 from collections import defaultdict
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from pb import audit, submissions
 from pb.allocation import Constraints, Instance, Profile, Project, allocate, write_pb
@@ -150,6 +151,14 @@ def check_seen(result: RoundResult | None, seen: str | None) -> None:
 
 TALLIED = "result.tallied"
 CERTIFIED = "result.certified"
+RACED = "Another officer has just changed this result: check it below, then try again."
+
+
+def locked_result(round_: Round) -> RoundResult | None:
+    """The round's result, locked until the transaction ends (PostgreSQL; SQLite's write
+    transactions are serialised already), so two officers' actions run one at a time."""
+    return db.session.scalar(select(RoundResult).where(RoundResult.round_id == round_.id)
+                             .with_for_update())
 
 
 def tally(round_: Round, actor: User | None, *, submission: str | None = None,
@@ -161,11 +170,11 @@ def tally(round_: Round, actor: User | None, *, submission: str | None = None,
     """
     if actor is not None and not can_manage_round(actor, round_):
         raise NotAllowed("Only the partnership's officers can run the count.")
+    result = locked_result(round_)
     if submissions.previous(submission, TALLIED, actor) is not None:
-        return result_for(round_)  # the same form again: counted already
+        return result  # the same form again: counted already
     if round_.status not in ("closed", "results"):
         raise ResultError("Voting has not closed yet, so the ballots cannot be counted.")
-    result = result_for(round_)
     if result is not None and result.is_certified:
         raise ResultFrozen("This result is certified and published, so it cannot be counted "
                            "again.")
@@ -177,6 +186,16 @@ def tally(round_: Round, actor: User | None, *, submission: str | None = None,
                            constraints=constraints_for(round_))
     except ValueError as exc:
         raise ResultError(f"The count could not run: {exc}.") from exc
+    try:
+        return _store_count(round_, actor, result, write_pb(instance, profile),
+                            profile.num_voters, outcome, submission)
+    except IntegrityError:  # a first count raced another: the other one stands
+        submissions.after_race(submission, TALLIED, actor, RACED)
+        return result_for(round_)
+
+
+def _store_count(round_: Round, actor: User | None, result: RoundResult | None, pb_text: str,
+                 voters: int, outcome, submission: str | None) -> RoundResult:
     before = None
     if result is None:
         result = RoundResult(round_id=round_.id)
@@ -186,8 +205,8 @@ def tally(round_: Round, actor: User | None, *, submission: str | None = None,
                   "override_reason": result.override_reason}
     result.rule = round_.allocation_rule
     result.tie_break = round_.tie_break
-    result.inputs_hash = _inputs_hash(write_pb(instance, profile))
-    result.ballots_counted = profile.num_voters
+    result.inputs_hash = _inputs_hash(pb_text)
+    result.ballots_counted = voters
     result.budget_pence = round_.budget_pence
     result.outcome_json = json.dumps(outcome.to_json(), sort_keys=True)
     result.tallied_at = utcnow()
@@ -199,6 +218,7 @@ def tally(round_: Round, actor: User | None, *, submission: str | None = None,
     result.override_exceptions_json = None
     db.session.flush()
     submissions.record(submission, TALLIED, result.id, actor)
+    db.session.flush()
     audit.record("result.tallied", result, before=before,
                  after={"round_id": round_.id, "rule": result.rule,
                         "tie_break": result.tie_break, "inputs_hash": result.inputs_hash,
@@ -213,9 +233,9 @@ def certify(round_: Round, actor: User, *, submission: str | None = None,
     """A second officer confirms the result they were shown; it is published and frozen."""
     if not can_manage_round(actor, round_):
         raise NotAllowed("Only the partnership's officers can certify the result.")
+    result = locked_result(round_)
     if submissions.previous(submission, CERTIFIED, actor) is not None:
-        return result_for(round_)  # the same form again: certified already
-    result = result_for(round_)
+        return result  # the same form again: certified already
     if result is None:
         raise ResultError("There is no count to certify yet.")
     if result.is_certified:

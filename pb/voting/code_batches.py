@@ -39,6 +39,17 @@ def generate_codes(actor: User, round_: Round, label: str, count: int,
         raise VotingError(f"Make between 1 and {MAX_BATCH} codes at a time.", field="count")
     if round_.status in ("closed", "results"):
         raise VotingError("Voting in this round has closed, so new codes would be no use.")
+    try:
+        batch = _make(actor, round_, label, count, submission)
+    except IntegrityError:  # the same form, sent twice at once: the other request made it
+        made = submissions.after_race(submission, ACTION, actor,
+                                      "These codes could not be made. Try again.")
+        return db.session.get(VotingCodeBatch, made), False
+    return batch, True
+
+
+def _make(actor: User, round_: Round, label: str, count: int,
+          submission: str) -> VotingCodeBatch:
     batch = VotingCodeBatch(round_id=round_.id, label=label.strip(), size=count,
                             created_by_id=actor.id)
     db.session.add(batch)
@@ -47,18 +58,12 @@ def generate_codes(actor: User, round_: Round, label: str, count: int,
                                   code_hash=codes.code_hash(codes.sheet_code(submission, i)))
                        for i in range(count))
     submissions.record(submission, ACTION, batch.id, actor)
+    db.session.flush()  # the key meets its unique index here, before the audit entry
     audit.record("voting_codes.generated", batch,
                  after={"round_id": round_.id, "label": batch.label, "count": count},
                  actor=actor)
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same form, sent twice at once: the other request made it
-        db.session.rollback()
-        made = _made(actor, submission)
-        if made is None:
-            raise
-        return made, False
-    return batch, True
+    db.session.commit()
+    return batch
 
 
 def _made(actor: User, submission: str) -> VotingCodeBatch | None:

@@ -9,7 +9,7 @@ and no page shows them again. A code entered and left unused is forgotten after
 from __future__ import annotations
 
 import secrets
-import time
+from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -79,6 +79,11 @@ def _user():
 
 # The code this browser holds ------------------------------------------------------------
 
+def _seconds() -> float:
+    """Now, as seconds (from the throttles' clock, which tests can move)."""
+    return (throttle.now() - datetime(2000, 1, 1)).total_seconds()
+
+
 def _claims() -> dict:
     claims = session.get(CLAIMS)
     return dict(claims) if isinstance(claims, dict) else {}
@@ -96,13 +101,13 @@ def _live_claim(round_: Round) -> dict | None:
     if not isinstance(claim, dict):
         return None
     idle = current_app.config["VOTING_CODE_IDLE"].total_seconds()
-    if time.time() - float(claim.get("at") or 0) > idle:
+    if _seconds() - float(claim.get("at") or 0) > idle:
         _forget_code(round_)
         flash("For privacy on shared devices, this device forgot your voting code after a "
               "while without use. Enter it again to vote.", "info")
         return None
     claims = _claims()
-    claims[str(round_.id)] = {**claim, "at": time.time()}
+    claims[str(round_.id)] = {**claim, "at": _seconds()}
     session[CLAIMS] = claims
     return claim
 
@@ -277,7 +282,7 @@ def _redeem(round_: Round, form: CodeForm, device: str):
             return make_response(_start_page(round_, None, form, exc.status))
         return make_response(_start_page(round_, None, form, exc.status, problem=exc.message))
     claims = _claims()
-    claims[str(round_.id)] = {**claim, "at": time.time()}
+    claims[str(round_.id)] = {**claim, "at": _seconds()}
     session[CLAIMS] = claims
     return redirect(url_for("voting.vote", round_id=round_.id), code=303)
 

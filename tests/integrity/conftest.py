@@ -42,3 +42,85 @@ def sign_in(client, email: str, password: str = PASSWORD, address: str | None = 
 def signed_in(client, address: str | None = None) -> bool:
     environ = {"REMOTE_ADDR": address} if address else {}
     return client.get("/account/", environ_base=environ).status_code == 200
+
+
+# A real server, and browsers that keep their own cookies --------------------------------
+
+@pytest.fixture
+def live(database, tmp_path):
+    """(app, base URL) of the app served by Werkzeug with a thread per request."""
+    from tests.live import running_server
+
+    pool = ({"pool_pre_ping": True, "pool_size": 25, "max_overflow": 30}
+            if database[0] == "postgresql" else {"pool_pre_ping": True})
+    with running_server(database, tmp_path, "integrity",
+                        SQLALCHEMY_ENGINE_OPTIONS=pool) as served:
+        yield served
+
+
+class Browser:
+    """One browser against the live server: its own cookies, no redirects followed."""
+
+    def __init__(self, base: str):
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname, parts.port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, data: dict | None = None):
+        import http.client
+        from urllib.parse import urlencode
+
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if data is not None:
+            body = urlencode(data, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.text = response.read().decode("utf-8", "replace")
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                cookie_value = rest.split(";", 1)[0]
+                if cookie_value and "Max-Age=0" not in value and "expires=Thu, 01 Jan 1970" \
+                        not in value:
+                    self.cookies[name] = cookie_value
+                else:
+                    self.cookies.pop(name, None)
+        conn.close()
+        return response
+
+    def get(self, path: str):
+        return self.request("GET", path)
+
+    def post(self, path: str, data: dict | None = None):
+        return self.request("POST", path, data or {})
+
+    def sign_in(self, email: str, password: str = PASSWORD) -> None:
+        response = self.post("/account/login", {"email": email, "password": password})
+        assert response.status == 302, response.text[:300]
+
+
+def storm(calls, timeout: float = 120) -> list:
+    """Run the callables at the same moment, one thread each; their results, in order."""
+    import threading
+
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        barrier.wait()
+        try:
+            results[index] = call()
+        except Exception as exc:  # noqa: BLE001 - reported by the caller's assertions
+            results[index] = exc
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results
