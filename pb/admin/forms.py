@@ -19,10 +19,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from pb.models.place import COVERAGE_RE, ORGANISATION_KINDS
 from pb.models.round import BALLOT_DESIGNS, TIE_BREAKS, VOTER_VERIFICATION, WARD_BALLOTS
 from pb.models.user import ROLE_LABELS
-from pb.money import MoneyError, format_pence, parse_pounds
-
-# Money columns hold 32-bit integers of pence (PostgreSQL's integer).
-MAX_PENCE = 2**31 - 1
+from pb.money import MAX_PENCE, MoneyError, format_pence, parse_pounds
 
 
 class PoundsField(StringField):

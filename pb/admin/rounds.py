@@ -17,13 +17,12 @@ from sqlalchemy import select
 
 from pb import audit
 from pb.admin import AdminError
-from pb.admin.forms import MAX_PENCE
 from pb.errors import NotAllowed
 from pb.extensions import db
 from pb.loaders import get_or_none
 from pb.models import Partnership, Role, Round, RoundWardBudget, User
 from pb.models.round import LOCKED_WHEN_VOTING, RULES_FOR_DESIGN
-from pb.money import format_pence
+from pb.money import MAX_PENCE, format_pence
 from pb.policy import can_manage_round, is_officer_of
 
 ROUND_FIELDS = (

@@ -124,3 +124,21 @@ def storm(calls, timeout: float = 120) -> list:
     for thread in threads:
         thread.join(timeout=timeout)
     return results
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the fuzz test's counts (tests/integrity/test_fuzz.py), when it ran."""
+    from tests.integrity.test_fuzz import COUNTS
+
+    if not COUNTS["requests"]:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("hostile-input fuzz (issue 8, item 6)")
+    write(f"rules fuzzed: {COUNTS['rules']}; requests: {COUNTS['requests']:,}; "
+          f"answered 500: {COUNTS['500s']}")
+    write("by status: " + ", ".join(f"{k[7:]} {v:,}" for k, v in sorted(COUNTS.items())
+                                    if k.startswith("status ")))
+    write("by value: " + ", ".join(f"{k[7:]} {v:,}" for k, v in sorted(COUNTS.items())
+                                   if k.startswith("value: ")))
+    write("by role: " + ", ".join(f"{k[6:]} {v:,}" for k, v in sorted(COUNTS.items())
+                                  if k.startswith("role: ")))
