@@ -58,7 +58,9 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
 
 class LoginForm(FlaskForm):
     email = EmailField("Email address", filters=[strip],
-                       validators=[DataRequired("Enter your email address.")])
+                       validators=[DataRequired("Enter your email address."),
+                                   Length(max=254, message="An email address has at most 254 "
+                                                           "characters.")])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     remember = BooleanField("Keep me signed in on this device")
 

@@ -101,7 +101,7 @@ def authenticate(email: str, password: str, ip_address: str,
     A valid ``unlock_token`` (from the emailed link) lets the account's own wait be
     skipped; the connection's wait still applies.
     """
-    email = normalise_email(email)
+    email = normalise_email(email)[:254]  # the longest address there is (and the column)
     at = throttle.now()
     unlocked = unlock_token is not None and _unlock_is_for(unlock_token, email)
     _check_throttles(email, ip_address, at, unlocked)
