@@ -1,6 +1,10 @@
 """vote integrity: one counted ballot per person across channels; sessions that sign-out
 revokes; idempotency keys; code guesses throttled per device and code prefix
 
+The upgrade adds tables, columns and indexes in place and rebuilds no table: on SQLite
+(foreign keys on) batch mode's copy-and-drop of a parent table would cascade-delete its
+children, e.g. every ballot when voters is rebuilt.
+
 Revision ID: 0004_integrity
 Revises: 0003
 
@@ -36,16 +40,16 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_sessions')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_user_sessions_token_hash'))
     )
-    with op.batch_alter_table('user_sessions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_user_sessions_user_id'), ['user_id'], unique=False)
+    op.create_index(op.f('ix_user_sessions_user_id'), 'user_sessions', ['user_id'], unique=False)
 
-    with op.batch_alter_table('voters', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('user_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_voters_user_id_users'), 'users', ['user_id'], ['id'], ondelete='SET NULL')
+    # No table is rebuilt here: on SQLite (foreign keys on) dropping the old copy of
+    # voters would cascade-delete every ballot. Columns are added in place and the
+    # uniqueness is an index.
+    op.add_column('voters', sa.Column('user_id', sa.Integer(), nullable=True))
     # Existing voters: an account's own slot names it; a code used while signed in names
     # the account too, unless that account already has a slot in the round (such a pair
-    # is the double ballot this migration's constraint now prevents; both stay counted
-    # and should be reviewed by the partnership).
+    # is the double ballot this migration's index now prevents; both stay counted and
+    # the partnership should review them).
     op.execute("UPDATE voters SET user_id = CAST(substr(voter_key, 6) AS INTEGER) "
                "WHERE voter_key LIKE 'user:%'")
     op.execute("UPDATE voters SET user_id = (SELECT c.used_by_user_id FROM voting_codes c "
@@ -53,45 +57,39 @@ def upgrade():
                "WHERE voter_key LIKE 'code:%' AND NOT EXISTS (SELECT 1 FROM voters v2, voting_codes c2 "
                "WHERE 'code:' || c2.id = voters.voter_key AND v2.round_id = voters.round_id "
                "AND v2.user_id = c2.used_by_user_id)")
-    with op.batch_alter_table('voters', schema=None) as batch_op:
-        batch_op.create_unique_constraint(batch_op.f('uq_voters_round_id_user_id'), ['round_id', 'user_id'])
+    op.create_index('uq_voters_round_user', 'voters', ['round_id', 'user_id'], unique=True)
 
-    with op.batch_alter_table('ballots', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('superseded_reason', sa.String(length=20), nullable=True))
-        batch_op.add_column(sa.Column('facts_hash', sa.String(length=64), nullable=True))
-        batch_op.create_index('uq_ballots_counted_facts', ['round_id', 'facts_hash'], unique=True, sqlite_where=sa.text("status = 'counted' AND facts_hash IS NOT NULL"), postgresql_where=sa.text("status = 'counted' AND facts_hash IS NOT NULL"))
+    op.add_column('ballots', sa.Column('superseded_reason', sa.String(length=20), nullable=True))
+    op.add_column('ballots', sa.Column('facts_hash', sa.String(length=64), nullable=True))
+    op.create_index('uq_ballots_counted_facts', 'ballots', ['round_id', 'facts_hash'], unique=True, sqlite_where=sa.text("status = 'counted' AND facts_hash IS NOT NULL"), postgresql_where=sa.text("status = 'counted' AND facts_hash IS NOT NULL"))
 
-    with op.batch_alter_table('round_results', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('override_exceptions_json', sa.Text(), nullable=True))
+    op.add_column('round_results', sa.Column('override_exceptions_json', sa.Text(), nullable=True))
 
-    with op.batch_alter_table('voting_code_attempts', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('device_id', sa.String(length=32), nullable=True))
-        batch_op.add_column(sa.Column('prefix', sa.String(length=4), nullable=True))
-        batch_op.create_index('ix_voting_code_attempts_device_at', ['device_id', 'attempted_at'], unique=False)
-        batch_op.create_index('ix_voting_code_attempts_prefix_at', ['prefix', 'attempted_at'], unique=False)
+    op.add_column('voting_code_attempts', sa.Column('device_id', sa.String(length=32), nullable=True))
+    op.add_column('voting_code_attempts', sa.Column('prefix', sa.String(length=4), nullable=True))
+    op.create_index('ix_voting_code_attempts_device_at', 'voting_code_attempts', ['device_id', 'attempted_at'], unique=False)
+    op.create_index('ix_voting_code_attempts_prefix_at', 'voting_code_attempts', ['prefix', 'attempted_at'], unique=False)
+
+
+def _drop_column(table, column):
+    # In place on SQLite too (3.35+): a batch rebuild would cascade-delete child rows.
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    else:
+        op.drop_column(table, column)
 
 
 def downgrade():
-    with op.batch_alter_table('voting_code_attempts', schema=None) as batch_op:
-        batch_op.drop_index('ix_voting_code_attempts_prefix_at')
-        batch_op.drop_index('ix_voting_code_attempts_device_at')
-        batch_op.drop_column('prefix')
-        batch_op.drop_column('device_id')
-
-    with op.batch_alter_table('round_results', schema=None) as batch_op:
-        batch_op.drop_column('override_exceptions_json')
-
-    with op.batch_alter_table('ballots', schema=None) as batch_op:
-        batch_op.drop_index('uq_ballots_counted_facts', sqlite_where=sa.text("status = 'counted' AND facts_hash IS NOT NULL"), postgresql_where=sa.text("status = 'counted' AND facts_hash IS NOT NULL"))
-        batch_op.drop_column('facts_hash')
-        batch_op.drop_column('superseded_reason')
-
-    with op.batch_alter_table('voters', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_voters_round_id_user_id'), type_='unique')
-        batch_op.drop_constraint(batch_op.f('fk_voters_user_id_users'), type_='foreignkey')
-        batch_op.drop_column('user_id')
-
-    with op.batch_alter_table('user_sessions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_user_sessions_user_id'))
+    op.drop_index('ix_voting_code_attempts_prefix_at', table_name='voting_code_attempts')
+    op.drop_index('ix_voting_code_attempts_device_at', table_name='voting_code_attempts')
+    _drop_column('voting_code_attempts', 'prefix')
+    _drop_column('voting_code_attempts', 'device_id')
+    _drop_column('round_results', 'override_exceptions_json')
+    op.drop_index('uq_ballots_counted_facts', table_name='ballots')
+    _drop_column('ballots', 'facts_hash')
+    _drop_column('ballots', 'superseded_reason')
+    op.drop_index('uq_voters_round_user', table_name='voters')
+    _drop_column('voters', 'user_id')
+    op.drop_index(op.f('ix_user_sessions_user_id'), table_name='user_sessions')
     op.drop_table('user_sessions')
     op.drop_table('submissions')

@@ -55,15 +55,19 @@ class Voter(db.Model):
 
     __tablename__ = "voters"
     __table_args__ = (UniqueConstraint("round_id", "voter_key"),
-                      UniqueConstraint("round_id", "user_id"))
+                      # An index, not a constraint: SQLite adds it without rebuilding the
+                      # table (a rebuild would cascade-delete the ballots).
+                      Index("uq_voters_round_user", "round_id", "user_id", unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     voter_key: Mapped[str] = mapped_column(String(40))
     channel: Mapped[str] = mapped_column(String(20))
     # The account of a signed-in voter, whichever channel they voted by (NULL for a code
-    # used while signed out). Unique per round: one slot per account.
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # used while signed out). Unique per round: one slot per account. No foreign key, so
+    # that SQLite could add it without rebuilding voters (which would cascade-delete the
+    # ballots); accounts are deactivated, never deleted.
+    user_id: Mapped[int | None] = mapped_column(Integer)
     # The ward the voter's postcode falls in (for ward ballots and turnout by ward).
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
