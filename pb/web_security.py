@@ -1,11 +1,10 @@
-"""Security headers on every response."""
+"""Security headers on every response, and request values cleaned of NUL characters."""
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, Request, request
 from flask_login import current_user
-
-from pb.errors import DomainError
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -13,26 +12,31 @@ CSP = (
 )
 
 
-def has_nul(values) -> bool:
-    """Whether any key or value of a MultiDict holds a NUL character.
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
-    No field of pb has a use for one, and PostgreSQL refuses to store or compare text
-    containing one (a 500 wherever such a value reached a query).
+
+class CleanValues(ImmutableMultiDict):
+    """Query and form values with NUL characters taken out, as they are parsed.
+
+    No field of pb has a use for a NUL, browsers never send one from what a person
+    types, and PostgreSQL refuses to store or compare text holding one (a 500 wherever
+    such a value reached a query). Taking it out keeps everything else the person
+    entered, where refusing the request would lose it.
     """
-    return any("\x00" in key or (isinstance(value, str) and "\x00" in value)
-               for key, value in values.items(multi=True))
+
+    def __init__(self, mapping=None):
+        if mapping is not None and not isinstance(mapping, (dict, MultiDict)):
+            mapping = [(_without_nul(key), _without_nul(value)) for key, value in mapping]
+        super().__init__(mapping)
+
+
+class PbRequest(Request):
+    parameter_storage_class = CleanValues
 
 
 def init_app(app: Flask) -> None:
-    @app.before_request
-    def _refuse_nul_characters():
-        form_sent = request.method not in ("GET", "HEAD") and request.mimetype in (
-            "application/x-www-form-urlencoded", "multipart/form-data")
-        if has_nul(request.args) or (form_sent and (
-                has_nul(request.form)
-                or any("\x00" in (f.filename or "") for f in request.files.values()))):
-            raise DomainError("Something sent with the page contained a character pb cannot "
-                              "accept. Go back, check what you typed and try again.")
+    app.request_class = PbRequest
 
     @app.after_request
     def _headers(response):

@@ -379,4 +379,4 @@ def test_hostile_values_that_once_made_a_500_now_get_an_answer(client, login, ne
     assert client.get("/audit?page=99999999999999999999").status_code == 200
     assert client.post(f"/admin/rounds/{round_.id}/edit",
                        data={"partnership_id": "99999999999999999999"}).status_code == 400
-    assert client.get("/admin/people", query_string="q=%00").status_code == 400
+    assert client.get("/admin/people", query_string="q=%00").status_code == 200
