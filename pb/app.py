@@ -84,11 +84,9 @@ def init_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     import pb.models  # noqa: F401  (registers every table on the metadata)
-    from pb.models import User
+    from pb.auth.signin import load_user
 
-    @login_manager.user_loader
-    def load_user(token: str):
-        return User.from_session_token(token)
+    login_manager.user_loader(load_user)
 
     with app.app_context():
         if is_sqlite(db.engine):

@@ -49,10 +49,29 @@ class Config:
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_MAX_LENGTH = 128
 
-    # Throttling of log-in attempts (counted in the database so that every worker agrees).
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
-    LOGIN_MAX_FAILURES_PER_IP = 20
-    LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+    # Wrong passwords and voting codes slow the guesser down and never lock anyone out
+    # (OWASP ASVS 4.0.3 V2.2.1, NIST SP 800-63B 5.2.2; see pb/throttle.py). Each key has
+    # some free failures per window; each failure after those doubles the wait before
+    # that key's next attempt is checked, from THROTTLE_FIRST_DELAY up to its cap.
+    # Addresses get many free failures and a short cap: a community hub puts many
+    # people behind one address, and one guesser there must not stop the rest.
+    THROTTLE_WINDOW = timedelta(hours=1)
+    THROTTLE_FIRST_DELAY = timedelta(seconds=2)
+    THROTTLE_MAX_DELAY = timedelta(minutes=15)  # an account, a device, a code prefix
+    THROTTLE_MAX_DELAY_PER_ADDRESS = timedelta(minutes=1)
+    LOGIN_FREE_FAILURES_PER_ACCOUNT = 5
+    LOGIN_FREE_FAILURES_PER_ADDRESS = 100
+    CODE_FREE_FAILURES_PER_DEVICE = 5
+    CODE_FREE_FAILURES_PER_PREFIX = 5
+    CODE_FREE_FAILURES_PER_ADDRESS = 100
+    # Tests only: a callable returning naive UTC that the throttles use as the time.
+    CLOCK = None
+    # An emailed link that lets the right password in at once while an account waits.
+    UNLOCK_LINK_MAX_AGE = timedelta(minutes=30)
+
+    # A voting code entered on a shared device is forgotten after this long without use
+    # (and at once after its ballot is received).
+    VOTING_CODE_IDLE = timedelta(minutes=10)
 
     # Tokens sent by email.
     EMAIL_VERIFY_MAX_AGE = timedelta(days=3)

@@ -4,7 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from flask import request
+
 from pb.errors import DomainError
+from pb.extensions import MAX_PAGE
+
+
+def page_arg(name: str = "page") -> int:
+    """The page number asked for in the query string, always one a list can serve.
+
+    Missing, not a number, or below 1 means page 1; above ``MAX_PAGE`` means
+    ``MAX_PAGE`` (an empty page past the end). Never raises, so a hostile ``?page=``
+    cannot make a 500.
+    """
+    raw = request.args.get(name, "").strip()
+    if not (raw.isascii() and raw.isdigit()):
+        return 1
+    if len(raw) > len(str(MAX_PAGE)):  # int() of thousands of digits would itself raise
+        return MAX_PAGE
+    return min(max(int(raw), 1), MAX_PAGE)
 
 
 def apply_errors(form, errors: DomainError | Mapping[str, str], *,

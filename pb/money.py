@@ -6,6 +6,10 @@ import re
 from decimal import Decimal, InvalidOperation
 
 MONEY_RE = re.compile(r"^-?\d+(\.\d{1,2})?$")
+# The largest amount pb stores: money columns are 32-bit integers of pence (PostgreSQL's
+# integer), £21,474,836.47. Larger amounts are refused as they are typed, so that no
+# later sum, format or INSERT meets a number it cannot handle.
+MAX_PENCE = 2**31 - 1
 
 
 class MoneyError(ValueError):
@@ -19,11 +23,16 @@ def parse_pounds(text: str) -> int:
         raise MoneyError("Enter an amount in pounds, for example 1,250.00.")
     if not MONEY_RE.match(cleaned):
         raise MoneyError("Enter an amount in pounds and pence, for example 1,250.00.")
+    if len(cleaned.lstrip("-").split(".")[0]) > len(str(MAX_PENCE // 100)):
+        raise MoneyError(f"Enter an amount up to {format_pence(MAX_PENCE)}.")
     try:
         value = Decimal(cleaned)
     except InvalidOperation as exc:  # pragma: no cover - the regex already checked
         raise MoneyError("Enter an amount in pounds, for example 1,250.00.") from exc
-    return int(value * 100)
+    pence = int(value * 100)
+    if abs(pence) > MAX_PENCE:
+        raise MoneyError(f"Enter an amount up to {format_pence(MAX_PENCE)}.")
+    return pence
 
 
 def format_pence(pence: int | None, *, whole: bool = False) -> str:

@@ -209,3 +209,10 @@ def can_see_grant_desk(user) -> bool:
     """The grants desk and list: grant officers anywhere, scrutiny and admins."""
     return is_signed_in(user) and (user.is_admin or can_scrutinise(user)
                                    or user.has_role(Role.GRANT_OFFICER))
+
+
+# Administration ----------------------------------------------------------------------------
+
+def can_administer(user) -> bool:
+    """Areas, wards, partnerships, organisations, themes and people's roles: administrators."""
+    return is_signed_in(user) and user.is_admin

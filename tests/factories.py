@@ -316,16 +316,36 @@ def close_voting(round_: Round) -> None:
     db.session.commit()
 
 
+def make_voter(n: int, postcode: str = "SK10 2LH") -> User:
+    """Resident number ``n``, with a birthday of their own (one ballot counts per
+    postcode and date of birth, so voters who shared both would replace each other)."""
+    user = make_user(f"voter{n}@example.org", f"Voter {n}", postcode=postcode,
+                     born=date(1940, 1, 1) + timedelta(days=397 * n))
+    db.session.commit()
+    return user
+
+
 def cast_for(round_: Round, user: User, choices: dict, replaces=None):
-    """Cast a ballot as ``user`` through the service (no HTTP); returns (ballot, receipt)."""
+    """Cast a ballot as ``user`` through the service (no HTTP); returns the ``Cast``."""
     identity = services.account_identity(round_, user)
     paper = services.build_paper(round_, identity)
     return services.cast_ballot(round_, identity, paper, choices, replaces)
 
 
+def make_codes(round_: Round, officer: User, count: int = 1,
+               label: str = "Hurdsfield library drop-in") -> list[str]:
+    """A batch of voting codes made by ``officer``; returns the codes as printed."""
+    from pb import submissions
+    from pb.voting import codes
+
+    key = submissions.new_key()
+    batch, _made = services.generate_codes(officer, round_, label, count, key)
+    return [codes.display_code(codes.sheet_code(key, i)) for i in range(batch.size)]
+
+
 def cast_as_code(round_: Round, code: str, choices: dict, postcode: str = "SK10 2LH",
-                 born: date | None = None, ip: str = "192.0.2.10"):
-    """Redeem a voting code and cast a ballot with it; returns (ballot, receipt)."""
+                 born=None, ip: str = "192.0.2.10"):
+    """Enter a code (with postcode and date of birth) and cast with it; returns the ``Cast``."""
     claim = services.redeem_code(round_, code, postcode, born or date(1990, 1, 1), ip)
     identity = services.code_identity(round_, claim, None)
     paper = services.build_paper(round_, identity)

@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from pb.models.place import COVERAGE_RE, ORGANISATION_KINDS
 from pb.models.round import BALLOT_DESIGNS, TIE_BREAKS, VOTER_VERIFICATION, WARD_BALLOTS
 from pb.models.user import ROLE_LABELS
-from pb.money import MoneyError, parse_pounds
+from pb.money import MAX_PENCE, MoneyError, format_pence, parse_pounds
 
 
 class PoundsField(StringField):
@@ -37,6 +37,8 @@ class PoundsField(StringField):
             raise ValidationError(str(exc)) from exc
         if self.pence < 0:
             raise ValidationError("The amount cannot be negative.")
+        if self.pence > MAX_PENCE:
+            raise ValidationError(f"Enter an amount up to {format_pence(MAX_PENCE)}.")
 
 
 def required_pounds(_form, field):
@@ -145,4 +147,5 @@ class RoundForm(FlaskForm):
     ward_ballot = SelectField("Where wards have their own budgets, voters see",
                               choices=list(WARD_BALLOTS.items()))
     supports_required = IntegerField("Supports a proposal needs to reach the ballot",
-                                     default=0, validators=[Optional(), NumberRange(min=0)])
+                                     default=0, validators=[Optional(),
+                                                            NumberRange(min=0, max=100_000)])

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from pb.admin import services
+from pb.admin import AdminError, places, roles, rounds
 from pb.admin.forms import (
     AreaForm,
     OrganisationForm,
@@ -21,7 +21,8 @@ from pb.admin.forms import (
 )
 from pb.auth.forms import ConfirmForm
 from pb.extensions import db
-from pb.forms import apply_errors
+from pb.forms import apply_errors, page_arg
+from pb.loaders import get_or_none
 from pb.models import (
     Area,
     AuditEntry,
@@ -35,10 +36,14 @@ from pb.models import (
     User,
 )
 from pb.models.round import LOCKED_WHEN_VOTING, RULES_FOR_DESIGN
-from pb.money import pence_to_pounds_text
+from pb.money import MoneyError, parse_pounds, pence_to_pounds_text
 from pb.policy import admin_required, can_manage_round, require, role_required
 
 bp = Blueprint("admin", __name__)
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
 
 
 @bp.route("/")
@@ -57,7 +62,7 @@ def index():
 @bp.route("/areas")
 @admin_required
 def areas():
-    return render_template("admin/areas.html", areas=services.all_of(Area))
+    return render_template("admin/areas.html", areas=places.all_of(Area))
 
 
 @bp.route("/areas/new", methods=["GET", "POST"])
@@ -74,9 +79,9 @@ def area_form(area_id: int | None = None):
             f"{c.prefix}: {c.ward.name}" if c.ward else c.prefix for c in area.postcode_coverage)
     if form.validate_on_submit():
         try:
-            area = services.save_area(area, form.name.data, form.description.data or "",
+            area = places.save_area(_actor(), area, form.name.data, form.description.data or "",
                                       form.wards.data, form.postcodes.data)
-        except services.AdminError as exc:
+        except AdminError as exc:
             apply_errors(form, exc)
         else:
             flash(f"Saved the area {area.name}.", "success")
@@ -102,7 +107,7 @@ SIMPLE = {
 def simple_list(kind: str):
     model, _, label, _ = SIMPLE[kind]
     return render_template("admin/simple_list.html", kind=kind, label=label,
-                           items=services.all_of(model))
+                           items=places.all_of(model))
 
 
 @bp.route("/<any(partnerships, themes, organisations):kind>/new", methods=["GET", "POST"])
@@ -114,12 +119,12 @@ def simple_form(kind: str, item_id: int | None = None):
     item = db.get_or_404(model, item_id) if item_id else model()
     form = form_class(obj=item if request.method == "GET" else None)
     if hasattr(form, "area_id"):
-        form.area_id.choices = [(a.id, a.name) for a in services.all_of(Area)]
+        form.area_id.choices = [(a.id, a.name) for a in places.all_of(Area)]
     if form.validate_on_submit():
         values = {name: _clean(getattr(form, name).data) for name in fields}
         try:
-            services.save_simple(item, label, values)
-        except services.AdminError as exc:
+            places.save_simple(_actor(), item, label, values)
+        except AdminError as exc:
             apply_errors(form, exc)
         else:
             flash(f"Saved the {label} {values['name']}.", "success")
@@ -139,16 +144,16 @@ def _clean(value):
 def people():
     form = RoleForm()
     form.partnership_id.choices = [(0, "None")] + [(p.id, p.name)
-                                                   for p in services.all_of(Partnership)]
+                                                   for p in places.all_of(Partnership)]
     form.organisation_id.choices = [(0, "None")] + [(o.id, o.name)
-                                                    for o in services.all_of(Organisation)]
+                                                    for o in places.all_of(Organisation)]
     status = 200
     if form.validate_on_submit():
         try:
-            services.assign_role(form.email.data, Role(form.role.data),
+            roles.assign_role(_actor(), form.email.data, Role(form.role.data),
                                  form.partnership_id.data or None,
                                  form.organisation_id.data or None)
-        except services.AdminError as exc:
+        except AdminError as exc:
             apply_errors(form, exc)
             status = 400
         else:
@@ -162,7 +167,7 @@ def people():
         like = f"%{search.lower()}%"
         query = query.where(or_(func.lower(User.email).like(like),
                                 func.lower(User.display_name).like(like)))
-    users = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=30,
+    users = db.paginate(query, page=page_arg(), per_page=30,
                         error_out=False)
     return render_template("admin/people.html", form=form, users=users, search=search,
                            confirm_form=ConfirmForm()), status
@@ -173,10 +178,11 @@ def people():
 def revoke_role(assignment_id: int):
     assignment = db.get_or_404(RoleAssignment, assignment_id)
     if ConfirmForm().validate_on_submit():
-        if assignment.user_id == current_user.id and assignment.role == Role.ADMIN:
-            flash("You cannot remove your own administrator role.", "error")
+        try:
+            roles.revoke_role(_actor(), assignment)
+        except AdminError as exc:
+            flash(exc.message, "error")
         else:
-            services.revoke_role(assignment)
             flash("Role removed.", "success")
     return redirect(url_for("admin.people"))
 
@@ -190,18 +196,12 @@ def round_form(round_id: int | None = None):
     round_ = db.get_or_404(Round, round_id) if round_id else None
     if round_ is not None:
         require(can_manage_round(current_user, round_))
-    partnerships = services.partnerships_for(current_user)
+    partnerships = rounds.partnerships_for(current_user)
     if not partnerships:
         abort(403)
-    form = RoundForm(obj=round_ if request.method == "GET" else None)
-    form.partnership_id.choices = [(p.id, p.name) for p in partnerships]
-    all_rules = sorted({rule for rules in RULES_FOR_DESIGN.values() for rule in rules})
-    form.allocation_rule.choices = [(rule, rule) for rule in all_rules]
-    if request.method == "GET" and round_:
-        _fill_round_form(form, round_)
-    partnership = (db.session.get(Partnership, form.partnership_id.data)
-                   if form.partnership_id.data else partnerships[0])
-    wards = partnership.area.wards if partnership else []
+    form = _round_form(round_, partnerships)
+    chosen = get_or_none(Partnership, form.partnership_id.data)
+    wards = (chosen if chosen in partnerships else partnerships[0]).area.wards
     ward_inputs = {w.id: request.form.get(f"ward_budget_{w.id}", "") for w in wards}
     if request.method == "GET" and round_:
         ward_inputs.update({wb.ward_id: pence_to_pounds_text(wb.budget_pence)
@@ -209,14 +209,13 @@ def round_form(round_id: int | None = None):
     ward_errors: dict[int, str] = {}
     if form.validate_on_submit():
         ward_budgets = _parse_ward_budgets(ward_inputs, ward_errors)
-        if partnership is None or partnership.id not in {p.id for p in partnerships}:
-            abort(403)
         if not ward_errors:
             try:
-                round_ = services.save_round(round_, services.RoundSettings(
+                round_ = rounds.save_round(_actor(), round_, rounds.RoundSettings(
                     values=_round_values(form), ward_budgets=ward_budgets))
-            except services.AdminError as exc:
-                apply_errors(form, exc)
+            except AdminError as exc:
+                _ward_errors_from(exc, ward_errors)
+                apply_errors(form, exc, set_aside=[f"ward_budget_{w}" for w in ward_inputs])
             else:
                 flash(f"Saved the round {round_.name}.", "success")
                 return redirect(url_for("main.round_detail", round_id=round_.id))
@@ -228,29 +227,48 @@ def round_form(round_id: int | None = None):
     ), 400 if has_errors else 200
 
 
+def _round_form(round_: Round | None, partnerships: list[Partnership]) -> RoundForm:
+    form = RoundForm(obj=round_ if request.method == "GET" else None)
+    form.partnership_id.choices = [(p.id, p.name) for p in partnerships]
+    all_rules = sorted({rule for rules in RULES_FOR_DESIGN.values() for rule in rules})
+    form.allocation_rule.choices = [(rule, rule) for rule in all_rules]
+    if request.method == "GET" and round_:
+        _fill_round_form(form, round_)
+    return form
+
+
 def _fill_round_form(form: RoundForm, round_: Round) -> None:
     form.budget.data = pence_to_pounds_text(round_.budget_pence)
     form.min_project_cost.data = pence_to_pounds_text(round_.min_project_cost_pence)
     form.max_project_cost.data = pence_to_pounds_text(round_.max_project_cost_pence)
     from pb.templating import local_time
 
-    for name in services.PHASES:
+    for name in rounds.PHASES:
         value = getattr(round_, name)
         getattr(form, name).data = local_time(value).replace(tzinfo=None) if value else None
 
 
 def _parse_ward_budgets(inputs: dict[int, str], errors: dict[int, str]) -> dict[int, int]:
-    from pb.money import MoneyError, parse_pounds
-
     budgets = {}
     for ward_id, text in inputs.items():
         if not text.strip():
             continue
         try:
-            budgets[ward_id] = parse_pounds(text)
+            pence = parse_pounds(text)
         except MoneyError as exc:
             errors[ward_id] = str(exc)
+            continue
+        if pence < 0:
+            errors[ward_id] = "A ward budget cannot be negative."
+        else:
+            budgets[ward_id] = pence
     return budgets
+
+
+def _ward_errors_from(error: AdminError, ward_errors: dict[int, str]) -> None:
+    for name, message in error.field_errors.items():
+        if name.startswith("ward_budget_") and name[len("ward_budget_"):].isdigit():
+            ward_errors[int(name[len("ward_budget_"):])] = message
 
 
 def _round_values(form: RoundForm) -> dict:
@@ -267,6 +285,6 @@ def _round_values(form: RoundForm) -> dict:
     values["budget_pence"] = form.budget.pence
     values["min_project_cost_pence"] = form.min_project_cost.pence
     values["max_project_cost_pence"] = form.max_project_cost.pence
-    for name in services.PHASES:
-        values[name] = services.local_to_utc(getattr(form, name).data)
+    for name in rounds.PHASES:
+        values[name] = rounds.local_to_utc(getattr(form, name).data)
     return values

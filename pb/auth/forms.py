@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, DateField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from pb.models import normalise_postcode
@@ -58,9 +58,23 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
 
 class LoginForm(FlaskForm):
     email = EmailField("Email address", filters=[strip],
-                       validators=[DataRequired("Enter your email address.")])
+                       validators=[DataRequired("Enter your email address."),
+                                   Length(max=254, message="An email address has at most 254 "
+                                                           "characters.")])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     remember = BooleanField("Keep me signed in on this device")
+
+
+class UnlockRequestForm(FlaskForm):
+    """The button under a slowed-down sign-in: "email me a link to sign in now"."""
+
+    email = HiddenField(filters=[strip], validators=[DataRequired(), Length(max=254)])
+
+
+class UnlockForm(FlaskForm):
+    """Sign in through the emailed link: the account is known, the password is asked."""
+
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
 
 
 class ForgotPasswordForm(FlaskForm):

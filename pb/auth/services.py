@@ -1,78 +1,23 @@
-"""Account use cases: each one is one transaction with its audit entry."""
+"""Account use cases: registering, confirming the address, passwords, email and profile.
+
+Each takes the person acting on their own account, is one transaction with its
+audit entry, and refuses with ``AccountError``. Signing in and out is in ``signin``.
+"""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask import current_app, url_for
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
 
-from pb import audit, errors
-from pb.errors import DomainError
+from pb import audit
+from pb.auth import AccountError
+from pb.auth.tokens import make_token, read_token
 from pb.extensions import db
 from pb.mail import send_mail
-from pb.models import LoginAttempt, Role, RoleAssignment, User, normalise_email, normalise_postcode
+from pb.models import Role, RoleAssignment, User, normalise_email, normalise_postcode
 from pb.models.base import utcnow
-from pb.passwords import hash_password, needs_rehash, verify_password
-
-
-class AccountError(DomainError):
-    """A request the user can fix; the message is shown to them."""
-
-
-class Throttled(AccountError):
-    status = errors.Throttled.status
-
-
-# Verifying against a real hash when the account does not exist keeps the timing
-# of "no such account" and "wrong password" alike.
-_DUMMY_HASH: dict[str, str] = {}
-
-
-def _dummy_hash() -> str:
-    profile = current_app.config["ARGON2_PROFILE"]
-    if profile not in _DUMMY_HASH:
-        _DUMMY_HASH[profile] = hash_password("not-a-real-password-0000")
-    return _DUMMY_HASH[profile]
-
-
-# Tokens -----------------------------------------------------------------------------
-
-def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"pb.{purpose}")
-
-
-def _fingerprint(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()[:20]
-
-
-def make_token(purpose: str, user: User, **extra) -> str:
-    payload = {"uid": user.id, "fp": _token_fingerprint(purpose, user), **extra}
-    return _serializer(purpose).dumps(payload)
-
-
-def _token_fingerprint(purpose: str, user: User) -> str:
-    # A token is bound to the state it changes, so using it once spends it.
-    if purpose == "reset":
-        return _fingerprint(user.password_hash)
-    return _fingerprint(f"{user.email}|{user.email_verified_at}")
-
-
-def read_token(purpose: str, token: str, max_age_seconds: int) -> tuple[User, dict]:
-    try:
-        payload = _serializer(purpose).loads(token, max_age=max_age_seconds)
-    except SignatureExpired as exc:
-        raise AccountError("That link has expired. Ask for a new one.") from exc
-    except BadSignature as exc:
-        raise AccountError("That link is not valid. Check you copied all of it.") from exc
-    user = db.session.get(User, payload.get("uid")) if isinstance(payload, dict) else None
-    if user is None or payload.get("fp") != _token_fingerprint(purpose, user):
-        raise AccountError("That link has already been used or is no longer valid.")
-    return user, payload
-
+from pb.passwords import hash_password, verify_password
 
 # Registration and verification ---------------------------------------------------------
 
@@ -128,55 +73,6 @@ def verify_email(token: str) -> User:
                  after={"email": user.email, "verified": True})
     db.session.commit()
     return user
-
-
-# Signing in ----------------------------------------------------------------------------
-
-def _recent_failures(column, value: str, since: datetime) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(
-            column == value, LoginAttempt.succeeded.is_(False),
-            LoginAttempt.attempted_at >= since)) or 0
-
-
-def check_throttle(email: str, ip_address: str) -> None:
-    config = current_app.config
-    since = utcnow() - config["LOGIN_THROTTLE_WINDOW"]
-    minutes = int(config["LOGIN_THROTTLE_WINDOW"].total_seconds() // 60)
-    if (_recent_failures(LoginAttempt.email, email, since) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-            or _recent_failures(LoginAttempt.ip_address, ip_address, since)
-            >= config["LOGIN_MAX_FAILURES_PER_IP"]):
-        raise Throttled(f"Too many failed attempts. Wait {minutes} minutes and try again, "
-                        "or reset your password.")
-
-
-def authenticate(email: str, password: str, ip_address: str) -> User:
-    email = normalise_email(email)
-    check_throttle(email, ip_address)
-    user = User.by_email(email)
-    ok = verify_password(user.password_hash if user else _dummy_hash(), password)
-    ok = ok and user is not None and user.is_active
-    db.session.add(LoginAttempt(email=email, ip_address=ip_address, succeeded=ok))
-    if not ok:
-        if user is not None:
-            user.failed_logins = (user.failed_logins or 0) + 1
-        audit.record("account.login_failed", object_type="User",
-                     object_id=user.id if user else None, after={"email": email}, actor=user)
-        db.session.commit()
-        raise AccountError("That email address and password do not match an account.")
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.last_login_at = utcnow()
-    audit.record("account.login", user, actor=user)
-    db.session.commit()
-    return user
-
-
-def sign_out_everywhere(user: User) -> None:
-    user.session_version += 1
-    audit.record("account.signed_out_everywhere", user, actor=user)
-    db.session.commit()
 
 
 # Passwords and email ---------------------------------------------------------------------

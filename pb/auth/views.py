@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from pb.auth import services
+from pb import throttle
+from pb.auth import AccountError, services, signin
 from pb.auth.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -17,7 +18,11 @@ from pb.auth.forms import (
     ProfileForm,
     RegisterForm,
     ResetPasswordForm,
+    UnlockForm,
+    UnlockRequestForm,
 )
+from pb.auth.tokens import read_token
+from pb.forms import apply_errors
 
 bp = Blueprint("auth", __name__)
 
@@ -44,8 +49,8 @@ def register():
                 display_name=form.display_name.data, email=form.email.data,
                 password=form.password.data, postcode=form.postcode.data,
                 date_of_birth=form.date_of_birth.data))
-        except services.AccountError as exc:
-            form.email.errors.append(str(exc))
+        except AccountError as exc:
+            apply_errors(form, exc.errors if exc.field_errors else {"email": exc.message})
         else:
             _start_session(user, remember=False)
             flash("Welcome to pb. We have sent you an email: open the link in it to confirm "
@@ -58,8 +63,8 @@ def register():
 def verify_email(token: str):
     try:
         services.verify_email(token)
-    except services.AccountError as exc:
-        return render_template("auth/link_problem.html", message=str(exc)), 400
+    except AccountError as exc:
+        return render_template("auth/link_problem.html", message=exc.message), 400
     flash("Thank you: your email address is confirmed.", "success")
     return redirect(url_for("auth.account") if current_user.is_authenticated
                     else url_for("auth.login"))
@@ -69,7 +74,7 @@ def verify_email(token: str):
 @login_required
 def resend_verification():
     if ConfirmForm().validate_on_submit() and not current_user.is_verified:
-        services.send_verification(current_user)
+        services.send_verification(_me())
         flash("We have sent you a new confirmation email.", "success")
     return redirect(url_for("auth.account"))
 
@@ -79,16 +84,17 @@ def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
-    status = 200
+    status, unlock_form, headers = 200, None, {}
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data,
-                                         request.remote_addr or "unknown")
-        except services.Throttled as exc:
-            form.form_errors.append(str(exc))
-            status = 429
-        except services.AccountError as exc:
-            form.form_errors.append(str(exc))
+            user = signin.authenticate(form.email.data, form.password.data, _address())
+        except throttle.Wait as exc:
+            apply_errors(form, exc)
+            status, headers = exc.status, {"Retry-After": str(exc.retry_after)}
+            if isinstance(exc, signin.AccountWait):
+                unlock_form = UnlockRequestForm(email=form.email.data)
+        except AccountError as exc:
+            apply_errors(form, exc)
             status = 400
         else:
             _start_session(user, remember=form.remember.data)
@@ -96,22 +102,75 @@ def login():
             return redirect(_safe_next(request.args.get("next")))
     elif form.errors:
         status = 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form, unlock_form=unlock_form), status, \
+        headers
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _address() -> str:
+    return request.remote_addr or "unknown"
 
 
 def _start_session(user, remember: bool) -> None:
     # A fresh session on sign-in, so a session id planted before it is worthless.
     session.clear()
+    signin.start_session(user)
     login_user(user, remember=remember)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
     if ConfirmForm().validate_on_submit():
+        if current_user.is_authenticated:
+            signin.end_session(_me())
         logout_user()
         session.clear()
         flash("You have signed out.", "info")
     return redirect(url_for("main.index"))
+
+
+@bp.route("/unlock", methods=["POST"])
+def request_unlock():
+    """Email a one-time sign-in link to an account whose guesses are being slowed down."""
+    form = UnlockRequestForm()
+    if form.validate_on_submit():
+        signin.request_unlock(form.email.data)
+        flash("If that address has an account that is being slowed down, we have sent it an "
+              "email with a link to sign in straight away. The link works once, for 30 "
+              "minutes.", "info")
+    return redirect(url_for("auth.login"), code=303)
+
+
+@bp.route("/unlock/<token>", methods=["GET", "POST"])
+def unlock(token: str):
+    """Sign in with the right password at once, whatever wrong guesses others have made."""
+    try:
+        user = signin.read_unlock(token)
+    except AccountError as exc:
+        return render_template("auth/link_problem.html", message=exc.message), 400
+    form = UnlockForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = signin.authenticate(user.email, form.password.data, _address(),
+                                       unlock_token=token)
+        except throttle.Wait as exc:
+            apply_errors(form, exc)
+            status = exc.status
+        except AccountError as exc:
+            apply_errors(form, {"password": "That password is not right for this account."}
+                         if exc.message == signin.WRONG else exc)
+            status = 400
+        else:
+            _start_session(user, remember=False)
+            flash(f"Signed in as {user.display_name}.", "success")
+            return redirect(url_for("auth.account"))
+    elif form.errors:
+        status = 400
+    return render_template("auth/unlock.html", form=form, email=user.email), status
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
@@ -129,15 +188,15 @@ def forgot_password():
 def reset_password(token: str):
     form = ResetPasswordForm()
     try:
-        user, _ = services.read_token("reset", token, services.reset_max_age())
-    except services.AccountError as exc:
-        return render_template("auth/link_problem.html", message=str(exc)), 400
+        user, _ = read_token("reset", token, services.reset_max_age())
+    except AccountError as exc:
+        return render_template("auth/link_problem.html", message=exc.message), 400
     form.account_email = user.email
     if form.validate_on_submit():
         try:
             services.reset_password(token, form.password.data)
-        except services.AccountError as exc:
-            return render_template("auth/link_problem.html", message=str(exc)), 400
+        except AccountError as exc:
+            return render_template("auth/link_problem.html", message=exc.message), 400
         logout_user()
         flash("Your password has been changed. Sign in with the new one.", "success")
         return redirect(url_for("auth.login"))
@@ -157,7 +216,7 @@ def account():
 def update_profile():
     form = ProfileForm()
     if form.validate_on_submit():
-        services.update_profile(current_user, form.display_name.data, form.postcode.data,
+        services.update_profile(_me(), form.display_name.data, form.postcode.data,
                                 form.date_of_birth.data)
         flash("Your details are saved.", "success")
         return redirect(url_for("auth.account"))
@@ -173,9 +232,9 @@ def change_password():
     form.account_email = current_user.email
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
-        except services.AccountError as exc:
-            form.current_password.errors.append(str(exc))
+            services.change_password(_me(), form.current_password.data, form.password.data)
+        except AccountError as exc:
+            apply_errors(form, {"current_password": exc.message})
         else:
             # The session version changed: sign in again on this device only.
             login_user(current_user._get_current_object())
@@ -193,10 +252,10 @@ def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
         try:
-            services.request_email_change(current_user, form.current_password.data,
+            services.request_email_change(_me(), form.current_password.data,
                                           form.email.data)
-        except services.AccountError as exc:
-            form.email.errors.append(str(exc))
+        except AccountError as exc:
+            apply_errors(form, exc.errors if exc.field_errors else {"email": exc.message})
         else:
             flash("We have sent a link to your new address. Your email changes when you "
                   "open it.", "info")
@@ -210,7 +269,7 @@ def change_email():
 @login_required
 def sign_out_everywhere():
     if ConfirmForm().validate_on_submit():
-        services.sign_out_everywhere(current_user)
+        signin.sign_out_everywhere(_me())
         logout_user()
         session.clear()
         flash("You have been signed out on every device.", "info")

@@ -169,7 +169,7 @@ def _seed_open_vote(area, round_: Round) -> None:
         paper = services.build_paper(round_, identity)
         choices = _fill_budget(paper, rng)
         if choices:
-            ballot, _receipt = services.cast_ballot(round_, identity, paper, choices, None)
+            ballot = services.cast_ballot(round_, identity, paper, choices, None).ballot
             # Spread the ballots over the days the vote has been open, for turnout by day.
             open_for = max(int((utcnow() - round_.voting_open_at).total_seconds()), 60)
             ballot.cast_at = round_.voting_open_at + timedelta(

@@ -47,7 +47,15 @@ from pb.models.proposal import (
 )
 from pb.models.result import RoundResult
 from pb.models.round import Round, RoundWardBudget
-from pb.models.user import LoginAttempt, Role, RoleAssignment, User, normalise_email
+from pb.models.submission import Submission
+from pb.models.user import (
+    LoginAttempt,
+    Role,
+    RoleAssignment,
+    User,
+    UserSession,
+    normalise_email,
+)
 from pb.models.voting import (
     Ballot,
     BallotChoice,
@@ -61,8 +69,8 @@ __all__ = [
     "Area", "AuditEntry", "Ballot", "BallotChoice", "BudgetLine", "Job", "LoginAttempt",
     "Organisation", "OrganisationMember", "Partnership", "PostcodeCoverage", "Proposal",
     "ProposalDocument", "ProposalOutcome", "ProposalStatusChange", "ProposalSupport",
-    "ProposalVersion", "Role", "RoleAssignment", "Round", "RoundResult", "RoundWardBudget",
-    "Theme", "User", "Voter", "VotingCode", "VotingCodeAttempt", "VotingCodeBatch", "Ward",
+    "ProposalVersion", "Role", "RoleAssignment", "Round", "RoundResult", "RoundWardBudget", "Submission",
+    "Theme", "User", "UserSession", "Voter", "VotingCode", "VotingCodeAttempt", "VotingCodeBatch", "Ward",
     "normalise_email", "normalise_postcode", "utcnow",
     # Grants
     "Adjustment", "Correction", "FundingLine", "Grant", "GrantBudgetLine", "GrantDocument",

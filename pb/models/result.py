@@ -34,6 +34,9 @@ class RoundResult(db.Model):
     override_selected_json: Mapped[str | None] = mapped_column(Text)
     override_reason: Mapped[str | None] = mapped_column(Text)
     override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The constraints the override breaks, each named and published (a JSON list of
+    # {"constraint", "text"}); an override may break one only as an explicit exception.
+    override_exceptions_json: Mapped[str | None] = mapped_column(Text)
     certified_at: Mapped[datetime | None] = mapped_column(DateTime)
     certified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -56,6 +59,10 @@ class RoundResult(db.Model):
         if self.override_selected_json is not None:
             return list(json.loads(self.override_selected_json))
         return self.computed_selected
+
+    @property
+    def override_exceptions(self) -> list[dict]:
+        return json.loads(self.override_exceptions_json) if self.override_exceptions_json else []
 
     @property
     def is_certified(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import date, datetime
 
 from flask_login import UserMixin
@@ -89,22 +90,39 @@ class User(UserMixin, Timestamped, db.Model):
         return f"<User {self.id} {self.email}>"
 
     # Flask-Login -----------------------------------------------------------
+    # The browser session this object was loaded for (see UserSession); not a column.
+    session_token = None  # str | None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """What the session and remember cookies carry: id, session version, session token.
+
+        Bumping ``session_version`` ends every session ("sign out everywhere", a new
+        password); revoking one ``UserSession`` ends that browser's (signing out).
+        """
+        return f"{self.id}:{self.session_version}:{self.session_token or ''}"
 
     @property
     def is_active(self) -> bool:
         return self.is_active_account
 
     @classmethod
-    def from_session_token(cls, token: str) -> User | None:
-        try:
-            user_id, version = (int(part) for part in token.split(":", 1))
-        except ValueError:
+    def from_session_token(cls, token: str, not_before: datetime | None = None) -> User | None:
+        """The user a cookie's id names, if that browser session is still live."""
+        parts = token.split(":")
+        if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit() \
+                or not parts[2] or len(token) > 200:
+            return None
+        user_id, version, session_token = int(parts[0]), int(parts[1]), parts[2]
+        live = db.session.scalar(select(UserSession).where(
+            UserSession.token_hash == session_token_hash(session_token),
+            UserSession.revoked_at.is_(None)))
+        if live is None or live.user_id != user_id or (
+                not_before is not None and live.created_at < not_before):
             return None
         user = db.session.get(cls, user_id)
         if user is None or user.session_version != version:
             return None
+        user.session_token = session_token
         return user
 
     @classmethod
@@ -188,3 +206,21 @@ class LoginAttempt(db.Model):
     ip_address: Mapped[str] = mapped_column(String(45))
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
     attempted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+def session_token_hash(token: str) -> str:
+    return hashlib.sha256(b"pb-session:" + token.encode()).hexdigest()
+
+
+class UserSession(db.Model):
+    """One signed-in browser. Its cookies carry the token; signing out revokes the row,
+    so a copy of either cookie (session or "keep me signed in") stops working."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the token: the database alone cannot be replayed as cookies.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)

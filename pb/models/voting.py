@@ -1,12 +1,18 @@
 """Voting: voters, ballots and their choices, voting codes and wrong-code attempts.
 
-One ballot per voter is the database's job, twice over:
+One counted ballot per person is the database's job, four times over:
 
 * ``voters`` has one row per (round, voter key), unique, so two first ballots from
-  the same person cannot both be stored;
+  the same account or code cannot both be stored;
+* ``voters`` has at most one row per (round, account): a signed-in person who votes
+  with a code votes in their account's slot's place, never beside it;
 * ``ballots`` has a partial unique index: at most one *counted* ballot per voter.
   Changing a ballot marks the old one ``superseded`` (kept for the audit, not
-  counted) and adds a new counted one in the same transaction.
+  counted) and adds a new counted one in the same transaction;
+* ``ballots`` has a second partial unique index: at most one counted ballot per
+  round and *eligibility fingerprint* (a keyed hash of postcode and date of birth,
+  see ``pb.voting.identity``), so a person who votes with a code while signed out
+  and again with their account has only their latest ballot counted.
 
 A voter key is ``user:<id>`` for an account or ``code:<id>`` for a voting code.
 Nothing here is shown to officers except counts.
@@ -33,17 +39,30 @@ from pb.models.base import utcnow
 BALLOT_COUNTED = "counted"
 BALLOT_SUPERSEDED = "superseded"
 
+# Why a ballot stopped counting: its voter changed it, or a later ballot was given with
+# the same postcode and date of birth (latest wins; see docs/voting.md).
+REPLACED_BY_VOTER = "changed"
+REPLACED_BY_SAME_DETAILS = "same_details"
+
 
 class Voter(db.Model):
     """One person taking part in one round (the slot their current ballot fills)."""
 
     __tablename__ = "voters"
-    __table_args__ = (UniqueConstraint("round_id", "voter_key"),)
+    __table_args__ = (UniqueConstraint("round_id", "voter_key"),
+                      # An index, not a constraint: SQLite adds it without rebuilding the
+                      # table (a rebuild would cascade-delete the ballots).
+                      Index("uq_voters_round_user", "round_id", "user_id", unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     voter_key: Mapped[str] = mapped_column(String(40))
     channel: Mapped[str] = mapped_column(String(20))
+    # The account of a signed-in voter, whichever channel they voted by (NULL for a code
+    # used while signed out). Unique per round: one slot per account. No foreign key, so
+    # that SQLite could add it without rebuilding voters (which would cascade-delete the
+    # ballots); accounts are deactivated, never deleted.
+    user_id: Mapped[int | None] = mapped_column(Integer)
     # The ward the voter's postcode falls in (for ward ballots and turnout by ward).
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -57,6 +76,9 @@ class Ballot(db.Model):
         Index("uq_ballots_counted_voter", "voter_id", unique=True,
               sqlite_where=text("status = 'counted'"),
               postgresql_where=text("status = 'counted'")),
+        Index("uq_ballots_counted_facts", "round_id", "facts_hash", unique=True,
+              sqlite_where=text("status = 'counted' AND facts_hash IS NOT NULL"),
+              postgresql_where=text("status = 'counted' AND facts_hash IS NOT NULL")),
         Index("ix_ballots_round_status", "round_id", "status"),
     )
 
@@ -75,6 +97,11 @@ class Ballot(db.Model):
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     cast_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # REPLACED_BY_VOTER or REPLACED_BY_SAME_DETAILS once it no longer counts.
+    superseded_reason: Mapped[str | None] = mapped_column(String(20))
+    # Keyed hash of the voter's postcode and date of birth in this round (None when they
+    # gave neither): one counted ballot per fingerprint (see the module docstring).
+    facts_hash: Mapped[str | None] = mapped_column(String(64))
 
     voter: Mapped[Voter] = relationship()
     choices: Mapped[list[BallotChoice]] = relationship(
@@ -138,12 +165,18 @@ class VotingCode(db.Model):
 
 
 class VotingCodeAttempt(db.Model):
-    """A voting-code entry, kept for throttling wrong guesses per IP address."""
+    """A voting-code entry, kept for slowing down wrong guesses per address, per device
+    and per code prefix (see pb.throttle)."""
 
     __tablename__ = "voting_code_attempts"
-    __table_args__ = (Index("ix_voting_code_attempts_ip_at", "ip_address", "attempted_at"),)
+    __table_args__ = (Index("ix_voting_code_attempts_ip_at", "ip_address", "attempted_at"),
+                      Index("ix_voting_code_attempts_device_at", "device_id", "attempted_at"),
+                      Index("ix_voting_code_attempts_prefix_at", "prefix", "attempted_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ip_address: Mapped[str] = mapped_column(String(45))
+    # The random id in the browser's pb_device cookie, and the code's first group.
+    device_id: Mapped[str | None] = mapped_column(String(32))
+    prefix: Mapped[str | None] = mapped_column(String(4))
     succeeded: Mapped[bool] = mapped_column(default=False)
     attempted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -4,7 +4,13 @@
 ballots into the core's plain data; ``tally`` runs the round's rule and stores the
 rule, tie-break, a hash of the exact inputs (the .pb text) and the outcome JSON so
 that anyone can reproduce it. A second officer certifies (which publishes); an
-override needs a written reason; a certified result is frozen.
+override (``pb.results.override``) needs a written reason and names any constraint it
+breaks; a certified result is frozen.
+
+Each form on the results page carries the version of the result the officer saw
+(``result_version``) and a submission key: acting on a result that has changed since
+(another officer counted again or changed it) is refused, and a form sent twice does
+its work once.
 """
 
 from __future__ import annotations
@@ -14,8 +20,9 @@ import json
 from collections import defaultdict
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from pb import audit
+from pb import audit, submissions
 from pb.allocation import Constraints, Instance, Profile, Project, allocate, write_pb
 from pb.errors import Conflict, DomainError, NotAllowed
 from pb.extensions import db
@@ -24,12 +31,9 @@ from pb.models import Round, User
 from pb.models.base import utcnow
 from pb.models.result import RoundResult
 from pb.models.voting import BALLOT_COUNTED, Ballot, BallotChoice
-from pb.money import format_pence
 from pb.policy import can_certify_result, can_manage_round
 from pb.voting.designs import CORE_KIND
 from pb.voting.services import ballot_proposals, is_area_wide
-
-REASON_MIN = 20
 
 
 class ResultError(DomainError):
@@ -128,16 +132,54 @@ def result_for(round_: Round) -> RoundResult | None:
     return db.session.scalar(select(RoundResult).where(RoundResult.round_id == round_.id))
 
 
-def tally(round_: Round, actor: User | None) -> RoundResult:
-    """Count the round's ballots with its rule. Refused before close and once certified."""
+def result_version(result: RoundResult | None) -> str:
+    """A short fingerprint of what the officer sees: the count and any change to it."""
+    if result is None:
+        return "none"
+    state = "|".join(str(part) for part in (
+        result.tallied_at.isoformat() if result.tallied_at else "", result.inputs_hash,
+        result.override_selected_json, result.override_reason,
+        result.override_exceptions_json))
+    return hashlib.sha256(state.encode()).hexdigest()[:16]
+
+
+def check_seen(result: RoundResult | None, seen: str | None) -> None:
+    """Refuse to act on a result that changed after the officer's page showed it."""
+    if seen and seen != result_version(result):
+        raise Conflict("The result has changed since this page was shown: another officer "
+                       "counted again or changed it. Check it below, then try again.")
+
+
+TALLIED = "result.tallied"
+CERTIFIED = "result.certified"
+RACED = "Another officer has just changed this result: check it below, then try again."
+
+
+def locked_result(round_: Round) -> RoundResult | None:
+    """The round's result, locked until the transaction ends (PostgreSQL; SQLite's write
+    transactions are serialised already), so two officers' actions run one at a time."""
+    return db.session.scalar(select(RoundResult).where(RoundResult.round_id == round_.id)
+                             .with_for_update())
+
+
+def tally(round_: Round, actor: User | None, *, submission: str | None = None,
+          seen: str | None = None) -> RoundResult:
+    """Count the round's ballots with its rule. Refused before close and once certified.
+
+    ``actor`` is the officer counting; None only from the command line, where the person
+    at the server's console is trusted as an administrator.
+    """
     if actor is not None and not can_manage_round(actor, round_):
         raise NotAllowed("Only the partnership's officers can run the count.")
+    result = locked_result(round_)
+    if submissions.previous(submission, TALLIED, actor) is not None:
+        return result  # the same form again: counted already
     if round_.status not in ("closed", "results"):
         raise ResultError("Voting has not closed yet, so the ballots cannot be counted.")
-    result = result_for(round_)
     if result is not None and result.is_certified:
         raise ResultFrozen("This result is certified and published, so it cannot be counted "
                            "again.")
+    check_seen(result, seen)
     instance = instance_from_round(round_)
     profile = profile_from_ballots(round_, instance)
     try:
@@ -145,6 +187,16 @@ def tally(round_: Round, actor: User | None) -> RoundResult:
                            constraints=constraints_for(round_))
     except ValueError as exc:
         raise ResultError(f"The count could not run: {exc}.") from exc
+    try:
+        return _store_count(round_, actor, result, write_pb(instance, profile),
+                            profile.num_voters, outcome, submission)
+    except IntegrityError:  # a first count raced another: the other one stands
+        submissions.after_race(submission, TALLIED, actor, RACED)
+        return result_for(round_)
+
+
+def _store_count(round_: Round, actor: User | None, result: RoundResult | None, pb_text: str,
+                 voters: int, outcome, submission: str | None) -> RoundResult:
     before = None
     if result is None:
         result = RoundResult(round_id=round_.id)
@@ -154,8 +206,8 @@ def tally(round_: Round, actor: User | None) -> RoundResult:
                   "override_reason": result.override_reason}
     result.rule = round_.allocation_rule
     result.tie_break = round_.tie_break
-    result.inputs_hash = _inputs_hash(write_pb(instance, profile))
-    result.ballots_counted = profile.num_voters
+    result.inputs_hash = _inputs_hash(pb_text)
+    result.ballots_counted = voters
     result.budget_pence = round_.budget_pence
     result.outcome_json = json.dumps(outcome.to_json(), sort_keys=True)
     result.tallied_at = utcnow()
@@ -164,6 +216,9 @@ def tally(round_: Round, actor: User | None) -> RoundResult:
     result.override_selected_json = None
     result.override_reason = None
     result.override_by_id = None
+    result.override_exceptions_json = None
+    db.session.flush()
+    submissions.record(submission, TALLIED, result.id, actor)
     db.session.flush()
     audit.record("result.tallied", result, before=before,
                  after={"round_id": round_.id, "rule": result.rule,
@@ -174,57 +229,22 @@ def tally(round_: Round, actor: User | None) -> RoundResult:
     return result
 
 
-def override(round_: Round, actor: User, selected: list[str], reason: str) -> RoundResult:
-    """Replace the computed funded list, with a written reason (public and audited)."""
+def certify(round_: Round, actor: User, *, submission: str | None = None,
+            seen: str | None = None) -> RoundResult:
+    """A second officer confirms the result they were shown; it is published and frozen."""
     if not can_manage_round(actor, round_):
-        raise NotAllowed("Only the partnership's officers can change the result.")
-    result = result_for(round_)
-    if result is None:
-        raise ResultError("Run the count before changing its result.")
-    if result.is_certified:
-        raise ResultFrozen("This result is certified and published, so it cannot change.")
-    reason = (reason or "").strip()
-    if len(reason) < REASON_MIN:
-        raise ResultError("Explain the change in at least a sentence: the reason is published "
-                          "next to the result.", field="reason")
-    projects = result.outcome["projects"]
-    unknown = [pid for pid in selected if pid not in projects]
-    if unknown:
-        raise ResultError("One of the projects chosen is not in this count.", field="selected")
-    # Keep the count's order for projects it funded, then the others in id order.
-    computed = result.computed_selected
-    ordered = [pid for pid in computed if pid in selected] + sorted(
-        (pid for pid in set(selected) if pid not in computed), key=lambda p: (len(p), p))
-    if ordered == computed:
-        raise ResultError("That is the same as the computed result: choose which projects to "
-                          "fund differently, or leave the result as it is.", field="selected")
-    cost = sum(int(projects[pid]["cost"]) for pid in ordered)
-    if cost > result.budget_pence:
-        raise ResultError(f"The projects chosen cost {format_pence(cost, whole=True)}, more than "
-                          f"the budget of {format_pence(result.budget_pence, whole=True)}.", field="selected")
-    before = {"selected": result.selected, "override_reason": result.override_reason}
-    result.override_selected_json = json.dumps(ordered)
-    result.override_reason = reason
-    result.override_by_id = actor.id
-    audit.record("result.overridden", result, before=before,
-                 after={"round_id": round_.id, "selected": ordered, "computed": computed,
-                        "reason": reason}, actor=actor)
-    db.session.commit()
-    return result
-
-
-def certify(round_: Round, actor: User) -> RoundResult:
-    """A second officer confirms the result; it is published and frozen."""
-    result = result_for(round_)
+        raise NotAllowed("Only the partnership's officers can certify the result.")
+    result = locked_result(round_)
+    if submissions.previous(submission, CERTIFIED, actor) is not None:
+        return result  # the same form again: certified already
     if result is None:
         raise ResultError("There is no count to certify yet.")
     if result.is_certified:
         raise ResultFrozen("This result is already certified.")
-    if not can_manage_round(actor, round_):
-        raise NotAllowed("Only the partnership's officers can certify the result.")
     if not can_certify_result(actor, round_, result):
         raise NotAllowed("A second officer must certify: you ran the count or changed its "
                          "result, so ask a colleague.")
+    check_seen(result, seen)
     if _inputs_hash(ballots_pb(round_)) != result.inputs_hash:
         raise ResultError("The ballots or projects have changed since the count: run the count "
                           "again before certifying.")
@@ -233,10 +253,12 @@ def certify(round_: Round, actor: User) -> RoundResult:
     result.certified_by_id = actor.id
     round_.results_published_at = now
     create_draft_grants(round_, result, actor)  # in this transaction: never orphans
+    submissions.record(submission, CERTIFIED, result.id, actor)
     audit.record("result.certified", result,
                  after={"round_id": round_.id, "selected": result.selected,
                         "inputs_hash": result.inputs_hash,
-                        "override_reason": result.override_reason}, actor=actor)
+                        "override_reason": result.override_reason,
+                        "override_exceptions": result.override_exceptions}, actor=actor)
     db.session.commit()
     return result
 
@@ -287,4 +309,5 @@ def results_json(result: RoundResult, round_: Round) -> dict:
                                "selected": r["selected"], "explanation": r["explanation"]}
                      for r in rows},
         "override": result.override_reason,
+        "override_exceptions": result.override_exceptions,
     }

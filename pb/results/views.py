@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from pb import links
+from pb import links, submissions
 from pb.allocation import RULE_DESCRIPTIONS
+from pb.errors import DomainError
+from pb.forms import apply_errors
 from pb.loaders import managed_round_or_404, visible_round_or_404
 from pb.models import Round
 from pb.models.round import TIE_BREAKS
 from pb.policy import can_certify_result, can_manage_round, can_scrutinise, role_required
+from pb.results import override as overrides
 from pb.results import services
+from pb.results.forms import OverrideForm, ResultActionForm
+from pb.voting.services import replaced_counts
 
 bp = Blueprint("results", __name__)
 
@@ -31,8 +36,16 @@ def _may_see_unpublished(round_: Round) -> bool:
     return can_manage_round(current_user, round_) or can_scrutinise(current_user)
 
 
-def _page(round_: Round, *, status: int = 200, errors: dict | None = None,
-          form_values: dict | None = None):
+def _fresh(form_class, result, **kwargs):
+    """A form for the page: a new submission key and the version of the result shown."""
+    form = form_class(formdata=None, **kwargs)
+    form.submission.data = submissions.new_key()
+    form.seen.data = services.result_version(result)
+    return form
+
+
+def _page(round_: Round, *, status: int = 200, tally_form=None, certify_form=None,
+          override_form=None, breaches=()):
     result = services.result_for(round_)
     published = result is not None and result.is_certified
     if not published and not _may_see_unpublished(round_):
@@ -40,6 +53,12 @@ def _page(round_: Round, *, status: int = 200, errors: dict | None = None,
             return render_template("results/pending.html", round=round_), 200
         abort(404)
     rows = services.result_rows(result, round_) if result else []
+    if override_form is None:
+        override_form = _fresh(OverrideForm, result,
+                               selected=result.selected if result else [])
+    forms = {"tally_form": tally_form or _fresh(ResultActionForm, result),
+             "certify_form": certify_form or _fresh(ResultActionForm, result),
+             "override_form": override_form}
     return render_template(
         "results/results.html", round=round_, result=result, rows=rows, published=published,
         rule_description=RULE_DESCRIPTIONS.get(round_.allocation_rule, ""),
@@ -48,7 +67,20 @@ def _page(round_: Round, *, status: int = 200, errors: dict | None = None,
         points_label=POINTS_LABEL.get(round_.ballot_design),
         can_manage=can_manage_round(current_user, round_),
         can_certify=result is not None and can_certify_result(current_user, round_, result),
-        errors=errors or {}, form_values=form_values or {}), status
+        replaced=replaced_counts(round_), breaches=breaches, **forms), status
+
+
+def _act(round_: Round, form, use_case, form_name: str, done: str):
+    """Run an officer's action from a results form; on refusal, the page with the reason."""
+    if not form.validate_on_submit():
+        return _page(round_, status=400, **{form_name: form})
+    try:
+        result = use_case()
+    except DomainError as exc:
+        apply_errors(form, exc)
+        return _page(round_, status=exc.status, **{form_name: form})
+    flash(done.format(result=result), "success")
+    return redirect(url_for("results.results", round_id=round_.id), code=303)
 
 
 @bp.route("/rounds/<int:round_id>/results")
@@ -56,35 +88,36 @@ def results(round_id: int):
     return _page(visible_round_or_404(round_id))
 
 
-def _refused(round_: Round, exc: services.ResultError, **kwargs):
-    if exc.field:
-        return _page(round_, status=exc.status, errors={exc.field: exc.message}, **kwargs)
-    return _page(round_, status=exc.status, errors={"": exc.message}, **kwargs)
-
-
 @bp.route("/rounds/<int:round_id>/results/tally", methods=["POST"])
 @role_required()
 def run_tally(round_id: int):
     round_ = managed_round_or_404(round_id)
-    try:
-        result = services.tally(round_, current_user._get_current_object())
-    except services.ResultError as exc:
-        return _refused(round_, exc)
-    flash(f"Counted {result.ballots_counted} ballots with {result.rule}. A second officer must "
-          "now check and certify the result.", "success")
-    return redirect(url_for("results.results", round_id=round_.id), code=303)
+    form = ResultActionForm()
+    return _act(round_, form, lambda: services.tally(
+        round_, current_user._get_current_object(), submission=form.submission.data,
+        seen=form.seen.data), "tally_form",
+        "Counted {result.ballots_counted} ballots with {result.rule}. A second officer must "
+        "now check and certify the result.")
 
 
 @bp.route("/rounds/<int:round_id>/results/override", methods=["POST"])
 @role_required()
 def override(round_id: int):
     round_ = managed_round_or_404(round_id)
-    selected = request.form.getlist("selected")
-    reason = request.form.get("reason", "")
+    form = OverrideForm()
+    if not form.validate_on_submit():
+        return _page(round_, status=400, override_form=form)
     try:
-        services.override(round_, current_user._get_current_object(), selected, reason)
-    except services.ResultError as exc:
-        return _refused(round_, exc, form_values={"selected": selected, "reason": reason})
+        overrides.override(round_, current_user._get_current_object(), form.selected.data,
+                           form.reason.data, exceptions=form.exceptions.data,
+                           submission=form.submission.data, seen=form.seen.data)
+    except DomainError as exc:
+        apply_errors(form, exc)
+        result = services.result_for(round_)
+        breaches = ()
+        if "exceptions" in exc.field_errors and result is not None:
+            breaches = overrides.breaches(round_, result, form.selected.data)
+        return _page(round_, status=exc.status, override_form=form, breaches=breaches)
     flash("The result now shows your change and its reason. A different officer must "
           "certify it.", "success")
     return redirect(url_for("results.results", round_id=round_.id), code=303)
@@ -94,9 +127,7 @@ def override(round_id: int):
 @role_required()
 def certify(round_id: int):
     round_ = managed_round_or_404(round_id)
-    try:
-        services.certify(round_, current_user._get_current_object())
-    except services.ResultError as exc:
-        return _refused(round_, exc)
-    flash("Result certified and published.", "success")
-    return redirect(url_for("results.results", round_id=round_.id), code=303)
+    form = ResultActionForm()
+    return _act(round_, form, lambda: services.certify(
+        round_, current_user._get_current_object(), submission=form.submission.data,
+        seen=form.seen.data), "certify_form", "Result certified and published.")

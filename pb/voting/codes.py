@@ -67,17 +67,38 @@ def display_code(code: str, group: int = 4) -> str:
     return "-".join(code[i:i + group] for i in range(0, len(code), group))
 
 
-def _code_key() -> bytes:
+def code_key() -> bytes:
     config = current_app.config
     return str(config.get("VOTING_CODE_KEY") or config["SECRET_KEY"]).encode()
 
 
 def code_hash(code: str) -> str:
-    return hmac.new(_code_key(), b"pb-voting-code:" + code.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(code_key(), b"pb-voting-code:" + code.encode(), hashlib.sha256).hexdigest()
 
 
 def new_receipt() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(RECEIPT_LENGTH))
+
+
+def receipt_for(submission_key: str) -> str:
+    """The receipt of the ballot a form with this key stored: the same every time the
+    form is resent, so a double click still shows the voter their receipt."""
+    digest = hmac.new(code_key(), b"pb-receipt-for:" + submission_key.encode(),
+                      hashlib.sha256).digest()
+    return _from_bytes(digest, RECEIPT_LENGTH)
+
+
+def sheet_code(sheet_key: str, index: int) -> str:
+    """The ``index``-th code of the batch made by a form with this key.
+
+    A batch's codes derive from the server's key and the officer's form key, which
+    only that officer's browser holds (in its session) while the sheet may be shown
+    again; the database keeps the codes' fingerprints and the form key's hash, neither
+    of which gives the codes back.
+    """
+    seed = hmac.new(code_key(), f"pb-code-sheet:{sheet_key}:{index}".encode(),
+                    hashlib.sha256).digest()[:16]
+    return new_voting_code(seed)
 
 
 def normalise_receipt(raw: str) -> str:
@@ -90,5 +111,5 @@ def receipt_hash(receipt: str) -> str:
 
 def order_key(voter_key: str, proposal_id: int) -> str:
     """A per-voter, stable, unpredictable sort key: ballot position favours no project."""
-    return hmac.new(_code_key(), f"pb-order:{voter_key}:{proposal_id}".encode(),
+    return hmac.new(code_key(), f"pb-order:{voter_key}:{proposal_id}".encode(),
                     hashlib.sha256).hexdigest()

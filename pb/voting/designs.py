@@ -150,23 +150,31 @@ def check_ballot(rules: Rules, projects: list[PaperProject], sections: list[Sect
     problems = Problems()
     by_id = {p.id: p for p in projects}
     chosen = [pid for pid, value in choices.items() if value and pid in by_id]
-    n = len(chosen)
+    if rules.design == "points":
+        _check_points(rules, chosen, choices, problems)
+    _check_count(rules, len(chosen), problems)
+    if rules.design == "budget":
+        _check_budget(rules, sections, by_id, chosen, problems)
+    return problems
+
+
+def _check_points(rules: Rules, chosen: list[int], choices: dict[int, int],
+                  problems: Problems) -> None:
+    total = sum(choices[pid] for pid in chosen)
+    if total > rules.total_points:
+        problems.general.append(
+            f"You gave out {total} points but you have {rules.total_points}. "
+            f"Take {total - rules.total_points} away.")
+    cap = rules.points_per_project_max
+    if cap:
+        for pid in chosen:
+            if choices[pid] > cap:
+                problems.fields[f"points-{pid}"] = (
+                    f"At most {cap} points on one project: lower this to {cap} or less.")
+
+
+def _check_count(rules: Rules, n: int, problems: Problems) -> None:
     design = rules.design
-    noun = "project" if design != "ranking" else "ranked project"
-
-    if design == "points":
-        total = sum(choices[pid] for pid in chosen)
-        if total > rules.total_points:
-            problems.general.append(
-                f"You gave out {total} points but you have {rules.total_points}. "
-                f"Take {total - rules.total_points} away.")
-        cap = rules.points_per_project_max
-        if cap:
-            for pid in chosen:
-                if choices[pid] > cap:
-                    problems.fields[f"points-{pid}"] = (
-                        f"At most {cap} points on one project: lower this to {cap} or less.")
-
     if n < rules.fewest:
         if design == "scores":
             problems.general.append(f"Score at least {_plural(rules.fewest, 'project')} above 0.")
@@ -180,33 +188,35 @@ def check_ballot(rules: Rules, projects: list[PaperProject], sections: list[Sect
             problems.general.append(
                 f"Choose at least {_plural(rules.fewest, 'project')} (you chose {n}).")
     if rules.max_choices is not None and n > rules.max_choices:
+        noun = "project" if design != "ranking" else "ranked project"
         problems.general.append(
             f"You chose {_plural(n, noun)}; the most you can choose is {rules.max_choices}. "
             f"Remove {n - rules.max_choices}.")
 
-    if design == "budget":
-        spent_total = 0
-        limit_total = 0
-        for section in sections:
-            spent = sum(by_id[pid].cost_pence for pid in chosen
-                        if by_id[pid].section == section.key)
-            spent_total += spent
-            limit_total += section.limit_pence
-            if spent > section.limit_pence:
-                where = "" if len(sections) == 1 else f"{section.label}: "
-                problems.general.append(
-                    f"{where}your choices cost {format_pence(spent, whole=True)}, "
-                    f"{format_pence(spent - section.limit_pence, whole=True)} more than the "
-                    f"{format_pence(section.limit_pence, whole=True)} you have. Untick projects "
-                    "to bring the total down.")
-        if rules.min_budget_percent:
-            needed = -(-limit_total * rules.min_budget_percent // 100)  # round up
-            if spent_total < needed:
-                problems.general.append(
-                    f"Use at least {rules.min_budget_percent}% of your budget "
-                    f"({format_pence(needed, whole=True)}): your choices cost "
-                    f"{format_pence(spent_total, whole=True)}. Choose more projects.")
-    return problems
+
+def _check_budget(rules: Rules, sections: list[Section], by_id: dict, chosen: list[int],
+                  problems: Problems) -> None:
+    spent_total = 0
+    limit_total = 0
+    for section in sections:
+        spent = sum(by_id[pid].cost_pence for pid in chosen
+                    if by_id[pid].section == section.key)
+        spent_total += spent
+        limit_total += section.limit_pence
+        if spent > section.limit_pence:
+            where = "" if len(sections) == 1 else f"{section.label}: "
+            problems.general.append(
+                f"{where}your choices cost {format_pence(spent, whole=True)}, "
+                f"{format_pence(spent - section.limit_pence, whole=True)} more than the "
+                f"{format_pence(section.limit_pence, whole=True)} you have. Untick projects "
+                "to bring the total down.")
+    if rules.min_budget_percent:
+        needed = -(-limit_total * rules.min_budget_percent // 100)  # round up
+        if spent_total < needed:
+            problems.general.append(
+                f"Use at least {rules.min_budget_percent}% of your budget "
+                f"({format_pence(needed, whole=True)}): your choices cost "
+                f"{format_pence(spent_total, whole=True)}. Choose more projects.")
 
 
 def section_totals(projects: list[PaperProject], sections: list[Section],

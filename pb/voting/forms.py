@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import DateField, HiddenField, IntegerField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
+from pb import submissions
 from pb.auth.forms import validate_uk_postcode
 
 
@@ -17,16 +18,22 @@ class CodeForm(FlaskForm):
                        description="16 letters and numbers, printed on your voting card. "
                                    "Dashes and spaces do not matter.")
     postcode = StringField("Postcode where you live, work or study",
-                           validators=[Optional(), Length(max=10), validate_uk_postcode],
+                           validators=[DataRequired("Enter your postcode."), Length(max=10),
+                                       validate_uk_postcode],
                            description="For example SK10 2LH. We use it to check you can vote "
-                                       "here and to show your ward's projects; it is not kept.")
-    date_of_birth = DateField("Date of birth", validators=[Optional()],
-                              description="We use it only to check the minimum age; it is not "
-                                          "kept.")
+                                       "here and to show your ward's projects.")
+    date_of_birth = DateField("Date of birth",
+                              validators=[DataRequired("Enter your date of birth, for example "
+                                                       "1984-03-27.")],
+                              description="With your postcode, it makes sure each person's "
+                                          "ballot counts once. Neither is kept: pb keeps only "
+                                          "a scrambled fingerprint of the two.")
 
     def validate_date_of_birth(self, field):
         if field.data and field.data > date.today():
             raise ValidationError("Your date of birth cannot be in the future.")
+        if field.data and field.data.year < 1900:
+            raise ValidationError("Check the year of your date of birth.")
 
 
 class CodeBatchForm(FlaskForm):
@@ -38,3 +45,9 @@ class CodeBatchForm(FlaskForm):
                          validators=[DataRequired("Enter how many codes to make."),
                                      NumberRange(min=1, max=2000,
                                                  message="Make between 1 and 2,000 codes.")])
+    # The idempotency key: sending this form twice makes one batch (pb.submissions).
+    submission = HiddenField()
+
+    def validate_submission(self, field):
+        if not submissions.is_key(field.data):
+            raise ValidationError("This form is out of date. Reload the page and try again.")

@@ -1,17 +1,44 @@
-"""Voting pages: the ballot, voting codes, the receipt, the public receipt list, turnout."""
+"""Voting pages: the ballot, entering a voting code, the receipt, the public receipt list.
+
+A shared device (a kiosk at a community hub) forgets a code voter as soon as their
+ballot is received: the receipt and choices are shown once, on the confirmation page,
+and no page shows them again. A code entered and left unused is forgotten after
+``VOTING_CODE_IDLE``. Officers' pages (codes, turnout) are in ``staff_views``.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+import secrets
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
-from pb import links
-from pb.extensions import db
+from pb import links, submissions, throttle
 from pb.htmx import render_page_or_fragment
-from pb.loaders import visible_round_or_404
+from pb.loaders import get_or_none, visible_round_or_404
 from pb.models import Round
-from pb.policy import can_manage_round, can_see_turnout, require, role_required
-from pb.voting import codes, services
+from pb.models.voting import Ballot
+from pb.policy import can_manage_round, can_see_turnout
+from pb.voting import (
+    AlreadyVoted,
+    BallotProblems,
+    CodeError,
+    NotEligible,
+    VotingError,
+    codes,
+    services,
+)
 from pb.voting.designs import (
     SCORE_MAX,
     Problems,
@@ -20,12 +47,14 @@ from pb.voting.designs import (
     read_choices,
     section_totals,
 )
-from pb.voting.forms import CodeBatchForm, CodeForm
+from pb.voting.forms import CodeForm
 
 bp = Blueprint("voting", __name__)
 
-CLAIMS = "pb_vote_codes"  # session: {round id: {"code_id", "ward_id"}}
-RECEIPT = "pb_vote_receipt"  # session: the receipt to show once on the confirmation page
+CLAIMS = "pb_vote_codes"  # session: {round id: {"code_id", "ward_id", "facts", "at"}}
+RECEIPT = "pb_vote_receipt"  # session: what the confirmation page shows, once
+DEVICE_COOKIE = "pb_device"  # a random id per browser, for slowing down code guesses
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 @links.public
@@ -48,9 +77,44 @@ def _user():
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
+# The code this browser holds ------------------------------------------------------------
+
+def _seconds() -> float:
+    """Now, as seconds (from the throttles' clock, which tests can move)."""
+    return (throttle.now() - datetime(2000, 1, 1)).total_seconds()
+
+
+def _claims() -> dict:
+    claims = session.get(CLAIMS)
+    return dict(claims) if isinstance(claims, dict) else {}
+
+
+def _forget_code(round_: Round) -> None:
+    claims = _claims()
+    if claims.pop(str(round_.id), None) is not None:
+        session[CLAIMS] = claims
+
+
+def _live_claim(round_: Round) -> dict | None:
+    """The code entered in this browser for the round, unless it has sat unused too long."""
+    claim = _claims().get(str(round_.id))
+    if not isinstance(claim, dict):
+        return None
+    idle = current_app.config["VOTING_CODE_IDLE"].total_seconds()
+    if _seconds() - float(claim.get("at") or 0) > idle:
+        _forget_code(round_)
+        flash("For privacy on shared devices, this device forgot your voting code after a "
+              "while without use. Enter it again to vote.", "info")
+        return None
+    claims = _claims()
+    claims[str(round_.id)] = {**claim, "at": _seconds()}
+    session[CLAIMS] = claims
+    return claim
+
+
 def _identity(round_: Round) -> tuple[services.Identity | None, str | None]:
-    """The person voting (code redeemed in this session, or the account), or why not."""
-    claim = session.get(CLAIMS, {}).get(str(round_.id))
+    """The person voting (a code entered in this browser, or the account), or why not."""
+    claim = _live_claim(round_)
     if claim:
         identity = services.code_identity(round_, claim, _user())
         if identity is not None:
@@ -58,10 +122,12 @@ def _identity(round_: Round) -> tuple[services.Identity | None, str | None]:
     if current_user.is_authenticated:
         try:
             return services.account_identity(round_, _user()), None
-        except services.NotEligible as exc:
+        except NotEligible as exc:
             return None, exc.message
     return None, None
 
+
+# Pages ----------------------------------------------------------------------------------
 
 def _start_page(round_: Round, reason: str | None, form: CodeForm | None = None,
                 status: int = 200, problem: str | None = None):
@@ -70,7 +136,7 @@ def _start_page(round_: Round, reason: str | None, form: CodeForm | None = None,
                            accepts_codes=round_.voter_verification in ("code", "account_or_code"),
                            accepts_accounts=round_.voter_verification in ("account",
                                                                           "account_or_code")
-                           ), status
+                           ), status, NO_STORE
 
 
 def _ballot_page(round_, identity, paper, choices, *, problems: Problems | None = None,
@@ -79,9 +145,10 @@ def _ballot_page(round_, identity, paper, choices, *, problems: Problems | None 
     return render_template(
         "voting/ballot.html", round=round_, paper=paper, choices=choices,
         problems=problems or Problems(), message=message, current=current,
+        submission=submissions.new_key(),
         rules_text=describe_rules(paper.rules, paper.sections),
         totals=section_totals(paper.projects, paper.sections, choices), score_max=SCORE_MAX,
-        ranks=range(1, paper.rules.ranks + 1)), status
+        ranks=range(1, paper.rules.ranks + 1)), status, NO_STORE
 
 
 def _choices_of(ballot) -> dict[int, int]:
@@ -91,10 +158,19 @@ def _choices_of(ballot) -> dict[int, int]:
 
 
 def _other_ward(source) -> int | None:
-    try:
-        return int(source.get("other_ward") or 0) or None
-    except ValueError:
-        return None
+    raw = source.get("other_ward") or ""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
+
+def _read_ballot(paper):
+    """The choices in the form, with every problem found in one go (None if fine)."""
+    choices, problems = read_choices(paper.rules, request.form, paper.ids)
+    if problems:
+        more = check_ballot(paper.rules, paper.projects, paper.sections, choices)
+        problems.general += [m for m in more.general if m not in problems.general]
+        for name, message in more.fields.items():
+            problems.fields.setdefault(name, message)
+    return choices, problems
 
 
 @bp.route("/rounds/<int:round_id>/vote", methods=["GET", "POST"])
@@ -112,33 +188,42 @@ def vote(round_id: int):
     paper = services.build_paper(round_, identity, other_ward)
     if request.method == "GET":
         return _ballot_page(round_, identity, paper, _choices_of(current))
-
-    choices, problems = read_choices(paper.rules, request.form, paper.ids)
+    choices, problems = _read_ballot(paper)
     if "check" in request.form:  # "Check my total" / "Show projects" without JavaScript
         return _ballot_page(round_, identity, paper, choices)
-    if problems:  # report the rest too, so the voter fixes everything in one go
-        more = check_ballot(paper.rules, paper.projects, paper.sections, choices)
-        problems.general += [m for m in more.general if m not in problems.general]
-        for name, message in more.fields.items():
-            problems.fields.setdefault(name, message)
+    if problems:
         return _ballot_page(round_, identity, paper, choices, problems=problems, status=400)
-    replaces = request.form.get("replaces", type=int) or None
+    return _cast(round_, identity, paper, choices)
+
+
+def _cast(round_, identity, paper, choices):
+    replaces = request.form.get("replaces", "")
+    replaces = int(replaces) if replaces.isascii() and replaces.isdigit() \
+        and len(replaces) < 10 else None
     try:
-        _ballot, receipt = services.cast_ballot(round_, identity, paper, choices, replaces)
-    except services.BallotProblems as exc:
+        cast = services.cast_ballot(round_, identity, paper, choices, replaces,
+                                    submission=request.form.get("submission"))
+    except BallotProblems as exc:
         return _ballot_page(round_, identity, paper, choices, problems=exc.problems, status=400)
-    except services.AlreadyVoted as exc:
+    except AlreadyVoted as exc:
+        _forget_code(round_)  # a code that cannot vote here is of no more use
+        identity, _reason = _identity(round_)
+        if identity is None:
+            return _start_page(round_, None, problem=exc.message, status=exc.status)
         current = services.current_ballot(round_, identity)
-        return _ballot_page(round_, identity, paper, _choices_of(current), message=exc.message,
-                            status=exc.status)
-    except services.CodeError as exc:
-        session.get(CLAIMS, {}).pop(str(round_.id), None)
-        session.modified = True
+        return _ballot_page(round_, identity, services.build_paper(round_, identity),
+                            _choices_of(current), message=exc.message, status=exc.status)
+    except CodeError as exc:
+        _forget_code(round_)
         return _start_page(round_, None, problem=exc.message, status=exc.status)
-    except services.VotingError as exc:
+    except VotingError as exc:
         return _ballot_page(round_, identity, paper, choices,
                             problems=Problems(general=[exc.message]), status=exc.status)
-    session[RECEIPT] = {"round_id": round_.id, "receipt": receipt}
+    if identity.channel == "code":
+        # A shared device forgets the code at once: the next person sees no ballot.
+        _forget_code(round_)
+    session[RECEIPT] = {"round_id": round_.id, "ballot_id": cast.ballot.id,
+                        "receipt": cast.receipt, "replaced": cast.replaced_same_details}
     return redirect(url_for("voting.done", round_id=round_.id), code=303)
 
 
@@ -156,53 +241,82 @@ def total(round_id: int):
         totals=section_totals(paper.projects, paper.sections, choices))
 
 
+def _device_id() -> tuple[str, bool]:
+    """This browser's device id for the code throttle, and whether it is new."""
+    known = request.cookies.get(DEVICE_COOKIE, "")
+    if len(known) == 32 and all(c in "0123456789abcdef" for c in known):
+        return known, False
+    return secrets.token_hex(16), True
+
+
 @bp.route("/rounds/<int:round_id>/vote/code", methods=["POST"])
 def redeem_code(round_id: int):
     round_ = visible_round_or_404(round_id)
     form = CodeForm()
+    device, new_device = _device_id()
     if not form.validate_on_submit():
-        return _start_page(round_, None, form, 400)
+        response = make_response(_start_page(round_, None, form, 400))
+    else:
+        response = _redeem(round_, form, device)
+    if new_device:
+        response.set_cookie(DEVICE_COOKIE, device, max_age=365 * 24 * 3600, httponly=True,
+                            samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def _redeem(round_: Round, form: CodeForm, device: str):
     try:
         claim = services.redeem_code(round_, form.code.data, form.postcode.data,
                                      form.date_of_birth.data,
-                                     request.remote_addr or "unknown", _user())
-    except services.Throttled as exc:
-        return _start_page(round_, None, form, exc.status, problem=exc.message)
-    except services.VotingError as exc:
-        target = getattr(form, exc.field, None) if exc.field else None
-        if target is not None:
-            target.errors = list(target.errors) + [exc.message]
-            return _start_page(round_, None, form, exc.status)
-        return _start_page(round_, None, form, exc.status, problem=exc.message)
-    claims = dict(session.get(CLAIMS, {}))
-    claims[str(round_.id)] = claim
+                                     request.remote_addr or "unknown", _user(), device)
+    except throttle.Wait as exc:
+        response = make_response(_start_page(round_, None, form, exc.status,
+                                             problem=exc.message))
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    except VotingError as exc:
+        from pb.forms import apply_errors
+
+        if exc.field and hasattr(form, exc.field):
+            apply_errors(form, exc)
+            return make_response(_start_page(round_, None, form, exc.status))
+        return make_response(_start_page(round_, None, form, exc.status, problem=exc.message))
+    claims = _claims()
+    claims[str(round_.id)] = {**claim, "at": _seconds()}
     session[CLAIMS] = claims
     return redirect(url_for("voting.vote", round_id=round_.id), code=303)
 
 
 @bp.route("/rounds/<int:round_id>/vote/done")
 def done(round_id: int):
+    """The receipt and the choices, shown once; afterwards only what the account may see."""
     round_ = visible_round_or_404(round_id)
-    identity, _reason = _identity(round_)
-    ballot = services.current_ballot(round_, identity) if identity else None
+    shown = session.pop(RECEIPT, None)
+    ballot = None
+    if isinstance(shown, dict) and shown.get("round_id") == round_.id:
+        ballot = get_or_none(Ballot, shown.get("ballot_id"))
+    if ballot is None or ballot.round_id != round_.id:
+        shown = None
+        identity, _reason = _identity(round_)
+        ballot = services.current_ballot(round_, identity) if identity else None
     if ballot is None:
         return redirect(url_for("voting.vote", round_id=round_.id))
-    shown = session.pop(RECEIPT, None)
-    receipt = shown["receipt"] if shown and shown.get("round_id") == round_.id else None
     choices = sorted(ballot.choices, key=lambda c: (c.rank or 0, -(c.points or 0),
                                                     c.proposal.title))
-    return render_template("voting/done.html", round=round_, ballot=ballot, choices=choices,
-                           receipt=services.display_receipt(receipt) if receipt else None,
-                           emailed=bool(receipt and identity.email))
+    receipt = services.display_receipt(shown["receipt"]) if shown else None
+    return render_template(
+        "voting/done.html", round=round_, ballot=ballot, choices=choices, receipt=receipt,
+        replaced_same_details=bool(shown and shown.get("replaced")),
+        can_change=_user() is not None and ballot.voter.user_id == _user().id,
+        emailed=bool(receipt and _user() is not None)), 200, NO_STORE
 
 
 @bp.route("/rounds/<int:round_id>/vote/finish", methods=["POST"])
 def finish(round_id: int):
-    """Forget a voting code on this device (for shared computers at community hubs)."""
+    """Forget a voting code (and any receipt not yet shown) on this device."""
     round_ = visible_round_or_404(round_id)
-    claims = dict(session.get(CLAIMS, {}))
-    claims.pop(str(round_.id), None)
-    session[CLAIMS] = claims
+    _forget_code(round_)
+    session.pop(RECEIPT, None)
     flash("Done. This device has forgotten your voting code.", "success")
     return redirect(url_for("main.round_detail", round_id=round_.id), code=303)
 
@@ -217,37 +331,5 @@ def receipts(round_id: int):
                            looked_up_hash=codes.receipt_hash(query) if query else None)
 
 
-@bp.route("/rounds/<int:round_id>/turnout")
-@role_required()
-def turnout(round_id: int):
-    round_ = db.get_or_404(Round, round_id)
-    require(can_see_turnout(current_user, round_))
-    return render_template("voting/turnout.html", round=round_, turnout=services.turnout(round_))
-
-
-@bp.route("/rounds/<int:round_id>/codes", methods=["GET", "POST"])
-@role_required()
-def code_batches(round_id: int):
-    round_ = db.get_or_404(Round, round_id)
-    require(can_manage_round(current_user, round_))
-    form = CodeBatchForm()
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                batch, plain = services.generate_codes(round_, form.label.data, form.count.data,
-                                                       _user())
-            except services.VotingError as exc:
-                target = getattr(form, exc.field or "", None)
-                if target is not None:
-                    target.errors = list(target.errors) + [exc.message]
-                else:
-                    form.form_errors.append(exc.message)
-            else:
-                response = render_template(
-                    "voting/code_sheet.html", round=round_, batch=batch,
-                    codes=[codes.display_code(c) for c in plain])
-                return response, 200, {"Cache-Control": "no-store"}
-        status = 400
-    return render_template("voting/codes.html", round=round_, form=form,
-                           batches=services.code_batches(round_)), status
+# The officers' pages hang on this blueprint too.
+from pb.voting import staff_views  # noqa: E402,F401

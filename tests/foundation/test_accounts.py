@@ -7,11 +7,10 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from pb.extensions import db
-from pb.models import AuditEntry, LoginAttempt, Role, User
-from pb.models.base import utcnow
+from pb.models import AuditEntry, Role, User
 from tests.factories import PASSWORD
 from tests.foundation.conftest import links_in, mail_to, sign_in, signed_in
 
@@ -193,45 +192,7 @@ def test_a_deactivated_account_cannot_sign_in(client, neighbourhood):
     assert not signed_in(client)
 
 
-# Throttling ---------------------------------------------------------------------------------------
-
-def _age_attempts(minutes: int) -> None:
-    db.session.execute(update(LoginAttempt).values(
-        attempted_at=utcnow() - timedelta(minutes=minutes)))
-    db.session.commit()
-
-
-def test_throttling_per_account(app, client, neighbourhood):
-    email = neighbourhood.users["resident"].email
-    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-    for _ in range(limit):
-        assert sign_in(client, email, "wrong-password-00").status_code == 400
-    throttled = sign_in(client, email)  # the right password, while throttled
-    assert throttled.status_code == 429
-    assert "Too many failed attempts" in _text(throttled)
-    assert not signed_in(client)
-    # Another account from the same address is not affected.
-    assert sign_in(client, neighbourhood.users["resident2"].email).status_code == 302
-    client.post("/account/logout")
-    # Once the window has passed, the right password works again.
-    _age_attempts(app.config["LOGIN_THROTTLE_WINDOW"].seconds // 60 + 1)
-    assert sign_in(client, email).status_code == 302
-    assert signed_in(client)
-
-
-def test_throttling_per_ip_address(app, client, neighbourhood):
-    app.config["LOGIN_MAX_FAILURES_PER_IP"] = 6
-    attacker = {"environ_base": {"REMOTE_ADDR": "203.0.113.9"}}
-    for i in range(6):
-        assert sign_in(client, f"guess{i}@example.org", "wrong-password-00",
-                       **attacker).status_code == 400
-    email = neighbourhood.users["resident"].email
-    assert sign_in(client, email, **attacker).status_code == 429
-    # Someone else, from another address, still signs in.
-    other = app.test_client()
-    assert sign_in(other, email, environ_base={"REMOTE_ADDR": "198.51.100.20"}).status_code == 302
-    _age_attempts(16)
-    assert sign_in(client, email, **attacker).status_code == 302
+# Throttling: see tests/integrity/test_login_throttle.py (increasing delays, test clock).
 
 
 # Rehash on sign-in --------------------------------------------------------------------------------

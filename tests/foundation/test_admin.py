@@ -525,3 +525,91 @@ def test_moving_an_open_vote_to_another_partnership_is_refused(admin, neighbourh
 def test_admin_dashboard_counts(admin, neighbourhood):
     page = _text(admin.get("/admin/"))
     assert "Partnerships" in page and "Audit entries" in page
+
+
+# Hostile input gets a message, never a 500 (issue 8, item 6) ---------------------------------------
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "2147483648", "-3", "0", "two",
+                                  "9" * 5000])
+def test_any_page_number_on_the_people_list_is_served(admin, neighbourhood, page):
+    response = admin.get("/admin/people", query_string={"page": page})
+    assert response.status_code == 200
+    assert "<h1>People and roles</h1>" in _text(response)
+
+
+@pytest.mark.parametrize("partnership_id", ["99999999999999999999", "2147483648", "-1",
+                                            "0", "Macclesfield"])
+def test_an_overflowing_partnership_id_on_a_round_is_refused(admin, neighbourhood,
+                                                              partnership_id):
+    round_ = neighbourhood.rounds["proposals"]
+    fields = form_fields(_text(admin.get(f"/admin/rounds/{round_.id}/edit")),
+                         containing="budget")
+    fields["partnership_id"] = partnership_id
+    response = admin.post(f"/admin/rounds/{round_.id}/edit", data=fields)
+    assert response.status_code == 400
+    assert _error(response, "partnership_id")
+    db.session.expire_all()
+    assert round_.partnership_id == neighbourhood.partnership.id
+
+
+@pytest.mark.parametrize("amount, message", [
+    ("-1", "cannot be negative"), ("-0.01", "cannot be negative"),
+    ("£-6,000", "cannot be negative"),
+    ("99999999999999999999", "up to £21,474,836.47"),
+])
+def test_a_negative_or_overflowing_ward_budget_is_refused_next_to_it(admin, neighbourhood,
+                                                                      amount, message):
+    ward = neighbourhood.wards["Macclesfield Hurdsfield"]
+    response = admin.post("/admin/rounds/new", data=round_data(
+        neighbourhood.partnership.id, **{f"ward_budget_{ward.id}": amount}))
+    assert response.status_code == 400
+    assert message in _error(response, f"ward_budget_{ward.id}")
+    assert f'value="{amount}"' in _text(response)  # what was typed is kept
+    assert _round() is None
+
+
+@pytest.mark.parametrize("field", ["budget", "min_project_cost", "max_project_cost"])
+def test_an_amount_beyond_the_database_is_refused(admin, neighbourhood, field):
+    response = admin.post("/admin/rounds/new", data=round_data(
+        neighbourhood.partnership.id, **{field: "21,474,836.48"}))
+    assert response.status_code == 400
+    assert "up to £21,474,836.47" in _error(response, field)
+    assert _round() is None
+
+
+def test_supports_required_beyond_the_database_is_refused(admin, neighbourhood):
+    response = admin.post("/admin/rounds/new", data=round_data(
+        neighbourhood.partnership.id, supports_required="99999999999"))
+    assert response.status_code == 400
+    assert _error(response, "supports_required")
+
+
+def test_a_nul_character_is_taken_out_and_the_rest_kept(admin, neighbourhood):
+    """PostgreSQL cannot hold a NUL: it is removed as the request is read, nothing else."""
+    search = admin.get("/admin/people", query_string={"q": "Mau\x00reen"})
+    assert search.status_code == 200 and "maureen.clarke@example.org" in _text(search)
+    created = admin.post("/admin/themes/new", data={"name": "Loneli\x00ness"})
+    assert created.status_code == 302
+    assert db.session.scalar(select(Theme).where(Theme.name == "Loneliness")) is not None
+
+
+# The services check who is acting, whoever calls them (issue 9's contract) -------------------------
+
+def test_admin_services_refuse_anyone_but_an_administrator(neighbourhood):
+    from pb.admin import places, roles, rounds
+    from pb.errors import NotAllowed
+
+    officer = neighbourhood.users["officer"]
+    with pytest.raises(NotAllowed):
+        places.save_area(officer, None, "Knutsford", "", "Knutsford Nether", "WA16 0")
+    with pytest.raises(NotAllowed):
+        places.save_simple(officer, Theme(), "theme", {"name": "Loneliness",
+                                                       "description": ""})
+    with pytest.raises(NotAllowed):
+        roles.assign_role(officer, officer.email, Role.ADMIN, None, None)
+    round_ = neighbourhood.rounds["proposals"]
+    with pytest.raises(NotAllowed):
+        rounds.save_round(neighbourhood.users["other_officer"], round_, rounds.RoundSettings(
+            values={"partnership_id": neighbourhood.other_partnership.id}))
+    assert _count(Area) == 2 and not officer.is_admin
+    assert not _audited("area.created") and not _audited("role.assigned")

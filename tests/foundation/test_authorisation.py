@@ -74,6 +74,10 @@ TABLE = [
     ("POST", "/account/email", "/account/email", SIGNED_IN_POST_400),
     # Signing out everywhere ends on the log-in page.
     ("POST", "/account/sign-out-everywhere", "/account/sign-out-everywhere", expect(LOGIN)),
+    # The emailed unlock link (slowed-down sign-ins): anyone may ask; a bad link is a 400.
+    ("POST", "/account/unlock", "/account/unlock", expect(303)),
+    ("GET", "/account/unlock/not-a-token", "/account/unlock/<token>", expect(400)),
+    ("POST", "/account/unlock/not-a-token", "/account/unlock/<token>", expect(400)),
     # Admin area
     ("GET", "/admin/", "/admin/", ADMIN_ONLY),
     ("GET", "/admin/areas", "/admin/areas", ADMIN_ONLY),

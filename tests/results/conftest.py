@@ -6,9 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from pb.extensions import db
-from tests.factories import make_user
-from tests.voting.factories_voting import cast_for, close_voting, make_ballot_round
+from tests.factories import cast_for, close_voting, make_ballot_round, make_voter
 
 
 @dataclass
@@ -33,8 +31,7 @@ def build_counted_round(hood, design="approval", rule="greedy-approval", ballots
                                          max_project_cost_pence=10_000_00, **settings)
     voters = []
     for n, ballot in enumerate(ballots):
-        user = make_user(f"voter{n}@example.org", f"Voter {n}")
-        db.session.commit()
+        user = make_voter(n)
         if isinstance(ballot, dict):
             choices = {projects[i].id: v for i, v in ballot.items()}
         else:

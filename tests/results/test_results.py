@@ -12,8 +12,8 @@ from pb.extensions import db
 from pb.models import AuditEntry, Round
 from pb.models.result import RoundResult
 from pb.results import services
+from tests.factories import cast_for, close_voting, make_ballot_round
 from tests.results.conftest import build_counted_round
-from tests.voting.factories_voting import cast_for, close_voting, make_ballot_round
 
 # Votes: walking 6, cafe 6, shed 4, cinema 3, cooking 2, carers 3. Greedy by votes with
 # ties to the smaller id: walking (4,500), cafe (9,000), shed (3,000) = 16,500; cinema
@@ -139,7 +139,9 @@ def test_override_needs_a_written_reason_shown_publicly(client, login, neighbour
     assert f'value="{counted.projects[3].pb_id}" checked' in page  # choices kept
     over = client.post(f"/rounds/{round_id}/results/override", data={
         "selected": _ids(counted, [0, 1, 3, 5]), "reason": "Trying to fund more than we have."})
-    assert over.status_code == 400 and "more than the budget" in over.get_data(as_text=True)
+    assert over.status_code == 400
+    assert "Make an exception to: The total budget of £20,000: the projects chosen cost " \
+           "£27,500." in over.get_data(as_text=True)
     same = client.post(f"/rounds/{round_id}/results/override", data={
         "selected": _ids(counted, EXPECTED), "reason": "Nothing really changes here at all."})
     assert same.status_code == 400
@@ -187,7 +189,7 @@ def test_superseded_ballots_are_not_counted(neighbourhood):
     round_, projects = make_ballot_round(neighbourhood, name="Change of heart vote",
                                          budget_pence=10_000_00)
     voter = neighbourhood.users["resident"]
-    first, _ = cast_for(round_, voter, {projects[0].id: 1})
+    first = cast_for(round_, voter, {projects[0].id: 1}).ballot
     cast_for(round_, voter, {projects[2].id: 1}, replaces=first.id)
     cast_for(round_, neighbourhood.users["resident2"], {projects[2].id: 1})
     close_voting(round_)
@@ -263,8 +265,7 @@ def test_points_round_is_counted(neighbourhood):
 
 
 def test_ward_budget_round_is_counted_per_ward(neighbourhood):
-    from tests.factories import make_proposal
-    from tests.voting.factories_voting import add_ward_budgets
+    from tests.factories import add_ward_budgets, make_proposal
 
     round_, _ = make_ballot_round(neighbourhood, name="Ward pots vote", projects=[],
                                   budget_pence=12_000_00)

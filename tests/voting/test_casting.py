@@ -10,7 +10,7 @@ from pb.extensions import db
 from pb.models import AuditEntry
 from pb.models.voting import Ballot, BallotChoice, Voter
 from pb.voting import codes
-from tests.voting.factories_voting import make_ballot_round
+from tests.factories import make_ballot_round
 
 
 def _vote_url(round_):
@@ -214,7 +214,7 @@ def test_round_page_links_to_voting_and_receipts(client, login, neighbourhood):
 
 def test_empty_round_can_be_counted(neighbourhood):
     from pb.results import services as results
-    from tests.voting.factories_voting import close_voting
+    from tests.factories import close_voting
 
     round_, projects = make_ballot_round(neighbourhood, name="Nobody voted")
     close_voting(round_)

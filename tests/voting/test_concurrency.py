@@ -12,8 +12,7 @@ from sqlalchemy import func, select
 
 from pb.extensions import db
 from pb.models.voting import Ballot, Voter
-from tests.factories import PASSWORD, build_neighbourhood
-from tests.voting.factories_voting import make_ballot_round
+from tests.factories import PASSWORD, build_neighbourhood, make_ballot_round
 
 THREADS = 50
 

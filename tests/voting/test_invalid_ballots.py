@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 
 from pb.extensions import db
 from pb.models.voting import Ballot
-from tests.factories import make_proposal
-from tests.voting.factories_voting import close_voting, make_ballot_round
+from tests.factories import close_voting, make_ballot_round, make_proposal
 
 
 def _post(client, round_, data):

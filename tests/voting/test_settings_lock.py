@@ -8,7 +8,7 @@ from pb.extensions import db
 from pb.models import Round
 from pb.money import pence_to_pounds_text
 from pb.templating import local_time
-from tests.voting.factories_voting import make_ballot_round
+from tests.factories import make_ballot_round
 
 PHASES = ("proposals_open_at", "proposals_close_at", "review_close_at", "voting_open_at",
           "voting_close_at")

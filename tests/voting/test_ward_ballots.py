@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from pb.extensions import db
 from pb.models.voting import Ballot
-from tests.factories import make_proposal
-from tests.voting.factories_voting import add_ward_budgets, make_ballot_round
+from tests.factories import add_ward_budgets, make_ballot_round, make_proposal
 
 
 def _ward_round(hood, ward_ballot, design="budget"):

@@ -1,0 +1,33 @@
+"""The officers' forms on the results page: count, change the result, certify.
+
+Each carries the version of the result the officer was shown (``seen``) and an
+idempotency key (``submission``); the services refuse a stale form and do a repeated
+one once.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectMultipleField, TextAreaField
+from wtforms.validators import Length, ValidationError
+
+from pb import submissions
+
+
+class ResultActionForm(FlaskForm):
+    submission = HiddenField()
+    seen = HiddenField(validators=[Length(max=16)])
+
+    def validate_submission(self, field):
+        if field.data and not submissions.is_key(field.data):
+            raise ValidationError("This form is out of date. Reload the page and try again.")
+
+
+class OverrideForm(ResultActionForm):
+    # Project ids and constraint ids are checked by the service against the count.
+    selected = SelectMultipleField("Projects to fund", validate_choice=False)
+    reason = TextAreaField("Reason for the change (published)",
+                           validators=[Length(max=2000, message="Keep the reason under 2,000 "
+                                                                "characters.")])
+    exceptions = SelectMultipleField("Exceptions to the count's rules (published)",
+                                     validate_choice=False)

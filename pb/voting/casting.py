@@ -1,0 +1,249 @@
+"""Storing a ballot: one counted ballot per person, decided where the ballot is stored.
+
+All of it happens in one transaction, backed by the unique constraints described in
+``pb.models.voting``:
+
+1. the voter's slot: one per (round, account or code), and for a signed-in person one
+   per (round, account) whichever channel they use, so a code entered in one browser
+   and the account in another cannot both hold a ballot;
+2. the slot's previous counted ballot is superseded, unless the form was filled
+   against an older ballot (another tab won): then nothing is stored;
+3. a voting code is marked used;
+4. any other counted ballot with the same eligibility fingerprint stops counting
+   (latest wins), and the voter is told;
+5. the ballot is stored with its audit entry and committed.
+
+When a constraint fires because a concurrent request won the race, the transaction
+is rolled back and tried once more; the second try sees the winner's work and
+refuses, or supersedes, accordingly. A form sent twice (refresh, double click) is
+recognised by its submission key and stores nothing new.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import url_for
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from pb import audit, submissions
+from pb.errors import Conflict
+from pb.extensions import db
+from pb.mail import send_mail
+from pb.models import Round, User
+from pb.models.base import utcnow
+from pb.models.voting import (
+    BALLOT_COUNTED,
+    BALLOT_SUPERSEDED,
+    REPLACED_BY_SAME_DETAILS,
+    REPLACED_BY_VOTER,
+    Ballot,
+    BallotChoice,
+    Voter,
+    VotingCode,
+)
+from pb.voting import AlreadyVoted, BallotProblems, CodeError, VotingClosed, VotingError, codes
+from pb.voting.designs import check_ballot
+from pb.voting.identity import Identity, account_slot, voter_for
+from pb.voting.paper import Paper
+
+ACTION = "ballot.cast"
+
+
+@dataclass
+class Cast:
+    """What storing a ballot did."""
+
+    ballot: Ballot
+    receipt: str
+    replaced_same_details: bool = False  # another slot's ballot with the same details stopped counting
+    repeated: bool = False  # the same form again: the first request's ballot, nothing new
+    notify: list[str] = field(default_factory=list)  # accounts whose ballot this replaced
+
+
+def _already_voted() -> AlreadyVoted:
+    return AlreadyVoted("You have already voted, perhaps in another tab or window. Your latest "
+                        "ballot is the one that counts: it is shown below, and you can still "
+                        "change it until voting closes.")
+
+
+def _other_channel(slot: Voter) -> AlreadyVoted:
+    how = "a voting code" if slot.channel == "code" else "your account"
+    return AlreadyVoted(f"You have already voted in this round with {how} while signed in, so "
+                        "this ballot was not added. Your ballot is on the voting page: you can "
+                        "change it there until voting closes.")
+
+
+def cast_ballot(round_: Round, identity: Identity, paper: Paper, choices: dict[int, int],
+                replaces: int | None, entered_by: User | None = None,
+                submission: str | None = None) -> Cast:
+    """Store a ballot (or replace the voter's current one); see the module docstring.
+
+    ``replaces`` is the id of the ballot the voter was looking at when they filled the
+    form (None for a first ballot); ``submission`` is the form's idempotency key.
+    """
+    if round_.status != "voting":
+        raise VotingClosed("Voting in this round is closed, so your ballot was not recorded.")
+    problems = check_ballot(paper.rules, paper.projects, paper.sections, choices)
+    if problems:
+        raise BallotProblems(problems)
+    for attempt in (1, 2):
+        repeat = _repeat(identity, submission, choices, paper)
+        if repeat is not None:
+            return repeat
+        try:
+            cast = _store(round_, identity, paper, choices, replaces, entered_by, submission)
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise _already_voted() from None
+            continue
+        except VotingError:
+            db.session.rollback()
+            raise
+        _send_emails(round_, identity, cast)
+        return cast
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _repeat(identity: Identity, submission: str | None, choices: dict[int, int],
+            paper: Paper) -> Cast | None:
+    """The ballot an earlier request with this form key stored, if these are its choices."""
+    ballot_id = submissions.previous(submission, ACTION, identity.user)
+    if ballot_id is None:
+        return None
+    ballot = db.session.get(Ballot, ballot_id)
+    if ballot is None or ballot.voter.voter_key != identity.key:
+        raise Conflict("This form was already used. Reload the page and try again.")
+    stored = {c.proposal_id: (c.rank or c.points or 1) for c in ballot.choices}
+    if stored != {pid: v for pid, v in choices.items() if v} \
+            or ballot.other_ward_id != paper.other_ward_id:
+        return None  # different choices from an old page: handled as a stale form
+    return Cast(ballot, codes.receipt_for(submission), repeated=True)
+
+
+def _store(round_: Round, identity: Identity, paper: Paper, choices: dict[int, int],
+           replaces: int | None, entered_by: User | None, submission: str | None) -> Cast:
+    voter, previous = _slot(round_, identity, replaces)
+    replaced, notify = _supersede_same_details(round_, identity, voter)
+    receipt = codes.receipt_for(submission) if submissions.is_key(submission) \
+        else codes.new_receipt()
+    ballot = Ballot(round_id=round_.id, voter_id=voter.id, status=BALLOT_COUNTED,
+                    channel=identity.channel, receipt_hash=codes.receipt_hash(receipt),
+                    other_ward_id=paper.other_ward_id, facts_hash=identity.facts_hash,
+                    entered_by_id=entered_by.id if entered_by else None)
+    design = paper.rules.design
+    for pid, value in sorted(choices.items()):
+        if value:
+            ballot.choices.append(BallotChoice(
+                proposal_id=pid, points=value if design in ("points", "scores") else None,
+                rank=value if design == "ranking" else None))
+    db.session.add(ballot)
+    db.session.flush()
+    submissions.record(submission, ACTION, ballot.id, identity.user)
+    after = {"channel": identity.channel, "receipt_hash": ballot.receipt_hash}
+    if replaced:
+        after["replaced_same_details"] = replaced
+    audit.record("ballot.changed" if previous else "ballot.cast", round_, after=after,
+                 actor=entered_by or identity.user)
+    db.session.commit()
+    return Cast(ballot, receipt, replaced_same_details=bool(replaced), notify=notify)
+
+
+def _slot(round_: Round, identity: Identity, replaces: int | None) -> tuple[Voter, int | None]:
+    """The voter's slot, made (and its code claimed) for a first ballot; and the ballot
+    it replaces, superseded. Refuses a stale form and a second channel."""
+    voter = voter_for(round_, identity.key)
+    if voter is None:
+        if replaces:
+            raise _already_voted()
+        if identity.user is not None and (slot := account_slot(round_, identity.user)):
+            raise _other_channel(slot)
+        voter = Voter(round_id=round_.id, voter_key=identity.key, channel=identity.channel,
+                      ward_id=identity.ward_id,
+                      user_id=identity.user.id if identity.user else None)
+        db.session.add(voter)
+        db.session.flush()
+        if identity.code_id is not None:
+            _claim_code(identity)
+        return voter, None
+    previous = db.session.scalar(select(Ballot.id).where(
+        Ballot.voter_id == voter.id, Ballot.status == BALLOT_COUNTED))
+    if previous != replaces:
+        raise _already_voted()
+    if previous is not None:
+        result = db.session.execute(
+            update(Ballot).where(Ballot.id == previous, Ballot.status == BALLOT_COUNTED)
+            .values(status=BALLOT_SUPERSEDED, superseded_at=utcnow(),
+                    superseded_reason=REPLACED_BY_VOTER))
+        if result.rowcount != 1:
+            raise _already_voted()
+    if identity.ward_id and voter.ward_id != identity.ward_id:
+        voter.ward_id = identity.ward_id
+    return voter, previous
+
+
+def _claim_code(identity: Identity) -> None:
+    claimed = db.session.execute(
+        update(VotingCode).where(VotingCode.id == identity.code_id, VotingCode.used_at.is_(None))
+        .values(used_at=utcnow(), used_by_user_id=identity.user.id if identity.user else None))
+    if claimed.rowcount != 1:
+        raise CodeError("That code has already been used. Each code can be used once.",
+                        field="code")
+
+
+def _supersede_same_details(round_: Round, identity: Identity,
+                            voter: Voter) -> tuple[int, list[str]]:
+    """Latest wins: other slots' counted ballots with this fingerprint stop counting.
+
+    Returns how many, and the email addresses of the accounts among them (they are told).
+    """
+    if identity.facts_hash is None:
+        return 0, []
+    rows = db.session.execute(
+        select(Ballot.id, User.email).join(Voter, Voter.id == Ballot.voter_id)
+        .outerjoin(User, User.id == Voter.user_id)
+        .where(Ballot.round_id == round_.id, Ballot.status == BALLOT_COUNTED,
+               Ballot.facts_hash == identity.facts_hash, Ballot.voter_id != voter.id)).all()
+    if not rows:
+        return 0, []
+    db.session.execute(
+        update(Ballot).where(Ballot.id.in_([r.id for r in rows]),
+                             Ballot.status == BALLOT_COUNTED)
+        .values(status=BALLOT_SUPERSEDED, superseded_at=utcnow(),
+                superseded_reason=REPLACED_BY_SAME_DETAILS))
+    return len(rows), [r.email for r in rows if r.email and r.email != identity.email]
+
+
+# Emails --------------------------------------------------------------------------------
+
+def _link(round_: Round, endpoint: str) -> str:
+    try:
+        return url_for(endpoint, round_id=round_.id, _external=True)
+    except RuntimeError:  # pragma: no cover - outside a request without SERVER_NAME
+        return f"/rounds/{round_.id}"
+
+
+def _send_emails(round_: Round, identity: Identity, cast: Cast) -> None:
+    if identity.email:
+        send_mail(identity.email, f"Your ballot in {round_.name} was received",
+                  f"Thank you for voting in {round_.name}.\n\n"
+                  f"Your receipt code is: {display_receipt(cast.receipt)}\n\n"
+                  f"To check your ballot is counted, look it up at "
+                  f"{_link(round_, 'voting.receipts')}\n"
+                  "The receipt does not show how you voted. If you did not vote, or you get a "
+                  "receipt you do not recognise, contact the partnership.\n")
+    for email in cast.notify:
+        send_mail(email, f"Your ballot in {round_.name} has been replaced",
+                  f"A ballot has just been given in {round_.name} with the same postcode and "
+                  "date of birth as yours. pb counts one ballot per person, the latest, so "
+                  "yours no longer counts.\n\n"
+                  "If that was you, there is nothing to do. If it was not (someone else, or "
+                  "someone sharing your postcode and birthday), vote again at "
+                  f"{_link(round_, 'voting.vote')} before voting closes, and tell the "
+                  "partnership.\n")
+
+
+def display_receipt(receipt: str) -> str:
+    return codes.display_code(codes.normalise_receipt(receipt), 4)
