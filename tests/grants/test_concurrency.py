@@ -18,7 +18,6 @@ from pb.grants.common import today
 from pb.models import AuditEntry, Grant, MonitoringReturn, SectionReview, Tranche
 from pb.models.monitoring import SECTIONS
 from tests import factories
-from tests.browser.conftest import live_app, live_server  # noqa: F401 (fixtures)
 from tests.grants.helpers import submit_return
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -66,7 +65,7 @@ def _race(calls) -> list[tuple[int, str]]:
     return answers
 
 
-def _setup(live_app):  # noqa: F811
+def _setup(live_app):
     with live_app.app_context():
         hood = factories.build_neighbourhood()
         factories.add_grant_people(hood)
@@ -79,7 +78,7 @@ def _setup(live_app):  # noqa: F811
     return ids, emails
 
 
-def test_two_officers_release_the_same_payment_at_once(live_app, live_server):  # noqa: F811
+def test_two_officers_release_the_same_payment_at_once(live_app, live_server):
     (grant_id, tranche_id, _ret, version, _rv), emails = _setup(live_app)
     sessions = [_signed_in(live_server, email, f"/grants/{grant_id}") for email in emails]
     url = f"{live_server}/grants/{grant_id}/tranches/{tranche_id}/release"
@@ -99,7 +98,7 @@ def test_two_officers_release_the_same_payment_at_once(live_app, live_server):  
         assert db.session.get(Grant, grant_id).version == version + 1
 
 
-def test_two_officers_review_the_same_return_at_once(live_app, live_server):  # noqa: F811
+def test_two_officers_review_the_same_return_at_once(live_app, live_server):
     (grant_id, _t, return_id, _v, ret_version), emails = _setup(live_app)
     page = f"/grants/{grant_id}/returns/{return_id}"
     sessions = [_signed_in(live_server, email, page) for email in emails]

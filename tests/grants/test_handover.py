@@ -9,6 +9,7 @@ from pb.extensions import db
 from pb.grants.handover import create_draft_grants
 from pb.models import AuditEntry, BudgetLine, Grant, Organisation, Role
 from pb.results import services as results
+from pb.results.override import override as result_override
 from tests.factories import make_programme
 from tests.results.conftest import build_counted_round
 
@@ -68,11 +69,11 @@ def test_recounts_and_overrides_before_certification_leave_no_orphans(hood):
     first = results.result_for(counted.round).selected
     results.tally(counted.round, officer)  # a re-count
     cinema = counted.projects[3].pb_id
-    results.override(counted.round, officer, [first[0], cinema],
+    result_override(counted.round, officer, [first[0], cinema],
                      "The cafe's landlord withdrew the offer of the hall, so it cannot run.")
     assert _grants() == []
     results.tally(counted.round, officer)  # a re-count throws the override away
-    results.override(counted.round, officer, [first[0], cinema],
+    result_override(counted.round, officer, [first[0], cinema],
                      "The cafe's landlord withdrew the offer of the hall, so it cannot run.")
     result = results.certify(counted.round, officer2)
     assert sorted(g.proposal_id for g in _grants()) == sorted(int(p) for p in result.selected)
