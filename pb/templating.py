@@ -77,6 +77,8 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _globals():
         from pb.links import round_links, staff_links
+        from pb.models.equality import ETHNIC_GROUPS
 
         return {"navigation": navigation, "Role": Role, "round_links": round_links,
-                "staff_links": staff_links, "rule_description": rule_description}
+                "staff_links": staff_links, "rule_description": rule_description,
+                "ethnic_groups": ETHNIC_GROUPS}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pb import audit
 from pb.extensions import db
 from pb.grants.common import GrantError, commit, use_case
-from pb.grants.returns import _check_open
+from pb.grants.returns import check_open
 from pb.models import GrantDocument
 from pb.proposals import uploads
 
@@ -32,7 +32,7 @@ def _checked(storage, kind: str) -> uploads.CheckedFile:
 @use_case
 def upload(grant, ret, actor, storage, *, kind: str, budget_line_id: int | None = None,
            caption: str = "", consent: bool = False, public: bool = False) -> GrantDocument:
-    _check_open(grant, ret, actor)
+    check_open(grant, ret, actor)
     if storage is None or not getattr(storage, "filename", ""):
         raise GrantError("Choose a file to upload.", field="file")
     if kind not in ("evidence", "photo"):
@@ -71,7 +71,7 @@ def upload(grant, ret, actor, storage, *, kind: str, budget_line_id: int | None 
 @use_case
 def remove(grant, ret, actor, document_id: int) -> None:
     """Take back a file uploaded by mistake, before the return is submitted."""
-    _check_open(grant, ret, actor)
+    check_open(grant, ret, actor)
     document = next((d for d in ret.documents if d.id == document_id), None)
     if document is None:
         raise GrantError("That file is not part of this return.", status=404)

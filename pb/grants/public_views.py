@@ -13,7 +13,7 @@ from pb.extensions import db
 from pb.grants import costbenefit, programmes, queries
 from pb.grants.evidence import is_public_photo
 from pb.grants.forms import FormState
-from pb.grants.return_views import _send
+from pb.grants.return_views import send_document
 from pb.grants.views import actor, bp
 from pb.loaders import managed_programme_or_404, programme_or_404, public_grant_or_404
 from pb.models import Programme, Role
@@ -34,7 +34,7 @@ def public_photo(grant_id: int, document_id: int):
     document = next((d for d in grant.documents if d.id == document_id), None)
     if document is None or not is_public_photo(document):
         abort(404)
-    return _send(document, private=False)
+    return send_document(document, private=False)
 
 
 @bp.route("/programmes")

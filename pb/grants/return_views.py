@@ -119,10 +119,11 @@ def file(grant_id: int, document_id: int):
     document = next((d for d in grant.documents if d.id == document_id), None)
     if document is None:
         abort(404)
-    return _send(document, private=True)
+    return send_document(document, private=True)
 
 
-def _send(document: GrantDocument, private: bool):
+def send_document(document: GrantDocument, private: bool):
+    """Serve an uploaded return document (private ones never cached, always as download)."""
     try:
         path = uploads.path_for(document.stored_name)
     except uploads.UploadError:

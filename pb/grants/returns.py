@@ -115,7 +115,8 @@ def values_for(ret: MonitoringReturn) -> dict[str, str]:
     return values
 
 
-def _check_open(grant, ret, actor) -> None:
+def check_open(grant, ret, actor) -> None:
+    """Refuse unless the actor reports for the grant and the grant is still open."""
     require(can_report_on_grant(actor, grant),
             "Only the grantee organisation can write this grant's returns.")
     refuse_if_closed(grant)
@@ -128,7 +129,7 @@ def _check_open(grant, ret, actor) -> None:
 @use_case
 def save_draft(grant, ret, actor, form: Mapping) -> list[str]:
     """Autosave: keep the draft as typed. Returns warnings to show (nothing is refused)."""
-    _check_open(grant, ret, actor)
+    check_open(grant, ret, actor)
     draft = draft_from_form(form)
     text = json.dumps(draft, sort_keys=True)
     if len(text) > DRAFT_LIMIT:
@@ -167,7 +168,7 @@ def _spend_warnings(grant, ret, draft) -> list[str]:
 @use_case
 def submit(grant, ret, actor, form: Mapping) -> MonitoringReturn:
     """Check the whole return and send it to the grant officers for review."""
-    _check_open(grant, ret, actor)
+    check_open(grant, ret, actor)
     draft = draft_from_form(form)
     ret.draft_json = json.dumps(draft, sort_keys=True)
     ret.saved_at = utcnow()

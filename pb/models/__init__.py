@@ -2,6 +2,7 @@
 
 from pb.models.audit import AuditEntry
 from pb.models.base import utcnow
+from pb.models.equality import EqualityResponse
 from pb.models.grant import (
     Adjustment,
     Correction,
@@ -66,7 +67,7 @@ from pb.models.voting import (
 )
 
 __all__ = [
-    "Area", "AuditEntry", "Ballot", "BallotChoice", "BudgetLine", "Job", "LoginAttempt",
+    "Area", "AuditEntry", "Ballot", "BallotChoice", "BudgetLine", "EqualityResponse", "Job", "LoginAttempt",
     "Organisation", "OrganisationMember", "Partnership", "PostcodeCoverage", "Proposal",
     "ProposalDocument", "ProposalOutcome", "ProposalStatusChange", "ProposalSupport",
     "ProposalVersion", "Role", "RoleAssignment", "Round", "RoundResult", "RoundWardBudget", "Submission",

@@ -48,7 +48,7 @@ def _upload(page, line_label):
 
 
 def test_quarterly_return_sent_back_corrected_accepted_and_paid(live_app, neighbourhood, page,
-                                                                 browser_login):
+                                                                 browser_sign_in):
     hood = neighbourhood
     ids = _setup(live_app, hood)
     progress = f"/grants/{ids['grant']}/progress"
@@ -57,7 +57,7 @@ def test_quarterly_return_sent_back_corrected_accepted_and_paid(live_app, neighb
     expect(page.get_by_text("No update has been published yet.")).to_be_visible()
 
     # The grantee fills in the return; the draft saves itself as they type.
-    browser_login(page, hood.users["grantee"].email)
+    browser_sign_in(page, hood.users["grantee"].email)
     page.goto("/grants/mine")
     page.get_by_role("link", name="Return 1").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Return 1")
@@ -85,7 +85,7 @@ def test_quarterly_return_sent_back_corrected_accepted_and_paid(live_app, neighb
     _sign_out(page)
 
     # The officer sends the spend section back with a comment.
-    browser_login(page, ids["officer"])
+    browser_sign_in(page, ids["officer"])
     page.goto("/grants/")
     page.get_by_role("link", name="Hurdsfield Dementia Cafe: return 1").click()
     for section in ("Progress", "KPIs", "Outcomes", "Case study and photos", "People helped"):
@@ -98,7 +98,7 @@ def test_quarterly_return_sent_back_corrected_accepted_and_paid(live_app, neighb
     _sign_out(page)
 
     # The grantee corrects it.
-    browser_login(page, hood.users["grantee"].email)
+    browser_sign_in(page, hood.users["grantee"].email)
     page.goto("/grants/mine")
     expect(page.get_by_text("Sent back: corrections due")).to_be_visible()
     page.get_by_role("link", name="Return 1").click()
@@ -109,7 +109,7 @@ def test_quarterly_return_sent_back_corrected_accepted_and_paid(live_app, neighb
     _sign_out(page)
 
     # The officer accepts it and releases the payment waiting on it.
-    browser_login(page, ids["officer"])
+    browser_sign_in(page, ids["officer"])
     page.goto(f"/grants/{ids['grant']}/returns/{ids['return']}")
     for section in ("Progress", "KPIs", "Spend", "Outcomes", "Case study and photos",
                     "People helped"):
