@@ -9,6 +9,28 @@ from flask import request
 from pb.errors import DomainError
 from pb.extensions import MAX_PAGE
 
+MAX_DB_INT = 2**31 - 1  # PostgreSQL's integer; bigger numbers cannot be ids or counts
+
+
+def db_id(value) -> int | None:
+    """A positive whole number that fits a database integer, from what a person (or an
+    attacker) typed; None for anything else (use as ``request.args.get(..., type=db_id)``).
+    """
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_DB_INT else None
+
+
+def small_int(value, low: int, high: int) -> int | None:
+    """A whole number from ``low`` to ``high`` from user input, else None (never raises)."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 12:
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
 
 def page_arg(name: str = "page") -> int:
     """The page number asked for in the query string, always one a list can serve.

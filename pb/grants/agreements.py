@@ -15,6 +15,7 @@ from datetime import date
 
 from pb import audit
 from pb.extensions import db
+from pb.forms import db_id, small_int
 from pb.grants.common import (
     GrantError,
     check_version,
@@ -73,11 +74,11 @@ def parse(grant, form: Mapping) -> AgreementInput:
             errors.update(exc.field_errors)
             return None
 
-    data.programme_id = int(form.get("programme_id") or 0) or None
+    data.programme_id = db_id(form.get("programme_id"))
     data.start = attempt(parse_date, form.get("start_date"), "start_date")
     data.end = attempt(parse_date, form.get("end_date"), "end_date")
     every = form.get("report_every_months") or ""
-    data.every = int(every) if every.isdigit() and int(every) in FREQUENCIES else -1
+    data.every = small_int(every, 0, 120) if small_int(every, 0, 120) in FREQUENCIES else -1
     data.conditions = (form.get("conditions") or "").strip()[:5000]
     for i, row in _rows(form, "line", ("description", "amount")):
         amount = attempt(parse_money, row["amount"], f"line-{i}-amount")

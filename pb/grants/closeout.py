@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pb import audit
 from pb.extensions import db
+from pb.forms import db_id
 from pb.grants.common import (
     GrantError,
     check_version,
@@ -101,7 +102,7 @@ def add_correction(grant, actor, *, kind: str, target_id: str, delta: str, reaso
         correction.delta = _delta(delta, kind)
         ids = ({t.kpi_id for t in grant.kpi_targets} if kind == "kpi"
                else {b.id for b in grant.budget_lines})
-        chosen = int(target_id) if (target_id or "").isdigit() else 0
+        chosen = db_id(target_id) or 0
         if chosen not in ids:
             raise GrantError("Choose what the correction is to.", field="target_id")
         if kind == "kpi":

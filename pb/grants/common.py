@@ -127,7 +127,7 @@ def parse_count(text: str | None, field: str, *, required: bool = True) -> int |
         if required:
             raise GrantError("Enter a whole number (0 if none).", field=field)
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
         raise GrantError("Enter a whole number, for example 12.", field=field)
     number = int(value)
     if number > 10_000_000:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from pb import audit
 from pb.extensions import db
+from pb.forms import db_id
 from pb.grants.common import (
     GrantError,
     check_version,
@@ -123,7 +124,7 @@ def add_saving(grant, actor, form: Mapping) -> SavingsEstimate:
     if len(description) < 3:
         raise GrantError("Say what the saving is (for example: avoided A&E attendances).",
                          field="description")
-    unit_id = int(form.get("unit_cost_id") or 0)
+    unit_id = db_id(form.get("unit_cost_id")) or 0
     line = SavingsEstimate(grant_id=grant.id, description=description, recorded_by_id=actor.id)
     if unit_id:
         unit = db.session.get(UnitCost, unit_id)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from pb import policy
 from pb.errors import DomainError
 from pb.extensions import db
+from pb.forms import db_id
 from pb.grants import closeout, costbenefit, rag, tranches
 from pb.grants.common import today
 from pb.grants.forms import FormState
@@ -131,7 +132,7 @@ def savings(grant_id: int):
         if action == "funding":
             costbenefit.set_funding(grant, actor(), request.form)
         elif action == "remove":
-            costbenefit.remove_saving(grant, actor(), request.form.get("saving_id", type=int),
+            costbenefit.remove_saving(grant, actor(), request.form.get("saving_id", type=db_id),
                                       version=request.form.get("version"))
         else:
             costbenefit.add_saving(grant, actor(), request.form)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from pb import audit
 from pb.extensions import db
+from pb.forms import db_id, small_int
 from pb.grants.common import GrantError, commit, parse_money, require, use_case
 from pb.models import (
     KpiTarget,
@@ -69,12 +70,13 @@ def parse(form: Mapping, user) -> ProgrammeInput:
     years = []
     for key in ("start_year", "end_year"):
         text = (form.get(key) or "").strip()
-        if not (text.isdigit() and 2000 <= int(text) <= 2100):
+        year = small_int(text, 2000, 2100)
+        if year is None:
             errors[key] = "Enter a year, for example 2026."
-        years.append(int(text) if text.isdigit() else 0)
+        years.append(year or 0)
     if not errors.get("end_year") and years[1] < years[0]:
         errors["end_year"] = "The last year cannot come before the first."
-    partnership_id = int(form.get("partnership_id") or 0)
+    partnership_id = db_id(form.get("partnership_id")) or 0
     if partnership_id not in {p.id for p in partnerships_for(user)}:
         errors["partnership_id"] = "Choose the partnership that runs the programme."
     data.values = {"name": name, "funder": funder, "budget_pence": budget,
@@ -84,7 +86,7 @@ def parse(form: Mapping, user) -> ProgrammeInput:
                    "savings_method": (form.get("savings_method") or "").strip()[:5000],
                    "ratio_note": (form.get("ratio_note") or "").strip()[:2000]}
     allowed = {r.id for r in rounds_for(user)}
-    data.round_ids = [int(v) for v in form.getlist("rounds") if v.isdigit() and int(v) in allowed]
+    data.round_ids = [db_id(v) for v in form.getlist("rounds") if db_id(v) in allowed]
     data.outcomes = [c for c in form.getlist("outcomes") if c in OUTCOMES]
     data.kpis = _kpi_rows(form, errors)
     data.unit_costs = _unit_cost_rows(form, errors)

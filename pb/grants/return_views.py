@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 
 from pb import policy
 from pb.errors import DomainError
+from pb.forms import db_id
 from pb.grants import evidence, returns, reviews
 from pb.grants.figures import claimed_by_line
 from pb.grants.forms import FormState
@@ -50,7 +51,7 @@ def monitoring_return(grant_id: int, return_id: int):
         if action == "upload":
             evidence.upload(grant, ret, actor(), request.files.get("file"),
                             kind=request.form.get("file_kind", ""),
-                            budget_line_id=request.form.get("file_line", type=int),
+                            budget_line_id=request.form.get("file_line", type=db_id),
                             caption=request.form.get("file_caption", ""),
                             consent=bool(request.form.get("file_consent")),
                             public=bool(request.form.get("file_public")))

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from pb import links, policy
 from pb.errors import DomainError
 from pb.extensions import db
+from pb.forms import db_id
 from pb.grants import agreements, closeout, handover, queries, rag
 from pb.grants.common import today
 from pb.grants.costbenefit import grant_savings
@@ -82,7 +83,7 @@ def mine():
 @role_required(*OFFICER_ROLES)
 def grant_list():
     policy.require(policy.can_see_grant_desk(current_user))
-    programme_id = request.args.get("programme", type=int)
+    programme_id = request.args.get("programme", type=db_id)
     status = request.args.get("status") or None
     rag_value = request.args.get("rag") or None
     rows = queries.grant_list(current_user, programme_id=programme_id, status=status,
@@ -131,7 +132,7 @@ def grantee(grant_id: int):
                                                request.form.get("version"))
             else:
                 handover.choose_organisation(grant, actor(),
-                                             request.form.get("organisation_id", type=int),
+                                             request.form.get("organisation_id", type=db_id),
                                              request.form.get("version"))
             return back_to_grant(grant, "The grantee is recorded.")
         except DomainError as exc:

@@ -8,6 +8,7 @@ from sqlalchemy import or_, select, text
 
 from pb.audit import verify_chain
 from pb.extensions import db
+from pb.forms import page_arg
 from pb.loaders import visible_round_or_404
 from pb.models import AuditEntry, Role, Round
 from pb.policy import can_scrutinise, require, role_required
@@ -52,7 +53,7 @@ AUDIT_PAGE = 50
 @role_required(Role.SCRUTINY)
 def audit_log():
     require(can_scrutinise(current_user))
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     action = (request.args.get("action") or "").strip()[:80]
     query = select(AuditEntry).order_by(AuditEntry.id.desc())
     if action:
