@@ -100,18 +100,21 @@ def verify_chain(session=None) -> ChainCheck:
     expected_prev = GENESIS_HASH
     expected_id = 1
     count = 0
-    entries = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=2000)
-    for entry in session.scalars(entries):
-        count += 1
-        if entry.id != expected_id:
-            return ChainCheck(False, count, expected_prev, entry.id,
-                              f"entry {expected_id} is missing")
-        if entry.prev_hash != expected_prev:
-            return ChainCheck(False, count, expected_prev, entry.id,
-                              "it does not follow the entry before it")
-        if entry.compute_hash() != entry.entry_hash:
-            return ChainCheck(False, count, expected_prev, entry.id,
-                              "its contents do not match its hash")
-        expected_prev = entry.entry_hash
-        expected_id += 1
+    query = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=2000)
+    # Streamed in batches (a city round's log does not fit in memory); closed on every
+    # way out, because PostgreSQL streams through a server-side cursor.
+    with session.scalars(query) as entries:
+        for entry in entries:
+            count += 1
+            problem = None
+            if entry.id != expected_id:
+                problem = f"entry {expected_id} is missing"
+            elif entry.prev_hash != expected_prev:
+                problem = "it does not follow the entry before it"
+            elif entry.compute_hash() != entry.entry_hash:
+                problem = "its contents do not match its hash"
+            if problem:
+                return ChainCheck(False, count, expected_prev, entry.id, problem)
+            expected_prev = entry.entry_hash
+            expected_id += 1
     return ChainCheck(True, count, expected_prev)
