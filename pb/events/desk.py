@@ -80,16 +80,16 @@ def _check_age(event: Event, arrival: Arrival) -> None:
     if arrival.age_band not in bands:
         raise EventError("Choose their age band.", field="age_band")
     lo, hi = bands[arrival.age_band]
-    if arrival.born is not None:
-        age = age_on(arrival.born, date.today())
-        if not lo <= age <= hi:
-            right = next(label for code, label, a, b in CHECK_IN_AGE_BANDS if a <= age <= b)
-            raise EventError(f"That date of birth makes them {age}: choose “{right}”, or "
-                             "check the date.", field="age_band")
+    age = age_on(arrival.born, date.today()) if arrival.born is not None else None
+    if age is not None and not lo <= age <= hi:
+        right = next((label for _c, label, a, b in CHECK_IN_AGE_BANDS if a <= age <= b),
+                     "the right band")
+        raise EventError(f"That date of birth makes them {age}: choose “{right}”, or "
+                         "check the date.", field="age_band")
     least = event.round.eligibility_min_age
     if not least:
         return
-    if hi < least:
+    if hi < least or (age is not None and age < least):
         raise EventError(f"This vote is for people aged {least} or over, so they cannot vote "
                          "today. They are welcome to stay for the pitches.", field="age_band")
     if lo < least and arrival.born is None:
