@@ -69,7 +69,11 @@ def screen(event: Event) -> dict:
         elapsed = (utcnow() - event.revealed_at).total_seconds()
         shown = rows[:min(len(rows), 1 + int(elapsed // STEP_SECONDS))]
         spent = sum(r["cost"] for r in shown)
+        # Only the project that has just appeared fades in (the screen is redrawn each poll).
+        newest = len(shown) - 1 if elapsed - (len(shown) - 1) * STEP_SECONDS < POLL_SECONDS \
+            else None
         data.update(revealing=True, shown=shown, all_shown=len(shown) == len(rows),
+                    newest=newest,
                     count=len(rows), spent=spent, budget=budget,
                     percent=min(100, spent * 100 // budget) if budget else 0)
     return data
