@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
+from werkzeug.exceptions import Forbidden
 
 from pb import policy
 from pb.extensions import db
@@ -136,7 +137,11 @@ def worked_event_or_404(event_id: int):
     """A decision day, for its officers and the staff on duty there (403 for others)."""
     event = event_or_404(event_id)
     if not policy.can_work_event(current_user, event):
-        abort(403)
+        refused = Forbidden()
+        refused.pb_message = ("This page is for the partnership's officers and the staff on "
+                              "duty at this event. If you are working here today, ask an "
+                              "officer to put you on duty on the event's page.")
+        raise refused
     return event
 
 

@@ -101,7 +101,7 @@ def enrol(token: str) -> tuple[KioskDevice, str]:
 def device_from_cookie(value: str | None) -> KioskDevice | None:
     """The enrolled, not revoked, tablet whose cookie this is."""
     device_id, _, secret = (value or "").partition(":")
-    if not device_id.isdigit() or not secret or len(value) > 100:
+    if not (device_id.isascii() and device_id.isdigit()) or not secret or len(value) > 100:
         return None
     device = get_or_none(KioskDevice, int(device_id))
     if device is None or device.secret_hash is None or device.revoked_at is not None:

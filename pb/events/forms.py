@@ -41,6 +41,8 @@ def parse_uk_date(text: str) -> date | None:
         year, month, day = (int(g) for g in match.groups())
     else:
         return None
+    if not 1900 <= year <= 2200:
+        return None
     try:
         return date(year, month, day)
     except ValueError:
@@ -195,6 +197,11 @@ class PaperEntryForm(FlaskForm):
 NUMBERS = re.compile(r"[\s,;]+")
 
 
+def _number(text: str) -> bool:
+    """Plain digits (0-9), short enough to be a number on a paper."""
+    return text.isascii() and text.isdigit() and len(text) <= 6
+
+
 def read_paper(design: str, ranks: int, numbers: dict[int, int], form) -> tuple[dict, dict]:
     """The choices keyed, by proposal id, and problems by field name.
 
@@ -208,7 +215,7 @@ def read_paper(design: str, ranks: int, numbers: dict[int, int], form) -> tuple[
         for part in NUMBERS.split((form.get("ticked") or "").strip()):
             if not part:
                 continue
-            if not part.isdigit() or int(part) not in numbers:
+            if not _number(part) or int(part) not in numbers:
                 problems["ticked"] = f"{part[:6]} is not a project number on this paper."
                 continue
             choices[numbers[int(part)]] = 1
@@ -218,7 +225,7 @@ def read_paper(design: str, ranks: int, numbers: dict[int, int], form) -> tuple[
             raw = (form.get(f"n-{number}") or "").strip()
             if not raw:
                 continue
-            if not raw.isdigit() or int(raw) > top:
+            if not _number(raw) or int(raw) > top:
                 problems[f"n-{number}"] = f"Type a whole number from 0 to {top}."
             elif int(raw):
                 choices[pid] = int(raw)
@@ -227,7 +234,7 @@ def read_paper(design: str, ranks: int, numbers: dict[int, int], form) -> tuple[
             raw = (form.get(f"rank-{place}") or "").strip()
             if not raw:
                 continue
-            if not raw.isdigit() or int(raw) not in numbers:
+            if not _number(raw) or int(raw) not in numbers:
                 problems[f"rank-{place}"] = "Type a project number from the paper."
             elif numbers[int(raw)] in choices:
                 problems[f"rank-{place}"] = "That project is ranked already."

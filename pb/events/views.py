@@ -84,7 +84,8 @@ def _save(form: EventForm, round_: Round, event: Event | None):
     try:
         if event is None:
             return setup.create_event(actor(), round_, _details(form))
-        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        raw = (form.version.data or "")[:9]
+        version = int(raw) if raw.isascii() and raw.isdigit() else None
         return setup.update_event(actor(), event, _details(form), version)
     except DomainError as exc:
         apply_errors(form, exc)

@@ -182,5 +182,21 @@ def test_a_decision_day_from_check_in_to_the_reveal(live_app, neighbourhood, pag
     officer.get_by_role("button", name="Make an enrolment link").click()
     expect(officer.locator("#enrol-link")).to_contain_text("/kiosk/enrol/")
     _shoot(officer, "device-link")
+    _print(officer, event_id)
     with live_app.app_context():
         assert db.session.scalar(db.select(User.id).where(User.email == sam_email))
+
+
+def _print(officer, event_id):
+    """Voting cards with their QR code, and A4 paper ballots with their codes."""
+    for kind, label, count in (("cards", "Voting cards", "4"), ("papers", "Paper ballots", "2")):
+        officer.goto(f"/events/{event_id}")
+        officer.get_by_label(re.compile(label)).check()
+        officer.get_by_label("How many").fill(count)
+        officer.get_by_role("button", name="Make and print").click()
+        expect(officer.locator(".code-card-code").first).to_be_visible()
+        _shoot(officer, f"print-{kind}")
+    officer.emulate_media(media="print")
+    expect(officer.locator(".paper-ballot")).to_have_count(2)
+    expect(officer.locator(".site-header")).to_be_hidden()
+    officer.emulate_media(media="screen")

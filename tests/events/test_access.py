@@ -170,3 +170,13 @@ def test_every_decision_day_route_has_a_row(app):
                if (method, rule.rule.removeprefix("/api/v1")) not in covered
                and (method, rule.rule.removeprefix("/admin")) not in covered]
     assert not missing, "decision-day routes without a row:\n" + "\n".join(missing)
+
+
+def test_staff_not_on_duty_are_told_how_to_get_on_duty(app, world, sign_in):
+    hood, current = world
+    client = app.test_client()
+    client.post("/account/login", data={"email": hood.users["idle_staff"].email,
+                                        "password": "kettle-on-the-hob-42"})
+    response = client.get(f"/events/{current()['event']}/desk")
+    assert response.status_code == 403
+    assert "ask an officer to put you on duty" in response.get_data(as_text=True)
