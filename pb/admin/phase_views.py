@@ -83,6 +83,5 @@ def phase_action(round_id: int, key: str):
     except DomainError as exc:
         apply_errors(form, exc)
         return _confirm(round_, key, form, exc.status)
-    flash(f"Done: {phases.PHASES[key].label[0].lower()}{phases.PHASES[key].label[1:]}. "
-          f"The round is now “{round_.status_label}”.", "success")
+    flash(phases.PHASES[key].done, "success")
     return redirect(url_for("admin.phases_page", round_id=round_.id), code=303)

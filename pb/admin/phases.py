@@ -57,21 +57,26 @@ class Phase:
     explain: str  # the confirmation page's first line
     from_status: tuple[str, ...]
     sets: str  # the date set to now
+    done: str  # said once it is done
     earlier: tuple[str, ...] = ()  # earlier dates moved to now if still in the future
 
 
 PHASES = {
     "open-proposals": Phase("Open proposals now", "Residents can put forward proposals from "
-                            "now on.", ("upcoming",), "proposals_open_at"),
+                            "now on.", ("upcoming",), "proposals_open_at", "Proposals are open."),
     "close-proposals": Phase("Close proposals and start the review now", "No new proposals "
                              "can be submitted; officers review those submitted.",
-                             ("proposals",), "proposals_close_at", ("proposals_open_at",)),
+                             ("proposals",), "proposals_close_at",
+                             "Proposals are closed and the review has begun.",
+                             ("proposals_open_at",)),
     "open-voting": Phase("End the review and open voting now", "The shortlist goes on the "
                          "ballot and residents can vote from now on. The ballot's settings "
                          "lock.", ("upcoming", "proposals", "review"), "voting_open_at",
+                         "The review is over and voting is open.",
                          ("proposals_open_at", "proposals_close_at", "review_close_at")),
     "close-voting": Phase("Close voting now", "No more ballots can be given, whatever the "
-                          "channel; the count can run.", ("voting",), "voting_close_at"),
+                          "channel; the count can run.", ("voting",), "voting_close_at",
+                          "Voting is closed: the count can run."),
 }
 
 
@@ -142,7 +147,8 @@ def locked_settings(round_: Round) -> list[tuple[str, str]]:
     before voting opens)."""
     if not round_.voting_has_opened:
         return []
-    return [(LOCKED_LABELS[name], _shown(round_, name)) for name in LOCKED_WHEN_VOTING]
+    return [(LOCKED_LABELS[name], _shown(round_, name)) for name in LOCKED_WHEN_VOTING
+            if getattr(round_, name) is not None]
 
 
 def _shown(round_: Round, name: str) -> str:
@@ -150,7 +156,7 @@ def _shown(round_: Round, name: str) -> str:
     words = {"budget_pence": lambda: format_pence(value, whole=True),
              "ballot_design": lambda: round_.ballot_design_label,
              "allocation_rule": lambda: round_.rule_name,
-             "tie_break": lambda: "ties go to " + round_.tie_break_label,
+             "tie_break": lambda: "Ties go to " + round_.tie_break_label,
              "voter_verification": lambda: VOTER_VERIFICATION.get(value, value),
              "ward_ballot": lambda: WARD_BALLOTS.get(value, value),
              "voting_open_at": lambda: format_datetime(value),
