@@ -230,8 +230,13 @@ def make_print(event_id: int):
         flash(" ".join(m for ms in form.errors.values() for m in ms), "error")
         return redirect(url_for("events.event_page", event_id=event.id, _anchor="print"),
                         code=303)
-    batch = printing.make_batch(actor(), event, form.kind.data, form.count.data,
-                                form.submission.data)
+    try:
+        batch = printing.make_batch(actor(), event, form.kind.data, form.count.data,
+                                    form.submission.data)
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("events.event_page", event_id=event.id, _anchor="print"),
+                        code=303)
     sheets = _sheets()
     sheets[str(batch.id)] = [form.submission.data, time.time(), form.kind.data]
     session[SHEETS] = sheets

@@ -136,6 +136,7 @@ def test_a_decision_day_from_check_in_to_the_reveal(live_app, neighbourhood, pag
 
     officer = _context(browser, live_server)
     browser_sign_in(officer, hood.users["officer"].email)
+    _print(officer, event_id)
     officer.goto(f"/events/{event_id}/close")
     _shoot(officer, "close-open")
     officer.get_by_role("link", name="Close voting now…").click()
@@ -182,7 +183,6 @@ def test_a_decision_day_from_check_in_to_the_reveal(live_app, neighbourhood, pag
     officer.get_by_role("button", name="Make an enrolment link").click()
     expect(officer.locator("#enrol-link")).to_contain_text("/kiosk/enrol/")
     _shoot(officer, "device-link")
-    _print(officer, event_id)
     with live_app.app_context():
         assert db.session.scalar(db.select(User.id).where(User.email == sam_email))
 
