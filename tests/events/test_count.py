@@ -152,3 +152,16 @@ def test_the_live_screen_hides_totals_and_reveals_only_a_certified_result(app, c
     assert "Funded: 1 of" in body and "live-bar-" in body
     for user in hood.users.values():
         assert user.email not in body and user.display_name + " " not in body
+
+
+def test_the_command_line_prints_the_events_figures(app, runner, day):
+    hood, round_, proposals, event = day
+    decision_day(hood, round_, proposals, event)
+    result = runner.invoke(args=["events", str(round_.id)])
+    assert result.exit_code == 0, result.output
+    import json
+
+    data = json.loads(result.output)
+    assert data["events"][0]["votes_by_channel"] == {"online": 1, "tablet": 1, "paper": 2}
+    assert data["paper_pending"] == {"not_keyed": 0, "keyed_once": 0, "queue": 0}
+    assert runner.invoke(args=["events", "999999"]).exit_code != 0
