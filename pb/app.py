@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from pb import api
     from pb.admin.views import bp as admin_bp
     from pb.auth.views import bp as auth_bp
+    from pb.events.views import bp as events_bp
     from pb.grants.views import bp as grants_bp
     from pb.main.views import bp as main_bp
     from pb.proposals.views import bp as proposals_bp
@@ -122,3 +123,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(voting_bp)
     app.register_blueprint(results_bp)
     app.register_blueprint(grants_bp)  # /grants/..., /programmes/...
+    app.register_blueprint(events_bp)  # /rounds/<id>/events, /events/..., /kiosk

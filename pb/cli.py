@@ -30,6 +30,7 @@ AREA_COMMANDS = (
     ("pb.proposals.cli", "digest_command"),
     ("pb.results.cli", "tally_command"),
     ("pb.grants.cli", "grants_command"),
+    ("pb.events.cli", "events_command"),
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
+from werkzeug.exceptions import Forbidden
 
 from pb import policy
 from pb.extensions import db
@@ -117,3 +118,36 @@ def grant_return_or_404(grant, return_id: int):
     if monitoring_return is None or monitoring_return.grant_id != grant.id:
         abort(404)
     return monitoring_return
+
+
+# Decision days -----------------------------------------------------------------------------
+
+def event_or_404(event_id: int):
+    """A decision day of a round the viewer may see (its live screen is public)."""
+    from pb.models import Event
+
+    event = get_or_none(Event, event_id)
+    if event is None or (not event.round.is_published
+                         and not policy.can_see_draft_round(current_user, event.round)):
+        abort(404)
+    return event
+
+
+def worked_event_or_404(event_id: int):
+    """A decision day, for its officers and the staff on duty there (403 for others)."""
+    event = event_or_404(event_id)
+    if not policy.can_work_event(current_user, event):
+        refused = Forbidden()
+        refused.pb_message = ("This page is for the partnership's officers and the staff on "
+                              "duty at this event. If you are working here today, ask an "
+                              "officer to put you on duty on the event's page.")
+        raise refused
+    return event
+
+
+def set_up_event_or_404(event_id: int):
+    """A decision day, for the round's officers only (403 for anyone else)."""
+    event = event_or_404(event_id)
+    if not policy.can_set_up_event(current_user, event.round):
+        abort(403)
+    return event

@@ -125,8 +125,9 @@ def can_view_proposal(user, proposal) -> bool:
 
 
 def can_see_turnout(user, round_) -> bool:
-    """Turnout counts (never how anyone voted): the round's officers and scrutiny."""
-    return can_manage_round(user, round_) or can_scrutinise(user)
+    """Turnout counts (never how anyone voted): the round's officers and scrutiny, and
+    event staff on duty at one of the round's decision days (added for decision days)."""
+    return can_manage_round(user, round_) or can_scrutinise(user) or is_on_duty(user, round_)
 
 
 def can_certify_result(user, round_, result) -> bool:
@@ -216,3 +217,53 @@ def can_see_grant_desk(user) -> bool:
 def can_administer(user) -> bool:
     """Areas, wards, partnerships, organisations, themes and people's roles: administrators."""
     return is_signed_in(user) and user.is_admin
+
+
+# Decision days ------------------------------------------------------------------------------
+
+def is_on_duty(user, round_, event=None) -> bool:
+    """Event staff of the round's partnership listed as on duty at one of its decision days
+    (at ``event`` when given)."""
+    if not is_signed_in(user) or not user.has_role(Role.EVENT_STAFF,
+                                                   partnership_id=round_.partnership_id):
+        return False
+    from sqlalchemy import select
+
+    from pb.extensions import db
+    from pb.models.event import Event, EventStaff
+
+    query = select(EventStaff.id).join(Event, Event.id == EventStaff.event_id).where(
+        Event.round_id == round_.id, EventStaff.user_id == user.id)
+    if event is not None:
+        query = query.where(Event.id == event.id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def can_set_up_event(user, round_) -> bool:
+    """Create and change a decision day, its agenda, staff and tablets: the round's officers."""
+    return can_manage_round(user, round_)
+
+
+def can_work_event(user, event) -> bool:
+    """The desk, tablets' status, paper entry and the event's turnout: the round's officers,
+    and event staff of the partnership on duty at this event."""
+    return can_manage_round(user, event.round) or is_on_duty(user, event.round, event)
+
+
+def can_issue_codes(user, round_) -> bool:
+    """Make voting codes (batches, or one on the spot at a desk): the round's officers, and
+    event staff of the partnership on duty at one of the round's decision days."""
+    return can_manage_round(user, round_) or is_on_duty(user, round_)
+
+
+def can_resolve_paper(user, event, paper) -> bool:
+    """Settle a paper ballot whose two entries disagree: someone who may work the event and
+    keyed neither entry (a third person, looking at the paper)."""
+    return can_work_event(user, event) and all(
+        entry.entered_by_id != user.id for entry in paper.entries)
+
+
+def can_see_event_report(user, event) -> bool:
+    """An event's report (counts only, small numbers suppressed): anyone once the round's
+    result is published; before that, whoever may see the round's turnout."""
+    return event.round.status == "results" or can_see_turnout(user, event.round)

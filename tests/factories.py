@@ -484,3 +484,41 @@ def active_grant(hood: Neighbourhood, programme=None, *, start: date | None = No
                     issue=True)
     agreements.accept(grant, hood.users["grantee"], name="Dave Booth", confirmed=True)
     return grant
+
+
+# Decision days (appended by the events area) ------------------------------------------------
+
+def make_event(round_: Round, officer: User, name: str = "Macclesfield Decision Day",
+               staff=(), **values):
+    """A decision day of ``round_`` today (10:00 to 15:00 UK time), set up by ``officer``,
+    with ``staff`` on duty."""
+    from datetime import datetime as _datetime
+    from datetime import time as _time
+
+    from pb.events import setup
+    from pb.events.forms import local_to_utc
+
+    day = values.pop("day", date.today())
+    details = setup.EventDetails(
+        name=name, venue="Macclesfield Town Hall, Market Place, SK10 1EA",
+        starts_at=local_to_utc(day, _time(10, 0)), ends_at=local_to_utc(day, _time(15, 0)),
+        accessibility="Step-free entrance on Market Place; hearing loop in the main hall.",
+        contact="01625 500 500", **values)
+    event = setup.create_event(officer, round_, details)
+    for person in staff:
+        setup.add_staff(officer, event, person.id)
+    assert isinstance(event.starts_at, _datetime)
+    return event
+
+
+def check_in_person(event, staff: User, first_name: str = "Maureen", postcode: str = "SK10 2LH",
+                    age_band: str = "65-74", code: str | None = None, **values):
+    """Check someone in at ``event``'s desk; returns ``(CheckedIn, code as printed)``.
+    Without ``code`` a new card is printed on the spot."""
+    from pb import submissions
+    from pb.events import desk
+
+    arrival = desk.Arrival(first_name=first_name, postcode=postcode, age_band=age_band,
+                           hand="card" if code else "new", card_code=code or "", **values)
+    done = desk.check_in(staff, event, arrival, submissions.new_key())
+    return done, code or done.new_code

@@ -288,3 +288,7 @@ def _round_values(form: RoundForm) -> dict:
     for name in rounds.PHASES:
         values[name] = rounds.local_to_utc(getattr(form, name).data)
     return values
+
+
+# Phase controls (decision days, issue 12) hang their routes on this blueprint.
+from pb.admin import phase_views  # noqa: E402,F401

@@ -15,7 +15,7 @@ from pb.extensions import csrf
 
 bp = Blueprint("api", __name__)
 
-ROUTE_MODULES = ("rounds", "proposals", "voting", "grants")
+ROUTE_MODULES = ("rounds", "proposals", "voting", "grants", "events")
 
 
 def init_app(app: Flask) -> None:

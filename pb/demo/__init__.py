@@ -260,4 +260,5 @@ def _feature_steps():
 
 
 # Each later feature adds its module here; each exposes seed(area, partnership, rounds).
-FEATURE_SEEDERS: list[str] = ["pb.demo.proposals", "pb.demo.voting", "pb.demo.grants"]
+FEATURE_SEEDERS: list[str] = ["pb.demo.proposals", "pb.demo.voting", "pb.demo.events",
+                               "pb.demo.grants"]

@@ -3,6 +3,17 @@
 from pb.models.audit import AuditEntry
 from pb.models.base import utcnow
 from pb.models.equality import EqualityResponse
+from pb.models.event import (
+    CheckIn,
+    Event,
+    EventProject,
+    EventStaff,
+    EventVote,
+    KioskDevice,
+    PaperBallot,
+    PaperEntry,
+    PaperWaiver,
+)
 from pb.models.grant import (
     Adjustment,
     Correction,
@@ -78,4 +89,7 @@ __all__ = [
     "InterestDeclaration", "KpiTarget", "Milestone", "MonitoringReturn", "Programme",
     "ProgrammeKpi", "ReturnKpiActual", "ReturnOutcome", "ReturnPeople", "ReturnReminder",
     "ReturnSpend", "SavingsEstimate", "SectionReview", "Tranche", "UnitCost",
+    # Decision days
+    "CheckIn", "Event", "EventProject", "EventStaff", "EventVote", "KioskDevice",
+    "PaperBallot", "PaperEntry", "PaperWaiver",
 ]

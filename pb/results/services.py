@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from pb import audit, submissions
 from pb.allocation import Constraints, Instance, Profile, Project, allocate, write_pb
 from pb.errors import Conflict, DomainError, NotAllowed
+from pb.events.reconciliation import check_before_tally
 from pb.extensions import db
 from pb.grants.handover import create_draft_grants
 from pb.models import Round, User
@@ -180,6 +181,9 @@ def tally(round_: Round, actor: User | None, *, submission: str | None = None,
         raise ResultFrozen("This result is certified and published, so it cannot be counted "
                            "again.")
     check_seen(result, seen)
+    # Decision days (pb.events): no count while paper ballots are still being reconciled,
+    # unless an officer recorded why for what is pending.
+    check_before_tally(round_)
     instance = instance_from_round(round_)
     profile = profile_from_ballots(round_, instance)
     try:

@@ -21,6 +21,7 @@ recognised by its submission key and stores nothing new.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import url_for
@@ -77,11 +78,16 @@ def _other_channel(slot: Voter) -> AlreadyVoted:
 
 def cast_ballot(round_: Round, identity: Identity, paper: Paper, choices: dict[int, int],
                 replaces: int | None, entered_by: User | None = None,
-                submission: str | None = None) -> Cast:
+                submission: str | None = None, *, channel: str | None = None,
+                record_with: Callable[[Ballot], None] | None = None) -> Cast:
     """Store a ballot (or replace the voter's current one); see the module docstring.
 
     ``replaces`` is the id of the ballot the voter was looking at when they filled the
     form (None for a first ballot); ``submission`` is the form's idempotency key.
+    Decision days (pb.events) add two things: ``channel`` is where the ballot was given
+    ("tablet", "paper"; by default the identity's channel), and ``record_with`` is called
+    with the new ballot inside its transaction, before the commit, so the caller's own
+    record of it (which tablet, which paper) is stored with it or not at all.
     """
     if round_.status != "voting":
         raise VotingClosed("Voting in this round is closed, so your ballot was not recorded.")
@@ -93,7 +99,8 @@ def cast_ballot(round_: Round, identity: Identity, paper: Paper, choices: dict[i
         if repeat is not None:
             return repeat
         try:
-            cast = _store(round_, identity, paper, choices, replaces, entered_by, submission)
+            cast = _store(round_, identity, paper, choices, replaces, entered_by, submission,
+                          channel, record_with)
         except IntegrityError:
             db.session.rollback()
             if attempt == 2:
@@ -124,13 +131,15 @@ def _repeat(identity: Identity, submission: str | None, choices: dict[int, int],
 
 
 def _store(round_: Round, identity: Identity, paper: Paper, choices: dict[int, int],
-           replaces: int | None, entered_by: User | None, submission: str | None) -> Cast:
+           replaces: int | None, entered_by: User | None, submission: str | None,
+           channel: str | None = None, record_with=None) -> Cast:
     voter, previous = _slot(round_, identity, replaces)
     replaced, notify = _supersede_same_details(round_, identity, voter)
     receipt = codes.receipt_for(submission) if submissions.is_key(submission) \
         else codes.new_receipt()
     ballot = Ballot(round_id=round_.id, voter_id=voter.id, status=BALLOT_COUNTED,
-                    channel=identity.channel, receipt_hash=codes.receipt_hash(receipt),
+                    channel=channel or identity.channel,
+                    receipt_hash=codes.receipt_hash(receipt),
                     other_ward_id=paper.other_ward_id, facts_hash=identity.facts_hash,
                     entered_by_id=entered_by.id if entered_by else None)
     design = paper.rules.design
@@ -142,11 +151,13 @@ def _store(round_: Round, identity: Identity, paper: Paper, choices: dict[int, i
     db.session.add(ballot)
     db.session.flush()
     submissions.record(submission, ACTION, ballot.id, identity.user)
-    after = {"channel": identity.channel, "receipt_hash": ballot.receipt_hash}
+    after = {"channel": ballot.channel, "receipt_hash": ballot.receipt_hash}
     if replaced:
         after["replaced_same_details"] = replaced
     audit.record("ballot.changed" if previous else "ballot.cast", round_, after=after,
                  actor=entered_by or identity.user)
+    if record_with is not None:
+        record_with(ballot)  # pb.events: where it was given, in this transaction
     db.session.commit()
     return Cast(ballot, receipt, replaced_same_details=bool(replaced), notify=notify)
 

@@ -18,7 +18,7 @@ from pb.errors import NotAllowed
 from pb.extensions import db
 from pb.models import Round, User
 from pb.models.voting import VotingCode, VotingCodeBatch
-from pb.policy import can_manage_round
+from pb.policy import can_issue_codes
 from pb.voting import VotingError, codes
 
 MAX_BATCH = 2000
@@ -28,8 +28,9 @@ ACTION = "voting_codes.generated"
 def generate_codes(actor: User, round_: Round, label: str, count: int,
                    submission: str) -> tuple[VotingCodeBatch, bool]:
     """The batch this form makes (or made already), and whether it is new."""
-    if not can_manage_round(actor, round_):
-        raise NotAllowed("Only the partnership's officers can make voting codes.")
+    if not can_issue_codes(actor, round_):  # officers, and staff on duty at a decision day
+        raise NotAllowed("Only the partnership's officers, and staff on duty at its decision "
+                         "days, can make voting codes.")
     if not submissions.is_key(submission):
         raise VotingError("This form is out of date. Reload the page and try again.")
     made = _made(actor, submission)
