@@ -29,6 +29,10 @@ def running_server(database, tmp_path, name: str, **config):
     finally:
         os.environ.pop("PB_INSTANCE_PATH", None)
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # A client has its response before the request thread returns its database connection;
+    # joining request threads on close stops teardown disposing an engine still in use.
+    server.daemon_threads = False
+    server.block_on_close = True
     base_url = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, name=f"pb-{name}", daemon=True)
     thread.start()
