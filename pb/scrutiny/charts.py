@@ -59,6 +59,13 @@ class Chart:
     def fmt(self, value) -> str:
         return format_value(value, self.unit)
 
+    def cells(self, row: list) -> list[str]:
+        """A row's figures as the table shows them: a bar chart's extra columns (after
+        its one drawn value) are counts; every other column is in the chart's unit."""
+        drawn = 1 if self.kind == "bar" else len(row) - 1
+        return [format_value(v, self.unit if i < drawn else "count")
+                for i, v in enumerate(row[1:])]
+
     def csv_rows(self) -> list[list]:
         """The CSV: the header then the rows, money as plain pounds (no £ or commas)."""
         def plain(value):
@@ -68,8 +75,10 @@ class Chart:
                 return f"{value / 100:.2f}"
             return value
 
-        return [list(self.columns)] + [[row[0]] + [plain(v) for v in row[1:]]
-                                       for row in self.rows]
+        drawn = 1 if self.kind == "bar" else len(self.columns) - 1
+        return [list(self.columns)] + [
+            [row[0]] + [plain(v) if i < drawn else v for i, v in enumerate(row[1:])]
+            for row in self.rows]
 
 
 def format_value(value, unit: str) -> str:
