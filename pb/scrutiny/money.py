@@ -198,7 +198,7 @@ def certified_results(filters: Filters, *, round_ids=None) -> list[tuple[Round, 
         query = query.where(RoundResult.certified_at >= filters.starts())
     if filters.ends_before():
         query = query.where(RoundResult.certified_at < filters.ends_before())
-    return list(db.session.execute(query).tuples())
+    return [tuple(row) for row in db.session.execute(query)]
 
 
 def _funded(results) -> dict[int, tuple[Round, int]]:

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func, select
 
 from pb.extensions import db
-from pb.models import Ballot, Round, Voter, Ward
+from pb.models import Ballot, Round, Voter, Ward, utcnow
 from pb.models.voting import BALLOT_COUNTED
 from pb.scrutiny.filters import Filters
 
@@ -44,9 +44,8 @@ def _counted(filters: Filters, round_ids: list[int]):
 
 def turnout(filters: Filters, rounds: list[Round]) -> dict:
     """Ballots per round, per round and ward (with population and %), per channel."""
-    ids = [r.id for r in rounds if not filters.round_id or r.id == filters.round_id]
-    ids = [r.id for r in rounds if r.id in ids and (not filters.area_id
-                                                    or r.area_id == filters.area_id)]
+    ids = [r.id for r in rounds if (not filters.round_id or r.id == filters.round_id)
+           and (not filters.area_id or r.area_id == filters.area_id)]
     names = {r.id: r.name for r in rounds}
     where = _counted(filters, ids)
     ward_rows = db.session.execute(
@@ -94,8 +93,6 @@ def _area_populations(area_ids: set[int]) -> dict[int, int]:
 def rounds_for_turnout(user_may_see_all: bool) -> list[Round]:
     """The rounds whose turnout the reader may see: results published (everyone), or
     every round whose vote has opened (scrutiny)."""
-    from pb.models import utcnow
-
     now = utcnow()
     query = select(Round).where(Round.is_published).order_by(Round.id)
     if user_may_see_all:

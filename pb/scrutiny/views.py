@@ -17,7 +17,8 @@ from pb import policy
 from pb.htmx import render_page_or_fragment
 from pb.models import Role
 from pb.policy import role_required
-from pb.scrutiny import detail, equality, filters as filtering
+from pb.scrutiny import detail, equality
+from pb.scrutiny import filters as filtering
 from pb.scrutiny.charts import svg
 from pb.scrutiny.dashboard import Dashboard
 
