@@ -18,8 +18,8 @@ from html import escape
 
 from pb.money import format_pence
 
-WIDTH = 520
-LABEL_W = 150  # room for category labels on the left of horizontal bars
+WIDTH = 420
+LABEL_W = 130  # room for category labels on the left of horizontal bars
 BAR_H = 22
 GAP = 10
 TOP = 34
@@ -57,7 +57,9 @@ class Chart:
         return not self.rows
 
     def fmt(self, value) -> str:
-        return format_value(value, self.unit)
+        """A value as the chart writes it (money in whole pounds; the table and the CSV
+        give pence)."""
+        return format_value(value, self.unit, whole=True)
 
     def cells(self, row: list) -> list[str]:
         """A row's figures as the table shows them: a bar chart's extra columns (after
@@ -81,13 +83,13 @@ class Chart:
             for row in self.rows]
 
 
-def format_value(value, unit: str) -> str:
+def format_value(value, unit: str, *, whole: bool = False) -> str:
     if value is None:
         return "no figure"
     if isinstance(value, str):
         return value
     if unit == "pence":
-        return format_pence(value)
+        return format_pence(value, whole=whole)
     if unit == "percent":
         return f"{value:.1f}%"
     return f"{value:,}"
@@ -135,7 +137,7 @@ def _text(x, y, words, *, anchor="start", fill="#000", weight="normal", size=FON
             f'font-weight="{weight}" font-size="{size}">{escape(str(words))}</text>')
 
 
-def _short(label: str, limit: int = 22) -> str:
+def _short(label: str, limit: int = 19) -> str:
     label = str(label)
     return label if len(label) <= limit else label[:limit - 1] + "…"
 
@@ -160,7 +162,7 @@ def _bars(chart: Chart) -> tuple[str, int]:
     """Horizontal bars, one per category, the value written at the bar's end."""
     values = [row[1] for row in chart.rows]
     top = _scale(values)
-    span = WIDTH - LABEL_W - 80
+    span = WIDTH - LABEL_W - 70
     parts, y = [], TOP + 4
     fill, _on = _fill(0)
     for label, value in ((row[0], row[1]) for row in chart.rows):
@@ -195,7 +197,7 @@ def _stacked(chart: Chart) -> tuple[str, int]:
     and the total is written at the bar's end."""
     totals = [sum(v or 0 for v in row[1:]) for row in chart.rows]
     top = _scale(totals)
-    span = WIDTH - LABEL_W - 80
+    span = WIDTH - LABEL_W - 70
     legend, y = _legend(chart, TOP + 8)
     parts, y = [legend], y + 8
     start = y

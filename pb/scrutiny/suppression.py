@@ -43,6 +43,8 @@ def suppress(counts: list[list[int]], threshold: int = THRESHOLD) -> SuppressedT
     primary = set(hidden)
     while True:
         _pair_lines(grid, hidden)
+        if _hide_zero_sums(grid, hidden):
+            continue
         fixed = determined_cells(grid, hidden)
         if not fixed:
             break
@@ -80,6 +82,18 @@ def _pair_lines(grid, hidden: set) -> None:
             if len(inside) == 1:
                 hidden.add(_smallest_visible(grid, hidden, line))
                 changed = True
+
+
+def _hide_zero_sums(grid, hidden: set) -> bool:
+    """Counts are never negative, so hidden parts of a line whose shown total equals its
+    shown parts must all be 0: hide that total too. True when something was hidden."""
+    for line in _lines(grid):
+        *parts, total = line
+        inside = [cell for cell in parts if cell in hidden]
+        if inside and total not in hidden and all(grid[r][c] == 0 for r, c in inside):
+            hidden.add(total)
+            return True
+    return False
 
 
 def _smallest_visible(grid, hidden: set, line) -> tuple[int, int]:
