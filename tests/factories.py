@@ -542,9 +542,22 @@ def scrutiny_world(hood: Neighbourhood) -> dict:
     import json
 
     from pb.models import (
-        Adjustment, AreaProfile, Ballot, EqualityResponse, Grant, GrantBudgetLine, KpiTarget,
-        MonitoringReturn, ReturnKpiActual, ReturnOutcome, ReturnSpend, RoundResult,
-        SavingsEstimate, Tranche, Voter)
+        Adjustment,
+        AreaProfile,
+        Ballot,
+        EqualityResponse,
+        Grant,
+        GrantBudgetLine,
+        KpiTarget,
+        MonitoringReturn,
+        ReturnKpiActual,
+        ReturnOutcome,
+        ReturnSpend,
+        RoundResult,
+        SavingsEstimate,
+        Tranche,
+        Voter,
+    )
 
     wards, themes, orgs = hood.wards, hood.themes, hood.organisations
     for name, people in (("Macclesfield Central", 12_000), ("Macclesfield Hurdsfield", 5_000),

@@ -137,7 +137,7 @@ def _text(x, y, words, *, anchor="start", fill="#000", weight="normal", size=FON
             f'font-weight="{weight}" font-size="{size}">{escape(str(words))}</text>')
 
 
-def _short(label: str, limit: int = 19) -> str:
+def _short(label: str, limit: int = 17) -> str:
     label = str(label)
     return label if len(label) <= limit else label[:limit - 1] + "…"
 
@@ -167,7 +167,8 @@ def _bars(chart: Chart) -> tuple[str, int]:
     fill, _on = _fill(0)
     for label, value in ((row[0], row[1]) for row in chart.rows):
         length = span * (value or 0) / top
-        parts.append(_text(LABEL_W - 6, y + BAR_H * 0.7, _short(label), anchor="end"))
+        parts.append(_text(LABEL_W - 6, y + BAR_H * 0.7, _short(label), anchor="end",
+                           size=12))
         parts.append(f'<rect x="{LABEL_W}" y="{y}" width="{length:.1f}" height="{BAR_H}" '
                      f'fill="{fill}"><title>{escape(f"{label}: {chart.fmt(value)}")}</title>'
                      f'</rect>')
@@ -202,7 +203,8 @@ def _stacked(chart: Chart) -> tuple[str, int]:
     parts, y = [legend], y + 8
     start = y
     for row, total in zip(chart.rows, totals):
-        parts.append(_text(LABEL_W - 6, y + BAR_H * 0.7, _short(row[0]), anchor="end"))
+        parts.append(_text(LABEL_W - 6, y + BAR_H * 0.7, _short(row[0]), anchor="end",
+                           size=12))
         x = LABEL_W
         for i, value in enumerate(row[1:]):
             length = span * (value or 0) / top

@@ -53,9 +53,9 @@ def counts_in(cells: list[str]) -> list[int]:
 
 def test_the_age_table_counts_equal_an_independent_query_where_shown(app, world):
     table = equality.table("age_band", parse({}))
-    truth = dict(((band, ctx), n) for band, ctx, n in db.session.execute(
+    truth = {(band, ctx): n for band, ctx, n in db.session.execute(
         select(EqualityResponse.age_band, EqualityResponse.context, func.count())
-        .group_by(EqualityResponse.age_band, EqualityResponse.context)).all())
+        .group_by(EqualityResponse.age_band, EqualityResponse.context)).all()}
     rows = {row["label"]: row for row in table["rows"]}
     voters_65 = rows["65 to 74"]["cells"][0]
     assert voters_65 == truth[("65-74", "voter")] == 12
