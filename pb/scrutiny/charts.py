@@ -19,7 +19,7 @@ from html import escape
 from pb.money import format_pence
 
 WIDTH = 420
-LABEL_W = 130  # room for category labels on the left of horizontal bars
+LABEL_W = 140  # room for category labels on the left of horizontal bars
 BAR_H = 22
 GAP = 10
 TOP = 34
@@ -137,7 +137,7 @@ def _text(x, y, words, *, anchor="start", fill="#000", weight="normal", size=FON
             f'font-weight="{weight}" font-size="{size}">{escape(str(words))}</text>')
 
 
-def _short(label: str, limit: int = 17) -> str:
+def _short(label: str, limit: int = 16) -> str:
     label = str(label)
     return label if len(label) <= limit else label[:limit - 1] + "…"
 
