@@ -288,3 +288,12 @@ def can_see_scrutiny_detail(user) -> bool:
     and RAG overrides, declared interests), read-only: scrutiny and administrators. Never
     anything that links a person to how they voted."""
     return can_scrutinise(user)
+
+
+def can_declare_round_interest(user, round_) -> bool:
+    """Declare an interest in a round: its partnership's officers, event staff and grant
+    officers (and administrators)."""
+    return is_signed_in(user) and (
+        can_manage_round(user, round_)
+        or user.has_role(Role.EVENT_STAFF, partnership_id=round_.partnership_id)
+        or user.has_role(Role.GRANT_OFFICER, partnership_id=round_.partnership_id))

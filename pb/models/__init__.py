@@ -59,7 +59,7 @@ from pb.models.proposal import (
 )
 from pb.models.result import RoundResult
 from pb.models.round import Round, RoundWardBudget
-from pb.models.scrutiny import AreaProfile
+from pb.models.scrutiny import AreaProfile, RoundInterest
 from pb.models.submission import Submission
 from pb.models.user import (
     LoginAttempt,
@@ -94,5 +94,5 @@ __all__ = [
     "CheckIn", "Event", "EventProject", "EventStaff", "EventVote", "KioskDevice",
     "PaperBallot", "PaperEntry", "PaperWaiver",
     # Scrutiny
-    "AreaProfile",
+    "AreaProfile", "RoundInterest",
 ]

@@ -20,6 +20,7 @@ from pb.models import (
     ProposalStatusChange,
     ProposalVersion,
     Round,
+    RoundInterest,
     RoundResult,
 )
 from pb.scrutiny.filters import Filters
@@ -83,7 +84,14 @@ def interests(filters: Filters) -> list[InterestDeclaration]:
     return list(db.session.scalars(_round_filter(query, Grant.round_id, filters)))
 
 
+def round_interests(filters: Filters) -> list[RoundInterest]:
+    query = (select(RoundInterest)
+             .options(joinedload(RoundInterest.round), joinedload(RoundInterest.user))
+             .order_by(RoundInterest.declared_at.desc()).limit(LIMIT))
+    return list(db.session.scalars(_round_filter(query, RoundInterest.round_id, filters)))
+
+
 def records(filters: Filters) -> dict:
-    return {"reviews": review_decisions(filters), "costs": cost_changes(filters),
+    return {"round_interests": round_interests(filters), "reviews": review_decisions(filters), "costs": cost_changes(filters),
             "results": result_overrides(filters), "rag": rag_overrides(filters),
             "adjustments": adjustments(filters), "interests": interests(filters)}

@@ -10,17 +10,21 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from pb import policy
+from pb.errors import DomainError
+from pb.forms import apply_errors
 from pb.htmx import render_page_or_fragment
+from pb.loaders import visible_round_or_404
 from pb.models import Role
 from pb.policy import role_required
-from pb.scrutiny import detail, equality
+from pb.scrutiny import detail, equality, interests
 from pb.scrutiny import filters as filtering
 from pb.scrutiny.charts import svg
 from pb.scrutiny.dashboard import Dashboard
+from pb.scrutiny.forms import RoundInterestForm
 
 bp = Blueprint("scrutiny", __name__)
 
@@ -76,3 +80,25 @@ def scrutiny_detail():
     filters = filtering.parse(request.args)
     return render_template("scrutiny/detail.html", filters=filters,
                            records=detail.records(filters))
+
+
+@bp.route("/rounds/<int:round_id>/interests", methods=["GET", "POST"])
+@role_required(Role.OFFICER, Role.EVENT_STAFF, Role.GRANT_OFFICER)
+def round_interest(round_id: int):
+    """Declare an interest in a round (its officers, event staff and grant officers)."""
+    round_ = visible_round_or_404(round_id)
+    policy.require(policy.can_declare_round_interest(current_user, round_))
+    form, status = RoundInterestForm(), 200
+    if form.validate_on_submit():
+        try:
+            interests.declare_round_interest(round_, current_user, form.nature.data)
+        except DomainError as exc:
+            apply_errors(form, exc)
+            status = exc.status
+        else:
+            flash("Your interest is recorded. Scrutiny can see it.", "success")
+            return redirect(url_for("scrutiny.round_interest", round_id=round_.id), 303)
+    elif request.method == "POST":
+        status = 400
+    return render_template("scrutiny/interest.html", round=round_, form=form,
+                           declared=interests.declared_by(round_, current_user)), status

@@ -21,6 +21,10 @@ def expect(default, **by_role):
 
 EVERYONE = expect(OK)
 SCRUTINY = expect(NO, anonymous=LOGIN, scrutiny=OK, admin=OK)
+DECLARERS = expect(NO, anonymous=LOGIN, officer=OK, event_staff=OK, grant_officer=OK, admin=OK)
+# An empty declaration is refused for its content (400), never for who sent it.
+DECLARE = expect(NO, anonymous=LOGIN, officer=400, event_staff=400, grant_officer=400,
+                 admin=400)
 
 TABLE = [
     ("GET", "/scrutiny/", "/scrutiny/", EVERYONE),
@@ -32,6 +36,14 @@ TABLE = [
     ("GET", "/scrutiny/detail", "/scrutiny/detail", SCRUTINY),
     ("GET", "/scrutiny/detail?round={decided}", "/scrutiny/detail", SCRUTINY),
     ("POST", "/scrutiny/", "/scrutiny/", expect(405)),
+    ("GET", "/scrutiny/rounds/{decided}/interests", "/scrutiny/rounds/<int:round_id>/interests",
+     DECLARERS),
+    ("POST", "/scrutiny/rounds/{decided}/interests", "/scrutiny/rounds/<int:round_id>/interests",
+     DECLARE),
+    ("GET", "/scrutiny/rounds/{other}/interests", "/scrutiny/rounds/<int:round_id>/interests",
+     expect(NO, anonymous=LOGIN, admin=OK)),
+    ("GET", "/scrutiny/rounds/999999/interests", "/scrutiny/rounds/<int:round_id>/interests",
+     expect(GONE, anonymous=LOGIN, resident=NO, grantee=NO, scrutiny=NO)),
 ]
 
 
@@ -45,7 +57,7 @@ def _outcome(response):
                          ids=[f"{m} {t}" for m, t, _r, _e in TABLE])
 def test_scrutiny_access(app, world, method, template, rule, expected):
     hood, w = world
-    path = template.format(decided=w["decided"].id)
+    path = template.format(decided=w["decided"].id, other=hood.rounds["other"].id)
     wrong = []
     for role in ROLES:
         client = app.test_client()
