@@ -141,11 +141,14 @@ def _turnout_by_round(board: Dashboard) -> Chart:
 
 
 def _turnout_by_ward(board: Dashboard) -> Chart:
-    rows = [[f"{row['ward']} ({row['round']})", float(row["percent"]), row["ballots"],
-             row["population"]] for row in board.turnout["wards"] if row["percent"] is not None]
+    shown = [row for row in board.turnout["wards"] if row["percent"] is not None]
+    several = len({row["round"] for row in shown}) > 1
+    label = "Ward (round)" if several else "Ward"
+    rows = [[f"{row['ward']} ({row['round']})" if several else row["ward"],
+             float(row["percent"]), row["ballots"], row["population"]] for row in shown]
     return Chart("turnout-by-ward", "bar", "Turnout by ward: ballots as a share of "
-                 "residents", "Ward (round)", "Per cent of residents",
-                 ["Ward (round)", "Turnout (%)", "Ballots", "Residents"], rows,
+                 "residents", label, "Per cent of residents",
+                 [label, "Turnout (%)", "Ballots", "Residents"], rows,
                  unit="percent", note="Only wards whose population is known.")
 
 
