@@ -1,4 +1,4 @@
-"""scrutiny: ward populations, the area's population profile, interests declared in rounds
+"""scrutiny: ward populations and the area's population profile
 
 Revision ID: 0009_scrutiny
 Revises: 0008
@@ -28,24 +28,9 @@ def upgrade():
     )
     with op.batch_alter_table('area_profiles', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_area_profiles_area_id'), ['area_id'], unique=False)
-    op.create_table('round_interests',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('round_id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('nature', sa.Text(), nullable=False),
-    sa.Column('declared_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_round_interests_round_id_rounds'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_round_interests_user_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_round_interests'))
-    )
-    with op.batch_alter_table('round_interests', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_round_interests_round_id'), ['round_id'], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('round_interests', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_round_interests_round_id'))
-    op.drop_table('round_interests')
     with op.batch_alter_table('area_profiles', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_area_profiles_area_id'))
     op.drop_table('area_profiles')
