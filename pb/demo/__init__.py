@@ -177,7 +177,8 @@ def seed_accounts(partnership: Partnership) -> list[DemoAccount]:
 
 
 def seed_rounds(area: Area, partnership: Partnership) -> dict[str, Round]:
-    now = utcnow().replace(second=0, microsecond=0)
+    # Round times fall on the hour people would set (9am), not the minute the demo was built.
+    now = utcnow().replace(hour=9, minute=0, second=0, microsecond=0)
     day = timedelta(days=1)
     decision_day = datetime(2025, 10, 11, 9, 0)  # a Saturday
     specs = {
