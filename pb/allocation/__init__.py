@@ -26,6 +26,7 @@ from functools import partial
 from .compare import Comparison, compare
 from .constraints import Cap, Constraints, Reserve, render_note, run_constrained
 from .explain import explain, money_formatter
+from .facts import ConstraintFact, Fact, GreedyFact, MaxUtilityFact, MesFact, PhragmenFact
 from .metrics import outcome_metrics
 from .model import BALLOT_KINDS, Ballot, Instance, Money, Profile, Project
 from .outcome import Outcome, ProjectResult, json_money
@@ -43,6 +44,8 @@ __all__ = [
     "ProjectResult", "Reserve", "RULES", "RULE_DESCRIPTIONS", "RULE_NAMES", "RULE_SUMMARIES", "RULES_FOR_BALLOT", "TIE_BREAKS",
     "TooLarge", "Comparison", "allocate", "compare", "json_money", "money_formatter", "parse_pb",
     "read_pb", "rules_for_vote_type", "write_pb",
+    # The typed facts behind each explanation (ProjectResult.fact).
+    "Fact", "ConstraintFact", "GreedyFact", "MaxUtilityFact", "MesFact", "PhragmenFact",
 ]
 
 #: Rule name -> function(election) -> RuleResult.  Names are stable: they are stored with results.
@@ -201,7 +204,8 @@ def _build_outcome(instance, profile, rule, tie_break, selected, facts, notes, l
         if labels.get(p.id):
             text = f"In the {labels[p.id]}: {text[0].lower()}{text[1:]}"
         results[p.id] = ProjectResult(p.id, p.name, p.cost, votes.get(p.id, 0), p.id in chosen, text,
-                                      None if points is None else points.get(p.id, 0), p.ward, p.categories)
+                                      None if points is None else points.get(p.id, 0), p.ward, p.categories,
+                                      fact)
     spent = sum(instance.project(pid).cost for pid in selected)
     notes = list(notes) + [f"Ties: {describe_tie_break(tie_break)}."]
     metrics = outcome_metrics(instance, profile, selected)

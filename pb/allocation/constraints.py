@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .facts import ConstraintFact
 from .model import Instance, Money, exact
 from .rules.base import Election
 
@@ -175,5 +176,5 @@ def run_constrained(instance, profile, ranks, fn, c: Constraints, fmt):
         excluded[drop] = (f"Not funded: funding it would take spending on the {cap.name} {cap.kind} past "
                           f"its cap of {fmt(cap.limit(instance.budget))}.")
     for pid, text in excluded.items():
-        facts[pid] = {"kind": "constraint", "text": text}
+        facts[pid] = ConstraintFact(text)
     return selected, facts, notes, labels

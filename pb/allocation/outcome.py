@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from .facts import Fact
 from .model import Money
 
 
@@ -16,7 +17,11 @@ def json_money(value) -> int | str:
 
 @dataclass(frozen=True)
 class ProjectResult:
-    """One project's fate.  ``points`` is total points/score (None for approval/ordinal)."""
+    """One project's fate.  ``points`` is total points/score (None for approval/ordinal).
+
+    ``fact`` is what the rule recorded (its round, the money, the prices paid): the trace
+    behind ``explanation``, kept for pages that show the technical detail.
+    """
 
     id: str
     name: str
@@ -27,6 +32,7 @@ class ProjectResult:
     points: Money | None = None
     ward: str | None = None
     categories: tuple[str, ...] = ()
+    fact: Fact | None = None
 
 
 @dataclass(frozen=True)

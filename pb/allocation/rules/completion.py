@@ -18,8 +18,10 @@ This follows the idea of ADD-OPT ("Streamlining Equal Shares", arXiv
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
+from ..facts import MesFact
 from .base import Election, RuleResult
 from .equal_shares import mes_uniform, utilities
 from .greedy import greedy_fill
@@ -33,7 +35,7 @@ def equal_shares_add1(el: Election, utility: str = "cost", fill: bool = True, **
     Only the increments at which the outcome can change are actually run.
     """
     if el.n == 0:
-        result = RuleResult([], {pid: {"kind": "mes", "why": "no_support"} for pid in el.ids})
+        result = RuleResult([], {pid: MesFact("no_support") for pid in el.ids})
     else:
         result = _add_one(el, utilities(el, utility))
     if fill:
@@ -52,16 +54,13 @@ def _add_one(el: Election, util: dict) -> RuleResult:
         runs += 1
         assert set(plain) == set(selected), "add1 search and plain MES disagree"
         selected = plain
-    result = RuleResult(list(selected), dict(facts))
+    result = RuleResult(list(selected), {pid: replace(f, add=k, start=base) for pid, f in facts.items()})
     # Notes are rendered by allocate() with the caller's money formatter.
     result.notes.append(lambda fmt, k=k, reason=reason: (
         f"Equal Shares started each voter with {fmt(base)} (the budget divided equally) and "
         + (f"raised it one unit at a time to {fmt(base + k)}, where {reason}." if k else
            f"did not raise it, because {reason}.")))
     result.notes.append(f"The add-one search needed {runs} Equal Shares counts for {k} raises.")
-    for f in result.facts.values():
-        f["add"] = k
-        f["start"] = base
     return result
 
 
@@ -83,7 +82,7 @@ def _search(el: Election, util: dict, base: Fraction):
             reason = "no other supported project would have fitted in the money left"
             break
         runs += 1
-        bought = [p for p in state[0] if state[1][p]["why"] == "bought"]  # free ones come first
+        bought = [p for p in state[0] if state[1][p].why == "bought"]  # free ones come first
         nxt = mes_uniform(el, util, base + k + step, force=(bought, state[2]))
         if not nxt[3]:
             # Proved: every budget up to k + step gives this same outcome; gallop.
@@ -101,7 +100,8 @@ def _top_up(el: Election, result: RuleResult) -> None:
     top = greedy_fill(el, result.selected, el.budget - spent)
     for pid in top.selected:
         result.selected.append(pid)
-        result.facts[pid] = dict(top.facts[pid], filled=True)
+        result.facts[pid] = replace(top.facts[pid], filled=True)
     for pid, f in top.facts.items():
-        if not f["selected"]:
-            result.facts[pid] = dict(result.facts.get(pid, {}), fill_left=f["left"])
+        if not f.selected:
+            # (Every project has an Equal Shares fact; "uncounted" guards a future rule change.)
+            result.facts[pid] = replace(result.facts.get(pid, MesFact("uncounted")), fill_left=f.left)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import heapq
 from fractions import Fraction
 
+from ..facts import MesFact
 from .base import Election, RuleResult
 from .mes_prices import EPS, INFINITY, above, ballot_index, below, walk_price, walk_price_exact
 
@@ -72,15 +73,15 @@ class MesRun:
         el, candidates = self.el, []
         for pid in el.ids:
             if el.votes[pid] == 0:
-                self.facts[pid] = {"kind": "mes", "why": "no_support"}
+                self.facts[pid] = MesFact("no_support")
             elif self.cost[pid] == 0:
                 if self.util[pid]:
                     self.selected.append(pid)  # free and wanted: pabutools takes these first
-                    self.facts[pid] = {"kind": "mes", "why": "free", "round": 0}
+                    self.facts[pid] = MesFact("free", round=0)
                 else:
                     # With cost utilities a free project is worth 0 to everyone, so (as in
                     # pabutools) Equal Shares never buys it; a greedy top-up will.
-                    self.facts[pid] = {"kind": "mes", "why": "zero_utility"}
+                    self.facts[pid] = MesFact("zero_utility")
             else:
                 candidates.append(pid)
         return candidates
@@ -160,7 +161,7 @@ class MesRun:
 
     def drop(self, q, money) -> None:
         self.active[self.index[q]] = False
-        self.facts[q] = {"kind": "mes", "why": "unaffordable", "round": self.rnd, "money": money}
+        self.facts[q] = MesFact("unaffordable", round=self.rnd, money=money)
 
     def _price_for_round(self, q):
         """(lo, hi, exact rho or None) for q this round, or None after dropping an unaffordable q."""
@@ -278,8 +279,8 @@ class MesRun:
         for j in self.neighbours[jp]:
             self.hists.pop(j, None)
         low = min([cval[cid] for cid in moved if cfloat[cid] <= pf_hi and cval[cid] < price] + [price])
-        self.facts[p] = {"kind": "mes", "why": "bought", "round": self.rnd, "price": price,
-                         "low": low, "payers": sum(moved.values()), "rho": rho}
+        self.facts[p] = MesFact("bought", round=self.rnd, price=price, low=low,
+                                payers=sum(moved.values()), rho=rho)
 
 
 def mes_uniform(el: Election, util: dict, start_budget: Fraction, force=None):
@@ -326,7 +327,7 @@ def utilities(el: Election, utility: str) -> dict:
 def equal_shares(el: Election, utility: str = "cost", **_) -> RuleResult:
     """Plain MES (no completion): every voter starts with budget / voters."""
     if el.n == 0:
-        return RuleResult([], {pid: {"kind": "mes", "why": "no_support"} for pid in el.ids})
+        return RuleResult([], {pid: MesFact("no_support") for pid in el.ids})
     if utility == "score":
         from .equal_shares_score import mes_general
         selected, facts = mes_general(el, Fraction(el.budget, el.n))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..facts import MesFact
 from .base import Election
 
 
@@ -23,10 +24,10 @@ def mes_general(el: Election, start_budget: Fraction):
     remaining = set()
     for pid in el.ids:
         if not supporters[pid]:
-            facts[pid] = {"kind": "mes", "why": "no_support"}
+            facts[pid] = MesFact("no_support")
         elif cost[pid] == 0:
             selected.append(pid)
-            facts[pid] = {"kind": "mes", "why": "free", "round": 0}
+            facts[pid] = MesFact("free", round=0)
         else:
             remaining.add(pid)
     stale = {q: Fraction(cost[q], sum(groups[g][0][q] * groups[g][1] for g in supporters[q])) for q in remaining}
@@ -40,7 +41,7 @@ def mes_general(el: Election, start_budget: Fraction):
             total = sum(budget[g] * groups[g][1] for g in supporters[q])
             if total < cost[q]:
                 remaining.discard(q)
-                facts[q] = {"kind": "mes", "why": "unaffordable", "round": rnd, "money": total}
+                facts[q] = MesFact("unaffordable", round=rnd, money=total)
                 continue
             rho = stale[q] = _price(q, cost[q], supporters[q], groups, budget)
             if best is None or (rho, rank[q]) < (best[0], rank[best[1]]):
@@ -56,9 +57,8 @@ def mes_general(el: Election, start_budget: Fraction):
             budget[g] -= pay
             if pay > 0:
                 pays.append((pay, groups[g][1]))
-        facts[p] = {"kind": "mes", "why": "bought", "round": rnd, "rho": rho,
-                    "price": max(x for x, _ in pays), "low": min(x for x, _ in pays),
-                    "payers": sum(c for _, c in pays)}
+        facts[p] = MesFact("bought", round=rnd, rho=rho, price=max(x for x, _ in pays),
+                           low=min(x for x, _ in pays), payers=sum(c for _, c in pays))
     return selected, facts
 
 

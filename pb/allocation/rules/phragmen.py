@@ -14,6 +14,7 @@ from __future__ import annotations
 import heapq
 from fractions import Fraction
 
+from ..facts import PhragmenFact
 from .base import Election, RuleResult
 
 _INFINITE = (1, 0)  # sorts after every finite load (0, value)
@@ -86,7 +87,7 @@ def phragmen(el: Election, **_) -> RuleResult:
     projects = []
     for pid in el.ids:
         if cost[pid] > el.budget:
-            facts[pid] = {"kind": "phragmen", "why": "too_dear"}
+            facts[pid] = PhragmenFact("too_dear")
         else:
             projects.append(pid)
     loads = Loads(el)
@@ -101,18 +102,17 @@ def phragmen(el: Election, **_) -> RuleResult:
         if too_dear:
             left = el.budget - spent
             for _, q in tied:
-                facts[q] = {"kind": "phragmen", "why": "stopped", "round": rnd, "left": left,
-                            "blocker": too_dear[0], "load": best}
+                facts[q] = PhragmenFact("stopped", round=rnd, load=best, left=left,
+                                        blocker=too_dear[0])
             for _, _, q in heap:
-                facts[q] = {"kind": "phragmen", "why": "after_stop", "round": rnd, "left": left,
-                            "blocker": too_dear[0]}
+                facts[q] = PhragmenFact("after_stop", round=rnd, left=left, blocker=too_dear[0])
             break
         p = tied[0][1]
         for _, q in tied[1:]:
             heapq.heappush(heap, (best, rank[q], q))
         selected.append(p)
         spent += cost[p]
-        facts[p] = {"kind": "phragmen", "why": "bought", "round": rnd, "load": best}
+        facts[p] = PhragmenFact("bought", round=rnd, load=best)
         if best is not _INFINITE:  # (nobody supports an _INFINITE one: loads do not change)
             loads.charge(p, best[1])
     return RuleResult(selected, facts)
