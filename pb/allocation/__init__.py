@@ -21,11 +21,12 @@ explicit argument (see :mod:`pb.allocation.tiebreak`).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
-from .compare import Comparison, compare
+from .compare import COMPARISON_RULES, Comparison, compare
 from .constraints import Cap, Constraints, Reserve, render_note, run_constrained
-from .explain import explain, money_formatter
+from .explain import explain, money_formatter, plain_reason, plain_scope
 from .metrics import outcome_metrics
 from .model import BALLOT_KINDS, Ballot, Instance, Money, Profile, Project
 from .outcome import Outcome, ProjectResult, json_money
@@ -41,7 +42,7 @@ from .tiebreak import TIE_BREAKS, describe_tie_break, tie_break_ranks
 __all__ = [
     "BALLOT_KINDS", "Money", "Ballot", "Cap", "Constraints", "Instance", "Outcome", "PabulibError", "Profile", "Project",
     "ProjectResult", "Reserve", "RULES", "RULE_DESCRIPTIONS", "RULE_NAMES", "RULE_SUMMARIES", "RULES_FOR_BALLOT", "TIE_BREAKS",
-    "TooLarge", "Comparison", "allocate", "compare", "json_money", "money_formatter", "parse_pb",
+    "TooLarge", "Comparison", "COMPARISON_RULES", "support_ranks", "allocate", "compare", "json_money", "money_formatter", "parse_pb",
     "read_pb", "rules_for_vote_type", "write_pb",
 ]
 
@@ -180,10 +181,35 @@ def allocate(instance: Instance, profile: Profile, rule: str, tie_break: str = "
     if constraints is None or constraints == Constraints():
         result = fn(Election(instance, profile, ranks))
         facts, selected, notes = result.facts, result.selected, [render_note(n, fmt) for n in result.notes]
-        labels = {}
+        labels, passes = {}, ()
     else:
-        selected, facts, notes, labels = run_constrained(instance, profile, ranks, fn, constraints, fmt)
-    return _build_outcome(instance, profile, rule, tie_break, selected, facts, notes, labels, fmt, votes)
+        selected, facts, notes, labels, passes = run_constrained(instance, profile, ranks, fn, constraints, fmt)
+    outcome = _build_outcome(instance, profile, rule, tie_break, selected, facts, notes, labels, fmt, votes)
+    return _with_reasons(outcome, instance, facts, labels, passes, ranks, fmt)
+
+
+def support_ranks(instance: Instance, votes: dict, ranks: dict) -> dict[str, int]:
+    """Each project's place by votes (1 = most supported), exact ties decided by the tie-break ranks."""
+    order = sorted(instance.ids, key=lambda pid: (-votes.get(pid, 0), ranks[pid]))
+    return {pid: i for i, pid in enumerate(order, 1)}
+
+
+def _with_reasons(outcome: Outcome, instance, facts, labels, passes, ranks, fmt) -> Outcome:
+    """Add each project's plain reason, its support rank and the passes to the outcome."""
+    votes = {pid: r.votes for pid, r in outcome.projects.items()}
+    place = support_ranks(instance, votes, ranks)
+    by_label = {run.label: run for run in passes if run.kind != "all"}
+    scope = {pid: plain_scope(by_label[lab].kind, by_label[lab].name, by_label[lab].budget, fmt)
+             for pid, lab in labels.items() if lab in by_label}
+    pot = {pid: by_label[lab].budget for pid, lab in labels.items() if lab in by_label}
+    results = {}
+    for pid, r in outcome.projects.items():
+        text = plain_reason(pid, facts.get(pid), funded=r.selected, cost=r.cost, votes=r.votes,
+                            rank=place[pid], fmt=fmt, points=r.points, budget=pot.get(pid, instance.budget))
+        if scope.get(pid) and facts.get(pid, {}).get("kind") != "constraint":
+            text += " " + scope[pid]
+        results[pid] = replace(r, reason=text, rank=place[pid])
+    return replace(outcome, projects=results, passes=tuple(passes))
 
 
 def _build_outcome(instance, profile, rule, tie_break, selected, facts, notes, labels, fmt, votes) -> Outcome:
