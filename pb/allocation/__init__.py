@@ -82,7 +82,7 @@ RULE_DESCRIPTIONS = {
         "size. On its own it often leaves money unspent."),
     "mes-cost-add1": (
         "Equal Shares as run by cities such as Świecie and Wieliczka: if money is left, every "
-        "voter's share is raised a little (one currency unit at a time) and the count is re-run, "
+        "voter's share is raised a little (a pound at a time) and the count is run again, "
         "as long as the result stays within the real budget; any money still left then funds "
         "the most-voted projects that fit. Proportional and spends nearly all the budget."),
     "mes-cost-add1-nofill": (
@@ -123,19 +123,23 @@ RULE_NAMES = {
     "max-utility": "Most total support",
 }
 
-#: One line per rule, for menus and ``--help``.
+#: One line per rule in plain English, for menus, pages and ``--help`` (no rule codes).
 RULE_SUMMARIES = {
-    "greedy-approval": "most votes first, skipping what does not fit",
-    "greedy-cost": "most votes per pound first, skipping what does not fit",
-    "greedy-points": "most points (or highest total score) first; points and score ballots",
-    "mes-cost": "Method of Equal Shares, benefit = cost, no completion",
-    "mes-cost-add1": "Equal Shares, shares raised one unit at a time, then most-votes top-up",
-    "mes-cost-add1-nofill": "as mes-cost-add1 without the most-votes top-up",
-    "mes-approval": "Equal Shares, every funded project worth one unit to its supporters",
-    "mes-approval-add1": "mes-approval with raised shares and the most-votes top-up",
-    "mes-score": "Equal Shares paying in proportion to points or scores",
-    "phragmen": "sequential Phragmén (shared loads); stops at the first project that does not fit",
-    "max-utility": "the affordable set with the most total votes (exact search)",
+    "greedy-approval": "the projects with the most votes are funded first, skipping any that no longer fit",
+    "greedy-cost": "the projects with the most votes for each pound are funded first, skipping any that no longer fit",
+    "greedy-points": "the projects with the most points (or highest total score) are funded first",
+    "mes-cost": "each voter gets an equal share of the money to spend on what they voted for; often leaves money unspent",
+    "mes-cost-add1": ("each voter gets an equal share of the money to spend on what they voted for; the shares "
+                      "are raised until the budget is used, and what is left funds the most-voted projects that fit"),
+    "mes-cost-add1-nofill": ("equal shares raised until the budget is used, without funding extra most-voted "
+                             "projects from what is left"),
+    "mes-approval": "equal shares where every funded project counts the same to its voters, whatever it costs",
+    "mes-approval-add1": ("equal shares where every funded project counts the same, raised until the budget "
+                          "is used, then the most-voted projects that fit"),
+    "mes-score": "equal shares where voters pay in proportion to the points they gave",
+    "phragmen": ("voters share the cost of what is funded, keeping the heaviest share as light as possible; "
+                 "stops at the first project that does not fit"),
+    "max-utility": "the combination of projects within the budget with the most votes in all",
 }
 
 _APPROVAL_RULES = ("greedy-approval", "greedy-cost", "mes-cost", "mes-cost-add1", "mes-cost-add1-nofill",

@@ -150,7 +150,7 @@ def test_a_cap_is_a_constraint_too(neighbourhood, ward_round, monkeypatch):
     round_, projects, result = ward_round
     capped = Constraints(min_votes=1, ward_budgets=True,
                          caps=(Cap("ward", "Macclesfield Hurdsfield", share=Fraction(1, 4)),))
-    monkeypatch.setattr(overrides, "constraints_for", lambda _round: capped)
+    monkeypatch.setattr(overrides, "constraints_for", lambda _round, _voters=0: capped)
     selected = _ids(projects, "roof", "kit", "helpline")  # Hurdsfield £6,150 > £5,000 cap
     found = {b.constraint: b.text for b in overrides.breaches(round_, result, selected)}
     assert found["cap:ward:Macclesfield Hurdsfield"] == (
