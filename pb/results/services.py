@@ -40,9 +40,9 @@ from pb.events.reconciliation import check_before_tally
 from pb.extensions import db
 from pb.grants.handover import create_draft_grants
 from pb.models import Round, User
-from pb.models.round import RULES_FOR_DESIGN
 from pb.models.base import utcnow
 from pb.models.result import RoundResult
+from pb.models.round import RULES_FOR_DESIGN
 from pb.models.voting import BALLOT_COUNTED, Ballot, BallotChoice
 from pb.policy import can_certify_result, can_manage_round
 from pb.results.presenting import result_rows, results_json  # noqa: F401  (the API uses them)
