@@ -22,6 +22,7 @@ explicit argument (see :mod:`pb.allocation.tiebreak`).
 from __future__ import annotations
 
 from dataclasses import replace
+from fractions import Fraction
 from functools import partial
 
 from .compare import COMPARISON_RULES, Comparison, compare
@@ -192,16 +193,31 @@ def allocate(instance: Instance, profile: Profile, rule: str, tie_break: str = "
     return _with_reasons(outcome, instance, facts, labels, passes, ranks, fmt)
 
 
-def support_ranks(instance: Instance, votes: dict, ranks: dict) -> dict[str, int]:
-    """Each project's place by votes (1 = most supported), exact ties decided by the tie-break ranks."""
-    order = sorted(instance.ids, key=lambda pid: (-votes.get(pid, 0), ranks[pid]))
+#: Rules that rank projects by something other than votes: points, or votes per pound.
+_RANKED_BY = {"greedy-points": "points", "mes-score": "points", "greedy-cost": "value"}
+
+
+def support_ranks(instance: Instance, votes: dict, ranks: dict, points: dict | None = None,
+                  by: str = "votes") -> dict[str, int]:
+    """Each project's place (1 = most supported) by ``by``: "votes", "points" (total points
+    or score) or "value" (votes per pound, free projects first); exact ties go by the
+    tie-break ranks."""
+    def score(pid):
+        if by == "points" and points is not None:
+            return Fraction(points.get(pid, 0))
+        if by == "value":
+            cost = instance.project(pid).cost
+            return Fraction(votes.get(pid, 0)) / cost if cost else Fraction(10**18 + votes.get(pid, 0))
+        return Fraction(votes.get(pid, 0))
+    order = sorted(instance.ids, key=lambda pid: (-score(pid), ranks[pid]))
     return {pid: i for i, pid in enumerate(order, 1)}
 
 
 def _with_reasons(outcome: Outcome, instance, facts, labels, passes, ranks, fmt) -> Outcome:
     """Add each project's plain reason, its support rank and the passes to the outcome."""
     votes = {pid: r.votes for pid, r in outcome.projects.items()}
-    place = support_ranks(instance, votes, ranks)
+    points = {pid: r.points for pid, r in outcome.projects.items() if r.points is not None}
+    place = support_ranks(instance, votes, ranks, points or None, _RANKED_BY.get(outcome.rule, "votes"))
     by_label = {run.label: run for run in passes if run.kind != "all"}
     scope = {pid: plain_scope(by_label[lab].kind, by_label[lab].name, by_label[lab].budget, fmt)
              for pid, lab in labels.items() if lab in by_label}

@@ -136,7 +136,8 @@ def plain_reason(pid: str, fact: dict | None, *, funded: bool, cost, votes: int,
                  points=None, budget=None) -> str:
     """One project's fate in everyday words: the verdict first, then the figures that decided it.
 
-    ``rank`` is the project's place by support (1 = most supported).
+    ``rank`` is the project's place by support (1 = most supported), measured as the rule
+    measures it (votes, points, or votes per pound).
     """
     verdict = "Funded" if funded else "Not funded"
     if fact is None:
@@ -163,9 +164,9 @@ def plain_reason(pid: str, fact: dict | None, *, funded: bool, cost, votes: int,
 
 def _plain_greedy(fact, *, cost, votes, rank, fmt, points):
     if fact["measure"] == "votes per unit of money":
-        place = f"{ordinal(fact['rank'])} best value in votes per pound ({_votes(votes)} for {fmt(cost)})"
+        place = f"{ordinal(rank)} best value in votes per pound ({_votes(votes)} for {fmt(cost)})"
     elif fact["measure"] == "points":
-        place = f"{ordinal(fact['rank'])} most points ({points:,} points)"
+        place = f"{ordinal(rank)} most points ({points:,} points)"
     else:
         place = f"{ordinal(rank)} most supported ({_votes(votes)})"
     if fact["selected"]:

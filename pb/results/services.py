@@ -143,9 +143,11 @@ def constraints_for(round_: Round, voters: int = 0) -> Constraints:
 
 
 def comparison_for(round_: Round, instance: Instance, profile: Profile) -> dict:
-    """The same ballots under greedy-by-votes, Equal Shares with completion and Phragmén,
-    with the round's tie-break and constraints: {rule: {"selected", "spent", "metrics"}}."""
-    rules = [r for r in COMPARISON_RULES if r in RULES_FOR_DESIGN[round_.ballot_design]]
+    """The same ballots under the round's rule, greedy-by-votes, Equal Shares with completion
+    and Phragmén, with the round's tie-break and constraints:
+    {rule: {"selected", "spent", "metrics"}}."""
+    rules = [r for r in dict.fromkeys((round_.allocation_rule, *COMPARISON_RULES))
+             if r in RULES_FOR_DESIGN[round_.ballot_design]]
     return compare(instance, profile, rules, round_.tie_break,
                    constraints_for(round_, profile.num_voters)).summary()
 
