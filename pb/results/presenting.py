@@ -90,8 +90,13 @@ def money_story(result: RoundResult, round_: Round) -> list[str]:
         where = ("It is carried into the next round." if policy == "rollover" and passes else
                  "It goes back to the partnership.")
         fills = result.rule.startswith("greedy") or result.rule.endswith("-add1")
-        why = (", because no project still in the running fitted in what was left"
-               if fills and result.override_selected_json is None else "")
+        projects = result.outcome["projects"]
+        wanted = [pid for pid, p in projects.items() if p["votes"] and pid not in result.selected]
+        why = ""
+        if not wanted:
+            why = ", because every project someone voted for was funded"
+        elif fills and result.override_selected_json is None:
+            why = ", because no project still in the running fitted in what was left"
         lines.append(f"In all, {_money(unspent)} of the {_money(result.budget_pence)} budget was "
                      f"not spent{why}. {where}")
     else:
