@@ -138,9 +138,9 @@ class RoundForm(FlaskForm):
                     "with the round before voting opens, so anyone can check the draw.")
     lottery_seed = StringField(
         "Lottery seed (for a lottery tie-break)",
-        validators=[Length(max=LOTTERY_SEED_MAX)],
-        description="Plain text published on the round's page, for example the date and place "
-                    "of the draw: 'Macclesfield Town Hall 2 March 2027'.")
+        description=f"Plain text of up to {LOTTERY_SEED_MAX} characters, published on the "
+                    "round's page: for example the place and date of the draw, 'Town Hall "
+                    "2 March 2027'.")
     ward_leftover = SelectField(
         "What happens to money a ward's own budget does not spend",
         choices=list(WARD_LEFTOVERS.items()), validate_choice=False,  # checked by the service
@@ -182,12 +182,13 @@ class RoundForm(FlaskForm):
                                      choices=list(VOTER_VERIFICATION.items()))
     ward_ballot = SelectField("Where wards have their own budgets, voters see",
                               choices=list(WARD_BALLOTS.items()))
-    def validate_lottery_seed(self, field):
-        if self.tie_break.data == LOTTERY:
-            problem = lottery_seed_problem(field.data)
-            if problem:
-                raise ValidationError(problem)
-
     supports_required = IntegerField("Supports a proposal needs to reach the ballot",
                                      default=0, validators=[Optional(),
                                                             NumberRange(min=0, max=100_000)])
+
+    def validate_lottery_seed(self, field):
+        if self.tie_break.data == LOTTERY:
+            problem = lottery_seed_problem(field.data)  # also checks the length
+            if problem:
+                raise ValidationError(problem)
+

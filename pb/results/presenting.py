@@ -104,6 +104,32 @@ def money_story(result: RoundResult, round_: Round) -> list[str]:
     return lines
 
 
+def constraint_lines(round_: Round) -> list[str]:
+    """The round's rules of the count, in words, for the results page."""
+    lines = []
+    if round_.has_ward_budgets:
+        wards = ", ".join(f"{wb.ward.name} {_money(wb.budget_pence)}"
+                          for wb in sorted(round_.ward_budgets, key=lambda w: w.ward.name))
+        leftover = {"pooled": "pooled into the area-wide budget",
+                    "returned": "returned to the partnership",
+                    "rollover": "rolled into the ward's budget for the next round"}
+        lines.append(f"Each ward had its own budget ({wards}); a ward's leftover money was "
+                     f"{leftover.get(round_.ward_leftover, round_.ward_leftover)}.")
+    if round_.min_support_votes and round_.min_support_votes > 1:
+        lines.append(f"A project needed at least {round_.min_support_votes} votes to be funded.")
+    if round_.min_support_percent:
+        lines.append(f"A project needed the votes of at least {round_.min_support_percent}% of "
+                     f"voters to be funded.")
+    for limit in sorted(round_.theme_limits, key=lambda t: t.theme.name):
+        if limit.reserve_pence:
+            lines.append(f"{_money(limit.reserve_pence)} was set aside first for "
+                         f"{limit.theme.name} projects.")
+        if limit.cap_pence is not None:
+            lines.append(f"At most {_money(limit.cap_pence)} could go to {limit.theme.name} "
+                         f"projects.")
+    return lines
+
+
 METRIC_LABELS = (
     ("voters_with_funded_project", "Voters with at least one funded project they voted for"),
     ("share_of_budget_spent", "Share of the money spent"),

@@ -63,6 +63,7 @@ def _page(round_: Round, *, status: int = 200, tally_form=None, certify_form=Non
         rule_description=RULE_DESCRIPTIONS.get(round_.allocation_rule, ""),
         rule_summary=RULE_SUMMARIES.get(round_.allocation_rule, ""),
         money_story=presenting.money_story(result, round_) if result else [],
+        constraint_lines=presenting.constraint_lines(round_),
         comparison=presenting.comparison_view(result, rows) if result else None,
         votes_label=VOTES_LABEL.get(round_.ballot_design, "Votes"),
         points_label=POINTS_LABEL.get(round_.ballot_design),
