@@ -271,8 +271,12 @@ def _store_count(round_: Round, actor: User | None, result: RoundResult | None, 
 
 
 def certify(round_: Round, actor: User, *, submission: str | None = None,
-            seen: str | None = None) -> RoundResult:
-    """A second officer confirms the result they were shown; it is published and frozen."""
+            seen: str | None = None, read_it: bool | None = None) -> RoundResult:
+    """A second officer confirms the result they were shown; it is published and frozen.
+
+    ``read_it``: from the results page, whether the officer ticked that they have read the
+    explained count (refused when False). None only where no page is shown (the demo).
+    """
     if not can_manage_round(actor, round_):
         raise NotAllowed("Only the partnership's officers can certify the result.")
     result = locked_result(round_)
@@ -286,6 +290,9 @@ def certify(round_: Round, actor: User, *, submission: str | None = None,
         raise NotAllowed("A second officer must certify: you ran the count or changed its "
                          "result, so ask a colleague.")
     check_seen(result, seen)
+    if read_it is False:
+        raise ResultError("Tick that you have read the count explained above before you "
+                          "certify it.", field="read_it")
     if _inputs_hash(ballots_pb(round_)) != result.inputs_hash:
         raise ResultError("The ballots or projects have changed since the count: run the count "
                           "again before certifying.")

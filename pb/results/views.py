@@ -13,8 +13,8 @@ from pb.loaders import managed_round_or_404, visible_round_or_404
 from pb.models import Round
 from pb.policy import can_certify_result, can_manage_round, can_scrutinise, role_required
 from pb.results import override as overrides
-from pb.results import presenting, services
-from pb.results.forms import OverrideForm, ResultActionForm
+from pb.results import presenting, review, services
+from pb.results.forms import CertifyForm, OverrideForm, ResultActionForm
 from pb.voting.services import replaced_counts
 
 bp = Blueprint("results", __name__)
@@ -56,7 +56,7 @@ def _page(round_: Round, *, status: int = 200, tally_form=None, certify_form=Non
         override_form = _fresh(OverrideForm, result,
                                selected=result.selected if result else [])
     forms = {"tally_form": tally_form or _fresh(ResultActionForm, result),
-             "certify_form": certify_form or _fresh(ResultActionForm, result),
+             "certify_form": certify_form or _fresh(CertifyForm, result),
              "override_form": override_form}
     return render_template(
         "results/results.html", round=round_, result=result, rows=rows, published=published,
@@ -64,6 +64,7 @@ def _page(round_: Round, *, status: int = 200, tally_form=None, certify_form=Non
         rule_summary=RULE_SUMMARIES.get(round_.allocation_rule, ""),
         money_story=presenting.money_story(result, round_) if result else [],
         constraint_lines=presenting.constraint_lines(round_),
+        review=review.review(result, round_, rows) if result and not published else None,
         comparison=presenting.comparison_view(result, rows) if result else None,
         votes_label=VOTES_LABEL.get(round_.ballot_design, "Votes"),
         points_label=POINTS_LABEL.get(round_.ballot_design),
@@ -129,7 +130,8 @@ def override(round_id: int):
 @role_required()
 def certify(round_id: int):
     round_ = managed_round_or_404(round_id)
-    form = ResultActionForm()
+    form = CertifyForm()
     return _act(round_, form, lambda: services.certify(
         round_, current_user._get_current_object(), submission=form.submission.data,
-        seen=form.seen.data), "certify_form", "Result certified and published.")
+        seen=form.seen.data, read_it=bool(form.read_it.data)), "certify_form",
+        "Result certified and published.")

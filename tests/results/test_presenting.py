@@ -8,9 +8,11 @@ import html
 import re
 
 import pytest
+from sqlalchemy import select
 
 from pb.allocation import COMPARISON_RULES, allocate, compare
 from pb.extensions import db
+from pb.models.voting import BALLOT_COUNTED, Ballot, Voter
 from pb.results import presenting, services
 from tests.factories import (
     add_ward_budgets,
@@ -18,6 +20,7 @@ from tests.factories import (
     close_voting,
     make_ballot_round,
     make_proposal,
+    make_voter,
 )
 from tests.results.conftest import build_counted_round
 
@@ -119,3 +122,53 @@ def test_where_a_wards_leftover_went_is_stated(client, login, neighbourhood, lef
     assert said in page
     assert "city-wide" not in page
     assert "Macclesfield Hurdsfield ward's own budget of £5,000" in page
+
+
+# Before certifying (issue 13, item 5) ---------------------------------------------------
+
+def test_certifying_needs_the_tick_that_the_officer_has_read_the_count(client, login,
+                                                                      neighbourhood, counted):
+    round_ = counted.round
+    services.tally(round_, neighbourhood.users["officer"])
+    login(neighbourhood.users["officer2"])
+    page = html.unescape(client.get(f"/rounds/{round_.id}/results").get_data(as_text=True))
+    assert "Before you certify: the count explained" in page
+    assert "This is the first count of this round" in page
+    assert "0 changed by their voters; 0 replaced by a later ballot" in page
+    assert "Ballots held back" in page and "None: every paper ballot" in page
+    assert 'name="read_it"' in page
+    refused = client.post(f"/rounds/{round_.id}/results/certify", data={})
+    assert refused.status_code == 400
+    assert "Tick that you have read the count explained above" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert services.result_for(round_).certified_at is None
+    # The check is the service's, whoever calls it.
+    with pytest.raises(services.ResultError):
+        services.certify(round_, neighbourhood.users["officer2"], read_it=False)
+    assert client.post(f"/rounds/{round_.id}/results/certify",
+                       data={"read_it": "y"}).status_code == 303
+    db.session.expire_all()
+    assert services.result_for(round_).certified_at is not None
+
+
+def test_the_review_shows_what_changed_since_the_provisional_count(client, login, neighbourhood,
+                                                                   counted):
+    round_ = counted.round
+    services.tally(round_, neighbourhood.users["officer"])
+    # Two more ballots for the cinema, and one voter changes their mind: counted again.
+    round_.voting_close_at = None
+    db.session.commit()
+    for n in (20, 21, 22):
+        cast_for(round_, make_voter(n), {counted.projects[3].id: 1, counted.projects[5].id: 1})
+    previous = db.session.scalar(select(Ballot.id).join(Voter, Voter.id == Ballot.voter_id).where(
+        Voter.user_id == counted.voters[0].id, Ballot.status == BALLOT_COUNTED))
+    cast_for(round_, counted.voters[0], {counted.projects[3].id: 1}, replaces=previous)
+    close_voting(round_)
+    services.tally(round_, neighbourhood.users["officer"])
+    login(neighbourhood.users["officer2"])
+    page = html.unescape(client.get(f"/rounds/{round_.id}/results").get_data(as_text=True))
+    review = page.split("Before you certify", 1)[1].split("</section>", 1)[0]
+    assert "had 13 ballots; this one has 16" in review
+    assert "Now funded: Dementia-friendly cinema" in review
+    assert "1 changed by their voters" in review
+    assert "The same ballots under other rules" in review
