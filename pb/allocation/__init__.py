@@ -43,7 +43,7 @@ from .tiebreak import TIE_BREAKS, describe_tie_break, tie_break_ranks
 __all__ = [
     "BALLOT_KINDS", "Money", "Ballot", "Cap", "Constraints", "Instance", "Outcome", "PabulibError", "Profile", "Project",
     "ProjectResult", "Reserve", "RULES", "RULE_DESCRIPTIONS", "RULE_NAMES", "RULE_SUMMARIES", "RULES_FOR_BALLOT", "TIE_BREAKS",
-    "TooLarge", "Comparison", "COMPARISON_RULES", "support_ranks", "allocate", "compare", "json_money", "money_formatter", "parse_pb",
+    "TooLarge", "Comparison", "COMPARISON_RULES", "comparison_summary", "support_ranks", "allocate", "compare", "json_money", "money_formatter", "parse_pb",
     "read_pb", "rules_for_vote_type", "write_pb",
 ]
 
@@ -164,6 +164,12 @@ def rules_for_vote_type(vote_type: str) -> tuple[str, ...]:
     if vote_type not in RULES_FOR_BALLOT:
         raise ValueError(f"unknown ballot kind {vote_type!r}")
     return RULES_FOR_BALLOT[vote_type]
+
+
+def comparison_summary(instance: Instance, profile: Profile, rules=COMPARISON_RULES, tie_break: str = "id",
+                       constraints: Constraints | None = None) -> dict:
+    """The same ballots under each rule: {rule: {"selected", "spent", "metrics"}} (JSON-ready)."""
+    return compare(instance, profile, rules, tie_break, constraints).summary()
 
 
 def allocate(instance: Instance, profile: Profile, rule: str, tie_break: str = "id",

@@ -32,7 +32,7 @@ from pb.allocation import (
     Project,
     Reserve,
     allocate,
-    compare,
+    comparison_summary,
     write_pb,
 )
 from pb.errors import Conflict, DomainError, NotAllowed
@@ -148,8 +148,8 @@ def comparison_for(round_: Round, instance: Instance, profile: Profile) -> dict:
     {rule: {"selected", "spent", "metrics"}}."""
     rules = [r for r in dict.fromkeys((round_.allocation_rule, *COMPARISON_RULES))
              if r in RULES_FOR_DESIGN[round_.ballot_design]]
-    return compare(instance, profile, rules, round_.tie_break,
-                   constraints_for(round_, profile.num_voters)).summary()
+    return comparison_summary(instance, profile, rules, round_.tie_break,
+                              constraints_for(round_, profile.num_voters))
 
 
 def ballots_pb(round_: Round) -> str:

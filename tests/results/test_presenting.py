@@ -88,7 +88,7 @@ def test_pages_read_the_stored_comparison_without_running_a_rule(client, neighbo
 
     def refuse(*_a, **_k):
         raise AssertionError("a page ran a rule")
-    monkeypatch.setattr(services, "compare", refuse)
+    monkeypatch.setattr(services, "comparison_summary", refuse)
     monkeypatch.setattr(services, "allocate", refuse)
     assert client.get(f"/rounds/{counted.round.id}/results").status_code == 200
     assert client.get(f"/api/v1/rounds/{counted.round.id}/results").status_code == 200
