@@ -19,8 +19,10 @@ def json_money(value) -> int | str:
 class ProjectResult:
     """One project's fate.  ``points`` is total points/score (None for approval/ordinal).
 
-    ``fact`` is what the rule recorded (its round, the money, the prices paid): the trace
-    behind ``explanation``, kept for pages that show the technical detail.
+    ``explanation`` is the technical trace (rounds, payments); ``reason`` says the same in
+    everyday words for residents; ``rank`` is the project's place by votes, ties broken by
+    the round's tie-break (1 = most supported).  ``fact`` is what the rule recorded (its
+    round, the money, the prices paid), the data behind both sentences.
     """
 
     id: str
@@ -33,6 +35,8 @@ class ProjectResult:
     ward: str | None = None
     categories: tuple[str, ...] = ()
     fact: Fact | None = None
+    reason: str = ""
+    rank: int = 0
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Outcome:
     projects: Mapping[str, ProjectResult]
     metrics: Mapping = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    passes: tuple = ()  # constraints.Pass per run of the rule (empty with no sub-budgets)
 
     @property
     def left(self) -> Money:
@@ -62,10 +67,11 @@ class Outcome:
             "selected": list(self.selected),
             "projects": {
                 pid: {"cost": json_money(r.cost), "votes": r.votes, "selected": r.selected,
-                      "explanation": r.explanation,
+                      "explanation": r.explanation, "reason": r.reason, "rank": r.rank,
                       **({"points": json_money(r.points)} if r.points is not None else {})}
                 for pid, r in self.projects.items()
             },
             "metrics": dict(self.metrics),
             "notes": list(self.notes),
+            "passes": [p.to_json() for p in self.passes],
         }

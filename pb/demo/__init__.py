@@ -205,7 +205,7 @@ def seed_rounds(area: Area, partnership: Partnership) -> dict[str, Round]:
             ballot_design="budget", allocation_rule="mes-cost-add1", tie_break="id",
             ballot_min_choices=1, eligibility_min_age=11,
             voter_verification="account_or_code", ward_ballot="own_ward_and_area",
-            supports_required=3),
+            supports_required=3, ward_leftover="pooled"),
         ROUND_PROPOSALS: dict(
             description="Small grants of £300 to £2,500 for street-level health ideas. Tell us "
                         "your idea by the deadline; residents vote in the spring.",
