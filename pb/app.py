@@ -112,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from pb.main.views import bp as main_bp
     from pb.proposals.views import bp as proposals_bp
     from pb.results.views import bp as results_bp
+    from pb.scrutiny.views import bp as scrutiny_bp
     from pb.voting.views import bp as voting_bp
 
     app.register_blueprint(main_bp)
@@ -124,3 +125,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(results_bp)
     app.register_blueprint(grants_bp)  # /grants/..., /programmes/...
     app.register_blueprint(events_bp)  # /rounds/<id>/events, /events/..., /kiosk
+    app.register_blueprint(scrutiny_bp, url_prefix="/scrutiny")

@@ -267,3 +267,24 @@ def can_see_event_report(user, event) -> bool:
     """An event's report (counts only, small numbers suppressed): anyone once the round's
     result is published; before that, whoever may see the round's turnout."""
     return event.round.status == "results" or can_see_turnout(user, event.round)
+
+
+# Scrutiny --------------------------------------------------------------------------------
+
+def can_see_programme_dashboard(user) -> bool:
+    """The programme dashboard (money, results, KPIs, turnout, equality with small numbers
+    suppressed): everyone, signed in or not."""
+    return True
+
+
+def can_see_all_turnout(user) -> bool:
+    """Turnout of rounds whose results are not yet published, on the dashboard: scrutiny
+    and administrators (everyone else sees rounds with published results)."""
+    return can_scrutinise(user)
+
+
+def can_see_scrutiny_detail(user) -> bool:
+    """Non-public detail (officers' review decisions with reasons, cost changes, result
+    and RAG overrides, declared interests), read-only: scrutiny and administrators. Never
+    anything that links a person to how they voted."""
+    return can_scrutinise(user)

@@ -522,3 +522,174 @@ def check_in_person(event, staff: User, first_name: str = "Maureen", postcode: s
                            hand="card" if code else "new", card_code=code or "", **values)
     done = desk.check_in(staff, event, arrival, submissions.new_key())
     return done, code or done.new_code
+
+
+# Scrutiny (appended by the scrutiny area) ---------------------------------------------------
+
+# Equality answers of the scrutiny world: (context, age band) -> how many. Small numbers on
+# purpose, so that suppression has work to do.
+SCRUTINY_AGES = {("voter", "25-34"): 7, ("voter", "35-44"): 9, ("voter", "45-54"): 3,
+                 ("voter", "65-74"): 12, ("attendee", "25-34"): 2, ("attendee", "65-74"): 8,
+                 ("beneficiary", "65-74"): 6, ("beneficiary", "75-plus"): 1}
+
+
+def scrutiny_world(hood: Neighbourhood) -> dict:
+    """Two rounds (one certified and published, one still voting), five grants (one
+    withdrawn, one from a programme without a round), their tranches, adjustments,
+    returns, KPIs, outcomes and savings, counted ballots, ward populations, an age
+    profile and equality answers. Made directly in the database (no use cases), so the
+    dashboard's figures can be checked against independent queries."""
+    import json
+
+    from pb.models import (
+        Adjustment,
+        AreaProfile,
+        Ballot,
+        EqualityResponse,
+        Grant,
+        GrantBudgetLine,
+        KpiTarget,
+        MonitoringReturn,
+        ReturnKpiActual,
+        ReturnOutcome,
+        ReturnSpend,
+        RoundResult,
+        SavingsEstimate,
+        Tranche,
+        Voter,
+    )
+
+    wards, themes, orgs = hood.wards, hood.themes, hood.organisations
+    for name, people in (("Macclesfield Central", 12_000), ("Macclesfield Hurdsfield", 5_000),
+                         ("Macclesfield Tytherington", 6_000)):
+        wards[name].population = people
+    programme = make_programme(hood)
+    decided, voting = hood.rounds["closed"], hood.rounds["voting"]
+    decided.results_published_at = utcnow() - timedelta(days=2)
+    projects = [
+        make_proposal(decided, "Hurdsfield dementia cafe", 9_000_00,
+                      wards=[wards["Macclesfield Hurdsfield"]],
+                      organisation_id=orgs["Hurdsfield Community Centre"].id),
+        make_proposal(decided, "Tytherington walking group", 4_500_00,
+                      wards=[wards["Macclesfield Tytherington"]]),
+        make_proposal(decided, "Men's Shed tool library", 3_000_00,
+                      wards=[wards["Macclesfield Central"]],
+                      organisation_id=orgs["Macclesfield Men's Shed"].id),
+        make_proposal(decided, "Carers' respite mornings", 8_000_00),
+    ]
+    for project, theme in zip(projects, ("Older people", "Physical activity",
+                                         "Social isolation", "Older people")):
+        project.themes = [themes[theme]]
+    outcome = {"selected": [p.pb_id for p in projects[:3]],
+               "projects": {p.pb_id: {"cost": p.cost_pence} for p in projects}}
+    db.session.add(RoundResult(round_id=decided.id, rule="greedy-approval", tie_break="id",
+                               inputs_hash="0" * 64, ballots_counted=23,
+                               budget_pence=decided.budget_pence,
+                               outcome_json=json.dumps(outcome),
+                               certified_at=utcnow() - timedelta(days=3)))
+
+    def grant(ref, project, amount, ward, theme, org, *, status="active", round_=decided,
+              award=date(2025, 10, 13)):
+        made = Grant(reference=ref, title=project.title if project else ref,
+                     programme_id=programme.id, partnership_id=hood.partnership.id,
+                     area_id=hood.area.id, round_id=round_.id if round_ else None,
+                     proposal_id=project.id if project else None,
+                     organisation_id=orgs[org].id if org else None, amount_pence=amount,
+                     status=status, award_date=award)
+        made.wards = [wards[ward]] if ward else []
+        made.themes = [themes[theme]] if theme else []
+        made.budget_lines = [GrantBudgetLine(position=0, description="Delivery",
+                                             planned_pence=amount)]
+        db.session.add(made)
+        db.session.flush()
+        return made
+
+    cafe = grant("MCH-001", projects[0], 9_000_00, "Macclesfield Hurdsfield", "Older people",
+                 "Hurdsfield Community Centre")
+    walk = grant("MCH-002", projects[1], 4_500_00, "Macclesfield Tytherington",
+                 "Physical activity", None)
+    shed = grant("MCH-003", projects[2], 3_000_00, "Macclesfield Central", "Social isolation",
+                 "Macclesfield Men's Shed")
+    gone = grant("MCH-004", projects[3], 8_000_00, "Macclesfield Central", "Older people",
+                 None, status="withdrawn")
+    extra = grant("MCH-005", None, 2_000_00, None, None, "Silk Town Walkers", round_=None,
+                  award=date(2026, 3, 1))
+    db.session.add_all([
+        Tranche(grant_id=cafe.id, position=0, amount_pence=4_500_00, status="released",
+                paid_pence=4_500_00, released_on=date(2025, 11, 3)),
+        Tranche(grant_id=cafe.id, position=1, amount_pence=4_500_00, status="planned"),
+        Tranche(grant_id=walk.id, position=0, amount_pence=4_500_00, status="released",
+                paid_pence=4_500_00, released_on=date(2025, 11, 20)),
+        Tranche(grant_id=shed.id, position=0, amount_pence=3_000_00, status="released",
+                paid_pence=2_000_00, released_on=date(2026, 1, 15)),
+        Tranche(grant_id=gone.id, position=0, amount_pence=8_000_00, status="released",
+                paid_pence=1_000_00, released_on=date(2025, 11, 3)),
+        Tranche(grant_id=extra.id, position=0, amount_pence=2_000_00, status="released",
+                paid_pence=2_000_00, released_on=date(2026, 3, 2)),
+        Adjustment(grant_id=walk.id, kind="clawed_back", amount_pence=500_00,
+                   reason="Sessions stopped for the winter.", on_date=date(2026, 2, 1)),
+        Adjustment(grant_id=shed.id, kind="withheld", amount_pence=1_000_00,
+                   reason="Tools bought second-hand for less.", on_date=date(2026, 1, 15)),
+        SavingsEstimate(grant_id=cafe.id, description="Avoided A&E attendances",
+                        quantity=100, amount_pence=14_800_00,
+                        method="100 x an avoided A&E attendance at £148."),
+    ])
+    kpis = {k.code: k for k in programme.kpis}
+    cafe.kpi_targets = [KpiTarget(kpi_id=kpis["volunteers"].id, target=12),
+                        KpiTarget(kpi_id=kpis["volunteer_hours"].id, target=400)]
+    walk.kpi_targets = [KpiTarget(kpi_id=kpis["volunteers"].id, target=6)]
+
+    def monitoring(made, number, status, spend, actuals, outcomes=()):
+        ret = MonitoringReturn(grant_id=made.id, number=number, status=status,
+                               period_start=date(2025, 11, 1), period_end=date(2026, 1, 31),
+                               due_date=date(2026, 2, 28))
+        ret.spend = [ReturnSpend(budget_line_id=made.budget_lines[0].id, amount_pence=spend)]
+        ret.kpi_actuals = [ReturnKpiActual(kpi_id=kpis[c].id, value=v)
+                           for c, v in actuals.items()]
+        ret.outcomes = [ReturnOutcome(code=c, status=s) for c, s in outcomes]
+        db.session.add(ret)
+
+    monitoring(cafe, 1, "accepted", 3_000_00, {"volunteers": 5, "volunteer_hours": 100},
+               [("reduced_isolation", "verified"), ("mental_health", "claimed")])
+    monitoring(walk, 1, "accepted", 1_000_00, {"volunteers": 2},
+               [("mental_health", "evidenced")])
+    monitoring(walk, 2, "accepted", 500_00, {"volunteers": 3})
+    monitoring(walk, 3, "submitted", 999_00, {"volunteers": 50})  # not yet accepted
+    monitoring(gone, 1, "accepted", 700_00, {"volunteers": 9})  # withdrawn grant
+
+    def ballots(round_, ward, channel, count):
+        for _ in range(count):
+            n = len(ballots.made)
+            voter = Voter(round_id=round_.id, voter_key=f"code:{round_.id}-{n}",
+                          channel=channel, ward_id=wards[ward].id if ward else None)
+            db.session.add(voter)
+            db.session.flush()
+            db.session.add(Ballot(round_id=round_.id, voter_id=voter.id, channel=channel,
+                                  receipt_hash=f"{round_.id:04d}{n:060d}",
+                                  cast_at=utcnow() - timedelta(days=5)))
+            ballots.made.append(voter)
+    ballots.made = []
+    for ward, channel, count in (("Macclesfield Central", "account", 6),
+                                 ("Macclesfield Central", "paper", 4),
+                                 ("Macclesfield Hurdsfield", "code", 7),
+                                 ("Macclesfield Tytherington", "account", 4),
+                                 ("Macclesfield South", "account", 1), (None, "account", 1)):
+        ballots(decided, ward, channel, count)
+    ballots(voting, "Macclesfield Hurdsfield", "account", 6)
+    superseded = Ballot(round_id=decided.id, voter_id=ballots.made[0].id, channel="account",
+                        receipt_hash="f" * 64, status="superseded")
+    db.session.add(superseded)
+    for (context, band), count in SCRUTINY_AGES.items():
+        for _ in range(count):
+            db.session.add(EqualityResponse(context=context, round_id=decided.id,
+                                            ward_id=wards["Macclesfield Central"].id,
+                                            age_band=band, sex="female",
+                                            recorded_on=date(2025, 10, 13)))
+    for band, people in (("under-16", 9_000), ("16-24", 5_000), ("25-34", 6_000),
+                         ("35-44", 6_000), ("45-54", 7_000), ("55-64", 6_500),
+                         ("65-74", 5_500), ("75-plus", 4_000)):
+        db.session.add(AreaProfile(area_id=hood.area.id, field="age_band", category=band,
+                                   population=people, source="Census 2021 (test figures)"))
+    db.session.commit()
+    return {"programme": programme, "decided": decided, "voting": voting,
+            "projects": projects, "grants": [cafe, walk, shed, gone, extra]}

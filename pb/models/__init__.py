@@ -59,6 +59,7 @@ from pb.models.proposal import (
 )
 from pb.models.result import RoundResult
 from pb.models.round import Round, RoundThemeLimit, RoundWardBudget
+from pb.models.scrutiny import AreaProfile
 from pb.models.submission import Submission
 from pb.models.user import (
     LoginAttempt,
@@ -92,4 +93,6 @@ __all__ = [
     # Decision days
     "CheckIn", "Event", "EventProject", "EventStaff", "EventVote", "KioskDevice",
     "PaperBallot", "PaperEntry", "PaperWaiver",
+    # Scrutiny
+    "AreaProfile",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pb.extensions import db
@@ -64,6 +64,8 @@ class Ward(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     # ONS ward code (e.g. E05008617) where known: lets scrutiny join our data to theirs.
     code: Mapped[str | None] = mapped_column(String(12))
+    # Usual residents (Census 2021 or the council's estimate) where known: turnout per ward.
+    population: Mapped[int | None] = mapped_column(Integer)
 
     area: Mapped[Area] = relationship(back_populates="wards")
 
