@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pb import audit, submissions
 from pb.allocation import Constraints, Instance, Profile, Project, allocate, write_pb
+from pb.anchors import certified_anchor
 from pb.errors import Conflict, DomainError, NotAllowed
 from pb.events.reconciliation import check_before_tally
 from pb.extensions import db
@@ -314,4 +315,7 @@ def results_json(result: RoundResult, round_: Round) -> dict:
                      for r in rows},
         "override": result.override_reason,
         "override_exceptions": result.override_exceptions,
+        # The audit chain's head when this result was certified (pb.anchors): anyone can
+        # check later that the log still holds it (flask --app pb audit-verify --expect).
+        "audit_anchor": certified_anchor(result.id) if result.is_certified else None,
     }
