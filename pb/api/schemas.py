@@ -70,7 +70,7 @@ EVENT = obj({"id": I, "name": S, "date": D, "checked_in": I,
              "paper": obj({"received": I, "entered": I, "matched": I, "spoilt": I})})
 GRANT = obj({"id": I, "proposal_id": NI, "round_id": NI, "programme_id": NI,
              "organisation": NS, "amount_awarded_pence": I, "amount_paid_pence": I,
-             "status": S, "rag": S, "start_date": D, "end_date": D})
+             "status": S, "rag": NS, "start_date": D, "end_date": D})
 PROGRAMME = obj({"id": I, "name": S, "funder": S, "budget_pence": I,
                  "rounds": {"type": "array", "items": I}})
 KPI = obj({"code": S, "name": S, "unit": S, "by_area": {

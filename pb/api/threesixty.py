@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import jsonify, url_for
 
 from pb.api import bp
-from pb.api.listing import pagination, per_page_arg
+from pb.api.listing import pagination, per_page_arg, wants_csv
 from pb.forms import page_arg
 from pb.opendata import threesixty
 from pb.opendata.csvout import csv_response
@@ -13,7 +13,11 @@ from pb.opendata.csvout import csv_response
 
 @bp.route("/grants/360giving.json")
 def threesixty_json():
-    """Awarded grants as a 360Giving data package (paginated: each page is a package)."""
+    """Awarded grants as a 360Giving data package (paginated: each page is a package).
+
+    ``?format=csv`` gives the spreadsheet, as its twin ``360giving.csv`` does."""
+    if wants_csv():
+        return threesixty_csv()
     grants = threesixty.awarded_grants()
     page, per_page = page_arg(), per_page_arg()
     chosen = grants[(page - 1) * per_page:page * per_page]

@@ -31,7 +31,7 @@ def test_the_page_lists_every_dataset_with_licence_date_and_links(client, publis
     # Every dataset with records says when it last changed.
     changed = page.split('id="dataset-grants"', 1)[1].split("</li>", 1)[0]
     assert "<time datetime=" in changed
-    assert "/api/v1/rounds/%d/ballots.pb" % published.round.id in page
+    assert f"/api/v1/rounds/{published.round.id}/ballots.pb" in page
 
 
 def test_every_link_on_the_page_works(client, published):
