@@ -1,5 +1,6 @@
 """The open-data datasets that span rounds and programmes (listed on /open-data).
 
+- ``/proposals``: every public proposal of every published round;
 - ``/results``: every project of every certified result: votes, cost, funded, and why;
 - ``/events``: every decision day of a published round, with its counts;
 - ``/payments``: every grant tranche paid (the grants' payments);
@@ -17,15 +18,26 @@ from sqlalchemy.orm import selectinload
 from pb.api import bp
 from pb.api.grants import COST_BENEFIT_COLUMNS, cost_benefit_rows, kpi_rows
 from pb.api.listing import query_list, rows_list
+from pb.api.proposals import LOADED, PROPOSAL_COLUMNS, proposal_rows
 from pb.events import queries as events
 from pb.extensions import db
 from pb.grants.costbenefit import programme_cost_benefit
 from pb.models import Grant, Programme, Round, Tranche
 from pb.models.event import Event
+from pb.models.proposal import PUBLIC_STATUSES, Proposal
 from pb.opendata import transparency
 
 RESULT_COLUMNS = ["round_id", "round", "project_id", "title", "cost_pence", "votes", "points",
                   "funded", "why"]
+
+
+@bp.route("/proposals")
+def all_proposals():
+    """Every public proposal of every published round (paginated; ?format=csv)."""
+    query = (select(Proposal).join(Round, Round.id == Proposal.round_id)
+             .where(Round.is_published.is_(True), Proposal.status.in_(PUBLIC_STATUSES))
+             .order_by(Proposal.id).options(*LOADED))
+    return query_list("proposals", query, proposal_rows, ["round_id", *PROPOSAL_COLUMNS])
 
 
 @bp.route("/results")

@@ -14,7 +14,6 @@ from pb.api import bp
 from pb.api.listing import query_list
 from pb.api.rounds import iso
 from pb.loaders import published_round_or_404
-from pb.models import Round
 from pb.models.proposal import PUBLIC_STATUSES, Proposal
 from pb.proposals.queries import support_counts
 
@@ -73,11 +72,3 @@ def round_proposals(round_id: int):
     return query_list("proposals", query, proposal_rows, ["round_id", *PROPOSAL_COLUMNS],
                       extra={"round": round_.id})
 
-
-@bp.route("/proposals")
-def all_proposals():
-    """Every public proposal of every published round (paginated; ?format=csv)."""
-    query = (select(Proposal).join(Round, Round.id == Proposal.round_id)
-             .where(Round.is_published.is_(True), Proposal.status.in_(PUBLIC_STATUSES))
-             .order_by(Proposal.id).options(*LOADED))
-    return query_list("proposals", query, proposal_rows, ["round_id", *PROPOSAL_COLUMNS])
