@@ -5,6 +5,8 @@ Its routes join the ``main`` blueprint (``pb.main.views`` imports this module).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import request
 from flask_login import current_user
 
@@ -34,7 +36,19 @@ def audit_log():
     return render_page_or_fragment(
         "main/audit.html", "main/_audit_entries.html", entries=entries, rows=rows,
         filters=filters, args=filters.as_args(), choices=audit_trail.filter_choices(),
-        check=verify_chain(), verified=last_verification(), anchors=read_anchors()[-5:][::-1])
+        check=verify_chain(), verified=with_time(last_verification()),
+        anchors=[with_time(a) for a in read_anchors()[-5:][::-1]])
+
+
+def with_time(record: dict | None) -> dict | None:
+    """The record with its ISO "at" read as a datetime, for the page's date format."""
+    if record is None:
+        return None
+    try:
+        when = datetime.fromisoformat(str(record.get("at", "")).removesuffix("Z"))
+    except ValueError:
+        when = None
+    return {**record, "when": when}
 
 
 @bp.route("/audit.csv")
