@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from pb import links, submissions
 from pb.allocation import RULE_DESCRIPTIONS, RULE_SUMMARIES
+from pb.anchors import certified_anchor
 from pb.errors import DomainError
 from pb.forms import apply_errors
 from pb.loaders import managed_round_or_404, visible_round_or_404
@@ -70,7 +71,8 @@ def _page(round_: Round, *, status: int = 200, tally_form=None, certify_form=Non
         points_label=POINTS_LABEL.get(round_.ballot_design),
         can_manage=can_manage_round(current_user, round_),
         can_certify=result is not None and can_certify_result(current_user, round_, result),
-        replaced=replaced_counts(round_), breaches=breaches, **forms), status
+        replaced=replaced_counts(round_), breaches=breaches,
+        anchor=certified_anchor(result.id) if published else None, **forms), status
 
 
 def _act(round_: Round, form, use_case, form_name: str, done: str):
