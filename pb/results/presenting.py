@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from pb.anchors import certified_anchor
 from pb.models import Round
 from pb.models.result import RoundResult
 from pb.models.round import rule_name
@@ -189,4 +190,7 @@ def results_json(result: RoundResult, round_: Round) -> dict:
         "override": result.override_reason,
         "override_exceptions": result.override_exceptions,
         "comparison": result.comparison,
+        # The audit chain's head when this result was certified (pb.anchors): anyone can
+        # check later that the log still holds it (flask --app pb audit-verify --expect).
+        "audit_anchor": certified_anchor(result.id) if result.is_certified else None,
     }

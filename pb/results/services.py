@@ -23,7 +23,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from pb import audit, submissions
-<<<<<<< HEAD
 from pb.allocation import (
     COMPARISON_RULES,
     Cap,
@@ -36,10 +35,6 @@ from pb.allocation import (
     comparison_summary,
     write_pb,
 )
-=======
-from pb.allocation import Constraints, Instance, Profile, Project, allocate, write_pb
-from pb.anchors import certified_anchor
->>>>>>> opendata
 from pb.errors import Conflict, DomainError, NotAllowed
 from pb.events.reconciliation import check_before_tally
 from pb.extensions import db
@@ -315,58 +310,3 @@ def certify(round_: Round, actor: User, *, submission: str | None = None,
     db.session.commit()
     return result
 
-<<<<<<< HEAD
-=======
-
-# Presenting ------------------------------------------------------------------------------
-
-def result_rows(result: RoundResult, round_: Round) -> list[dict]:
-    """One row per project, funded first in selection order, for the page and the API."""
-    outcome = result.outcome
-    final = result.selected
-    computed = set(result.computed_selected)
-    titles = {p.pb_id: p for p in ballot_proposals(round_)}
-    rows = []
-    for pid, data in outcome["projects"].items():
-        funded = pid in final
-        explanation = data["explanation"]
-        if result.override_selected_json is not None and funded != (pid in computed):
-            explanation += (" The partnership changed this: it is now funded." if funded else
-                            " The partnership changed this: it is now not funded.")
-            explanation += " See the reason given above."
-        proposal = titles.get(pid)
-        rows.append({"id": pid, "title": proposal.title if proposal else pid,
-                     "proposal": proposal, "cost": int(data["cost"]), "votes": data["votes"],
-                     "points": data.get("points"), "selected": funded,
-                     "explanation": explanation})
-    order = {pid: i for i, pid in enumerate(final)}
-    rows.sort(key=lambda r: (not r["selected"], order.get(r["id"], 0), -r["votes"],
-                             r["title"]))
-    return rows
-
-
-def results_json(result: RoundResult, round_: Round) -> dict:
-    rows = result_rows(result, round_)
-    return {
-        "round_id": round_.id,
-        "rule": result.rule,
-        "tie_break": result.tie_break,
-        "budget": result.budget_pence,
-        "spent": result.spent_pence,
-        "certified": result.is_certified,
-        "certified_at": result.certified_at.isoformat() + "Z" if result.certified_at else None,
-        "ballots": result.ballots_counted,
-        "inputs_sha256": result.inputs_hash,
-        "selected": result.selected,
-        "computed_selected": result.computed_selected,
-        "projects": {r["id"]: {"name": r["title"], "cost": r["cost"], "votes": r["votes"],
-                               **({"points": r["points"]} if r["points"] is not None else {}),
-                               "selected": r["selected"], "explanation": r["explanation"]}
-                     for r in rows},
-        "override": result.override_reason,
-        "override_exceptions": result.override_exceptions,
-        # The audit chain's head when this result was certified (pb.anchors): anyone can
-        # check later that the log still holds it (flask --app pb audit-verify --expect).
-        "audit_anchor": certified_anchor(result.id) if result.is_certified else None,
-    }
->>>>>>> opendata
