@@ -126,3 +126,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(grants_bp)  # /grants/..., /programmes/...
     app.register_blueprint(events_bp)  # /rounds/<id>/events, /events/..., /kiosk
     app.register_blueprint(scrutiny_bp, url_prefix="/scrutiny")
+    from pb.opendata.views import bp as opendata_bp
+
+    app.register_blueprint(opendata_bp)  # /open-data, /open-data/api

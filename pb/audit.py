@@ -50,6 +50,9 @@ def record(action: str, obj=None, *, object_type: str | None = None,
     entry.entry_hash = entry.compute_hash()
     db.session.add(entry)
     db.session.flush()
+    from pb.anchors import note_anchored  # here: pb.anchors imports this module
+
+    note_anchored(db.session(), entry)
     return entry
 
 

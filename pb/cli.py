@@ -35,7 +35,8 @@ AREA_COMMANDS = (
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_admin, demo_command, audit_verify, backup_command, restore_command):
+    for command in (create_admin, demo_command, audit_verify, backup_command, restore_command,
+                    audit_anchor):
         app.cli.add_command(command)
     for module, name in AREA_COMMANDS:
         app.cli.add_command(getattr(importlib.import_module(module), name))
@@ -105,15 +106,54 @@ def demo_command() -> None:
 
 
 @click.command("audit-verify")
+@click.option("--expect", metavar="HASH", default=None,
+              help="A head hash published earlier (results page, results JSON, anchors "
+                   "file or email): prove the chain still contains it.")
 @with_appcontext
-def audit_verify() -> None:
-    """Recompute the audit log's hash chain and report the first broken entry, if any."""
+def audit_verify(expect: str | None) -> None:
+    """Recompute the audit log's hash chain and report the first broken entry, if any.
+
+    With --expect HASH it also proves that the chain still contains that published head,
+    which catches entries deleted from the end and a chain recomputed after a change.
+    """
+    from pb import anchors
+
+    if expect:
+        proof = anchors.verify_expected(expect)
+        if proof.ok:
+            click.echo(f"Audit log intact: {proof.message}.")
+            return
+        click.echo(f"Audit log BROKEN: {proof.message}.", err=True)
+        raise SystemExit(1)
     check = audit.verify_chain()
+    anchors.record_verification(check)
     if check.ok:
         click.echo(f"Audit log intact: {check.entries} entries, head {check.head_hash}.")
         return
     click.echo(f"Audit log BROKEN at entry {check.first_bad_id}: {check.problem}.", err=True)
     raise SystemExit(1)
+
+
+@click.command("audit-anchor")
+@with_appcontext
+def audit_anchor() -> None:
+    """Daily digest (for cron): verify the audit log and publish its head hash.
+
+    The head is appended to instance/audit-anchors.jsonl and emailed to
+    PB_AUDIT_ANCHOR_EMAIL when that is set. Exits 1, publishing nothing, if the chain
+    is broken.
+    """
+    from pb import anchors
+
+    check, anchor = anchors.daily_digest()
+    if not check.ok:
+        click.echo(f"Audit log BROKEN at entry {check.first_bad_id}: {check.problem}. "
+                   "Nothing published.", err=True)
+        raise SystemExit(1)
+    if anchor is None:
+        click.echo("The audit log is empty: nothing to anchor.")
+        return
+    click.echo(f"Anchored entry {anchor['entry_id']}, head {anchor['head_hash']}.")
 
 
 @click.command("backup")

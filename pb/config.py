@@ -103,11 +103,27 @@ class Config:
     # Time zone the pages show dates in (the database keeps UTC).
     DISPLAY_TIMEZONE = "Europe/London"
 
+    # Open data (pb/opendata, docs/open-data.md). Each audit anchor (the chain's head at
+    # a certified result and in the daily digest) is also emailed here when set.
+    AUDIT_ANCHOR_EMAIL: str | None = None
+    OPEN_DATA_LICENCE = "Open Government Licence v3.0"
+    OPEN_DATA_LICENCE_URL = ("https://www.nationalarchives.gov.uk/doc/"
+                             "open-government-licence/version/3/")
+    # 360Giving: the publisher's registered prefix (PB_360GIVING_PREFIX, read as
+    # "360GIVING_PREFIX"; not a class attribute because it starts with a digit) and the
+    # funder's org-id.guide identifier (GB-LAE-<code> for an English local authority).
+    FUNDER_ORG_ID = "GB-LAE-CHE"
+    FUNDER_ORG_NAME = "Cheshire East Council"
+
 
 # Settings read from PB_<NAME>; values are parsed as JSON when they look like it
 # (numbers, true/false), otherwise kept as strings.
 ENV_PREFIX = "PB_"
 ENV_ALIASES = {"PB_DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}
+
+
+# The 360Giving prefix, until one is registered with 360Giving ("360G-pb-...").
+DEFAULT_360GIVING_PREFIX = "pb"
 
 
 def env_overrides(environ: dict[str, str] | None = None) -> dict:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0009_scrutiny'
-down_revision = '0008'
+down_revision = '0011'  # re-chained at merge: after the round constraints
 branch_labels = None
 depends_on = None
 

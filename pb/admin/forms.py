@@ -17,7 +17,17 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from pb.models.place import COVERAGE_RE, ORGANISATION_KINDS
-from pb.models.round import BALLOT_DESIGNS, TIE_BREAKS, VOTER_VERIFICATION, WARD_BALLOTS
+from pb.models.round import (
+    BALLOT_DESIGNS,
+    LOTTERY,
+    LOTTERY_SEED_MAX,
+    VOTER_VERIFICATION,
+    WARD_BALLOTS,
+    WARD_LEFTOVERS,
+    lottery_seed_problem,
+    rule_choices,
+    tie_break_choices,
+)
 from pb.models.user import ROLE_LABELS
 from pb.money import MAX_PENCE, MoneyError, format_pence, parse_pounds
 
@@ -103,8 +113,6 @@ class RoleForm(FlaskForm):
                                   validators=[Optional()])
 
 
-RULE_CHOICES_PLACEHOLDER = [("greedy-approval", "greedy-approval")]
-
 
 class RoundForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired("Enter a name."), Length(max=160)])
@@ -120,8 +128,36 @@ class RoundForm(FlaskForm):
     voting_open_at = DateTimeLocalField("Voting opens", validators=[Optional()])
     voting_close_at = DateTimeLocalField("Voting closes", validators=[Optional()])
     ballot_design = SelectField("Ballot design", choices=list(BALLOT_DESIGNS.items()))
-    allocation_rule = SelectField("Allocation rule", choices=RULE_CHOICES_PLACEHOLDER)
-    tie_break = SelectField("Tie-break", choices=list(TIE_BREAKS.items()))
+    allocation_rule = SelectField(
+        "How winners are chosen", choices=rule_choices(),
+        description="The rule that turns the ballots into funded projects. The guide below "
+                    "says what each does and which ballots each suits.")
+    tie_break = SelectField(
+        "When two projects tie", choices=tie_break_choices(),
+        description="Ties are rare with many voters. A lottery is drawn from a seed you publish "
+                    "with the round before voting opens, so anyone can check the draw.")
+    lottery_seed = StringField(
+        "Lottery seed (for a lottery tie-break)",
+        description=f"Plain text of up to {LOTTERY_SEED_MAX} characters, published on the "
+                    "round's page: for example the place and date of the draw, 'Town Hall "
+                    "2 March 2027'.")
+    ward_leftover = SelectField(
+        "What happens to money a ward's own budget does not spend",
+        choices=list(WARD_LEFTOVERS.items()), validate_choice=False,  # checked by the service
+        description="Only for rounds with ward budgets. Pooling lets every unfunded project "
+                    "compete for the leftovers, so less money goes unspent.")
+    min_support_votes = IntegerField(
+        "Votes a project needs to be funded (optional)",
+        validators=[Optional(), NumberRange(min=1, max=1_000_000,
+                                            message="Enter a number of votes from 1.")],
+        description="A project with fewer votes is never funded, whatever money is left. "
+                    "A project nobody voted for is never funded in any case.")
+    min_support_percent = IntegerField(
+        "Share of voters a project needs to be funded (%, optional)",
+        validators=[Optional(), NumberRange(min=1, max=100,
+                                            message="Enter a percentage from 1 to 100.")],
+        description="For example 5: a project needs at least 5% of the people who voted. "
+                    "With both a number and a share, a project needs both.")
     ballot_min_choices = IntegerField("Fewest projects a voter must choose",
                                       validators=[Optional(), NumberRange(min=0, max=200)])
     ballot_max_choices = IntegerField("Most projects a voter may choose",
@@ -149,3 +185,10 @@ class RoundForm(FlaskForm):
     supports_required = IntegerField("Supports a proposal needs to reach the ballot",
                                      default=0, validators=[Optional(),
                                                             NumberRange(min=0, max=100_000)])
+
+    def validate_lottery_seed(self, field):
+        if self.tie_break.data == LOTTERY:
+            problem = lottery_seed_problem(field.data)  # also checks the length
+            if problem:
+                raise ValidationError(problem)
+

@@ -46,7 +46,9 @@ LOCKED_LABELS = {
     "ballot_budget_percent": "Share of the budget on each ballot",
     "eligibility_postcode": "Only people in the area", "eligibility_min_age": "Minimum age",
     "voter_verification": "How voters prove who they are", "ward_ballot": "Ward ballots",
-    "voting_open_at": "Voting opens",
+    "voting_open_at": "Voting opens", "ward_leftover": "What a ward's leftover money does",
+    "min_support_votes": "Votes a project needs", "min_support_percent": "Share of voters a "
+    "project needs",
 }
 assert set(LOCKED_LABELS) == set(LOCKED_WHEN_VOTING)
 

@@ -20,8 +20,14 @@ from pb.admin import AdminError
 from pb.errors import NotAllowed
 from pb.extensions import db
 from pb.loaders import get_or_none
-from pb.models import Partnership, Role, Round, RoundWardBudget, User
-from pb.models.round import LOCKED_WHEN_VOTING, RULES_FOR_DESIGN
+from pb.models import Partnership, Role, Round, RoundThemeLimit, RoundWardBudget, Theme, User
+from pb.models.round import (
+    LOCKED_WHEN_VOTING,
+    RULES_FOR_DESIGN,
+    WARD_LEFTOVERS,
+    rule_name,
+    tie_break_problem,
+)
 from pb.money import MAX_PENCE, format_pence
 from pb.policy import can_manage_round, is_officer_of
 
@@ -33,6 +39,7 @@ ROUND_FIELDS = (
     "ballot_points_total", "ballot_points_per_project_max", "ballot_rank_length",
     "ballot_min_budget_percent", "ballot_budget_percent", "eligibility_postcode",
     "eligibility_min_age", "voter_verification", "ward_ballot", "supports_required",
+    "ward_leftover", "min_support_votes", "min_support_percent",
 )
 
 PHASES = ("proposals_open_at", "proposals_close_at", "review_close_at", "voting_open_at",
@@ -46,6 +53,8 @@ MONEY_FIELDS = {"budget_pence": "budget", "min_project_cost_pence": "min_project
 class RoundSettings:
     values: dict
     ward_budgets: dict[int, int] = field(default_factory=dict)  # ward id -> pence
+    # theme id -> (cap pence or None, reserve pence or None)
+    theme_limits: dict[int, tuple] = field(default_factory=dict)
 
 
 def local_to_utc(value: datetime | None) -> datetime | None:
@@ -107,9 +116,16 @@ def validate_round(values: dict, ward_budgets: dict[int, int]) -> dict[str, str]
     errors: dict[str, str] = {}
     design, rule = values["ballot_design"], values["allocation_rule"]
     if rule not in RULES_FOR_DESIGN.get(design, ()):
-        errors["allocation_rule"] = (f"The rule {rule} does not suit {design} ballots. Choose "
-                                     "one of: " + ", ".join(RULES_FOR_DESIGN.get(design, ()))
+        errors["allocation_rule"] = (f"“{rule_name(rule)}” does not suit {design} ballots. "
+                                     "Choose one of: " + ", ".join(
+                                         f"“{rule_name(r)}”" for r in RULES_FOR_DESIGN.get(design, ()))
                                      + ".")
+    problem = tie_break_problem(values.get("tie_break") or "")
+    if problem:
+        errors["lottery_seed" if (values.get("tie_break") or "").startswith("lottery")
+               else "tie_break"] = problem
+    if values.get("ward_leftover", "returned") not in WARD_LEFTOVERS:
+        errors["ward_leftover"] = "Choose what happens to a ward's leftover money."
     errors.update(_order_problems(values))
     if sum(ward_budgets.values()) > values["budget_pence"]:
         errors["budget"] = (f"The ward budgets add up to "
@@ -122,6 +138,29 @@ def validate_round(values: dict, ward_budgets: dict[int, int]) -> dict[str, str]
     return errors
 
 
+def theme_limit_problems(values: dict, ward_budgets: dict[int, int],
+                         limits: dict[int, tuple]) -> dict[str, str]:
+    """Caps and reserves that cannot work: a reserve above its theme's cap, a cap or the
+    reserves with the ward budgets above the round's budget, an unknown theme."""
+    errors: dict[str, str] = {}
+    budget = values["budget_pence"]
+    known = set(db.session.scalars(select(Theme.id).where(Theme.id.in_(list(limits)))))
+    for theme_id, (cap, reserve) in limits.items():
+        if theme_id not in known:
+            errors[f"theme_cap_{theme_id}"] = "This theme no longer exists."
+        elif cap is not None and cap > budget:
+            errors[f"theme_cap_{theme_id}"] = "A cap cannot be more than the round's budget."
+        elif cap is not None and reserve is not None and reserve > cap:
+            errors[f"theme_reserve_{theme_id}"] = "A reserve cannot be more than the theme's cap."
+    reserved = sum(r or 0 for _c, r in limits.values())
+    if reserved and reserved + sum(ward_budgets.values()) > budget:
+        first = next(t for t, (_c, r) in limits.items() if r)
+        errors.setdefault(f"theme_reserve_{first}", (
+            f"The reserves ({format_pence(reserved)}) and ward budgets together come to more "
+            "than the round's budget."))
+    return errors
+
+
 def _same_minute(stored: datetime | None, submitted: datetime | None) -> bool:
     if stored is None or submitted is None:
         return stored is submitted
@@ -129,11 +168,16 @@ def _same_minute(stored: datetime | None, submitted: datetime | None) -> bool:
 
 
 def _locked_changes(round_: Round, values: dict, ward_budgets: dict[int, int],
-                    partnership: Partnership) -> dict[str, str]:
+                    partnership: Partnership, theme_limits: dict | None = None) -> dict[str, str]:
     """Once voting has opened, what would change the vote is refused, field by field."""
     errors: dict[str, str] = {}
     changed = [name for name in LOCKED_WHEN_VOTING
                if name in values and getattr(round_, name) != values[name]]
+    stored = _theme_limits(round_)
+    for theme_id in sorted(set(stored) | set(theme_limits or {})):
+        if theme_limits is not None and stored.get(theme_id) != theme_limits.get(theme_id):
+            errors[f"theme_cap_{theme_id}"] = ("Voting has opened, so caps and reserves can no "
+                                               "longer change.")
     if changed or _ward_budgets(round_) != ward_budgets:
         for name in changed or ["budget"]:
             errors[name.replace("_pence", "")] = "Voting has opened, so this can no longer change."
@@ -171,8 +215,10 @@ def save_round(actor: User, round_: Round | None, settings: RoundSettings) -> Ro
     errors = money_problems(values, settings.ward_budgets, ward_ids)
     if not errors:
         errors = validate_round(values, settings.ward_budgets)
+        errors.update(theme_limit_problems(values, settings.ward_budgets, settings.theme_limits))
     if not creating and round_.voting_has_opened:
-        errors.update(_locked_changes(round_, values, settings.ward_budgets, partnership))
+        errors.update(_locked_changes(round_, values, settings.ward_budgets, partnership,
+                                      settings.theme_limits))
     if errors:
         raise AdminError(field_errors=errors)
 
@@ -185,6 +231,7 @@ def save_round(actor: User, round_: Round | None, settings: RoundSettings) -> Ro
     db.session.add(round_)
     db.session.flush()
     _set_ward_budgets(round_, settings.ward_budgets)
+    _set_theme_limits(round_, settings.theme_limits)
     db.session.flush()
     audit.record("round.created" if creating else "round.updated", round_, before=before,
                  after=round_snapshot(round_), actor=actor)
@@ -207,7 +254,24 @@ def _set_ward_budgets(round_: Round, budgets: dict[int, int]) -> None:
         round_.ward_budgets.remove(stale)
 
 
+def _theme_limits(round_: Round) -> dict[int, tuple]:
+    return {t.theme_id: (t.cap_pence, t.reserve_pence) for t in round_.theme_limits}
+
+
+def _set_theme_limits(round_: Round, limits: dict[int, tuple]) -> None:
+    existing = {t.theme_id: t for t in round_.theme_limits}
+    for theme_id, (cap, reserve) in limits.items():
+        limit = existing.pop(theme_id, None)
+        if limit is None:
+            limit = RoundThemeLimit(theme_id=theme_id)
+            round_.theme_limits.append(limit)
+        limit.cap_pence, limit.reserve_pence = cap, reserve
+    for stale in existing.values():
+        round_.theme_limits.remove(stale)
+
+
 def round_snapshot(round_: Round) -> dict:
     data = {name: getattr(round_, name) for name in ROUND_FIELDS}
     data["ward_budgets"] = {str(k): v for k, v in sorted(_ward_budgets(round_).items())}
+    data["theme_limits"] = {str(k): list(v) for k, v in sorted(_theme_limits(round_).items())}
     return data

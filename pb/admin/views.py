@@ -35,7 +35,14 @@ from pb.models import (
     Theme,
     User,
 )
-from pb.models.round import LOCKED_WHEN_VOTING, RULES_FOR_DESIGN
+from pb.models.round import (
+    LOCKED_WHEN_VOTING,
+    LOTTERY,
+    RULES_FOR_DESIGN,
+    lottery_tie_break,
+    rule_name,
+    rule_summary,
+)
 from pb.money import MoneyError, parse_pounds, pence_to_pounds_text
 from pb.policy import admin_required, can_manage_round, require, role_required
 
@@ -207,22 +214,32 @@ def round_form(round_id: int | None = None):
         ward_inputs.update({wb.ward_id: pence_to_pounds_text(wb.budget_pence)
                             for wb in round_.ward_budgets})
     ward_errors: dict[int, str] = {}
+    themes = list(db.session.scalars(select(Theme).order_by(Theme.name)))
+    theme_inputs = _theme_inputs(round_, themes)
+    theme_errors: dict[str, str] = {}
     if form.validate_on_submit():
         ward_budgets = _parse_ward_budgets(ward_inputs, ward_errors)
-        if not ward_errors:
+        theme_limits = _parse_theme_limits(theme_inputs, theme_errors)
+        if not ward_errors and not theme_errors:
             try:
                 round_ = rounds.save_round(_actor(), round_, rounds.RoundSettings(
-                    values=_round_values(form), ward_budgets=ward_budgets))
+                    values=_round_values(form, round_), ward_budgets=ward_budgets,
+                    theme_limits=theme_limits))
             except AdminError as exc:
                 _ward_errors_from(exc, ward_errors)
-                apply_errors(form, exc, set_aside=[f"ward_budget_{w}" for w in ward_inputs])
+                theme_errors.update({k: v for k, v in exc.field_errors.items()
+                                     if k.startswith("theme_")})
+                apply_errors(form, exc, set_aside=[f"ward_budget_{w}" for w in ward_inputs]
+                             + list(theme_inputs))
             else:
                 flash(f"Saved the round {round_.name}.", "success")
                 return redirect(url_for("main.round_detail", round_id=round_.id))
-    has_errors = bool(form.errors or form.form_errors or ward_errors)
+    has_errors = bool(form.errors or form.form_errors or ward_errors or theme_errors)
     return render_template(
         "admin/round_form.html", form=form, round=round_, wards=wards, ward_inputs=ward_inputs,
-        ward_errors=ward_errors, rules_for_design=RULES_FOR_DESIGN,
+        ward_errors=ward_errors, rules_for_design=RULES_FOR_DESIGN, themes=themes,
+        theme_inputs=theme_inputs, theme_errors=theme_errors, rule_name=rule_name,
+        rule_summary=rule_summary,
         locked=set(LOCKED_WHEN_VOTING) if round_ and round_.voting_has_opened else set(),
     ), 400 if has_errors else 200
 
@@ -230,8 +247,6 @@ def round_form(round_id: int | None = None):
 def _round_form(round_: Round | None, partnerships: list[Partnership]) -> RoundForm:
     form = RoundForm(obj=round_ if request.method == "GET" else None)
     form.partnership_id.choices = [(p.id, p.name) for p in partnerships]
-    all_rules = sorted({rule for rules in RULES_FOR_DESIGN.values() for rule in rules})
-    form.allocation_rule.choices = [(rule, rule) for rule in all_rules]
     if request.method == "GET" and round_:
         _fill_round_form(form, round_)
     return form
@@ -241,6 +256,9 @@ def _fill_round_form(form: RoundForm, round_: Round) -> None:
     form.budget.data = pence_to_pounds_text(round_.budget_pence)
     form.min_project_cost.data = pence_to_pounds_text(round_.min_project_cost_pence)
     form.max_project_cost.data = pence_to_pounds_text(round_.max_project_cost_pence)
+    if round_.tie_break.startswith(LOTTERY + ":"):
+        form.tie_break.data = LOTTERY
+        form.lottery_seed.data = round_.tie_break.split(":", 1)[1]
     from pb.templating import local_time
 
     for name in rounds.PHASES:
@@ -265,19 +283,59 @@ def _parse_ward_budgets(inputs: dict[int, str], errors: dict[int, str]) -> dict[
     return budgets
 
 
+def _theme_inputs(round_: Round | None, themes: list[Theme]) -> dict[str, str]:
+    """What the cap and reserve boxes of each theme hold: as typed, or as stored."""
+    inputs = {}
+    stored = {t.theme_id: t for t in round_.theme_limits} if round_ else {}
+    for theme in themes:
+        for kind in ("cap", "reserve"):
+            name = f"theme_{kind}_{theme.id}"
+            if request.method == "POST":
+                inputs[name] = request.form.get(name, "")
+            else:
+                limit = stored.get(theme.id)
+                pence = getattr(limit, f"{kind}_pence") if limit else None
+                inputs[name] = pence_to_pounds_text(pence) if pence is not None else ""
+    return inputs
+
+
+def _parse_theme_limits(inputs: dict[str, str], errors: dict[str, str]) -> dict:
+    """{theme id: (cap pence or None, reserve pence or None)} for the themes with either."""
+    limits: dict[int, list] = {}
+    for name, text in inputs.items():
+        if not text.strip():
+            continue
+        _theme, kind, theme_id = name.split("_")
+        try:
+            pence = parse_pounds(text)
+        except MoneyError as exc:
+            errors[name] = str(exc)
+            continue
+        if pence < 0:
+            errors[name] = "The amount cannot be negative."
+            continue
+        limits.setdefault(int(theme_id), [None, None])[0 if kind == "cap" else 1] = pence
+    return {theme_id: tuple(pair) for theme_id, pair in limits.items()}
+
+
 def _ward_errors_from(error: AdminError, ward_errors: dict[int, str]) -> None:
     for name, message in error.field_errors.items():
         if name.startswith("ward_budget_") and name[len("ward_budget_"):].isdigit():
             ward_errors[int(name[len("ward_budget_"):])] = message
 
 
-def _round_values(form: RoundForm) -> dict:
+def _round_values(form: RoundForm, round_: Round | None = None) -> dict:
     values = {name: getattr(form, name).data for name in (
         "name", "description", "partnership_id", "is_published", "ballot_design",
         "allocation_rule", "tie_break", "ballot_min_choices", "ballot_max_choices",
         "ballot_points_total", "ballot_points_per_project_max", "ballot_rank_length",
         "ballot_min_budget_percent", "eligibility_postcode", "eligibility_min_age",
-        "voter_verification", "ward_ballot")}
+        "voter_verification", "ward_ballot", "ward_leftover", "min_support_votes",
+        "min_support_percent")}
+    if not values["ward_leftover"]:  # not sent: keep it (new rounds pool, as recommended)
+        values["ward_leftover"] = round_.ward_leftover if round_ else "pooled"
+    if values["tie_break"] == LOTTERY:  # the form checked the seed
+        values["tie_break"] = lottery_tie_break(form.lottery_seed.data or "")
     values["name"] = values["name"].strip()
     values["description"] = (values["description"] or "").strip()
     values["ballot_budget_percent"] = form.ballot_budget_percent.data or 100

@@ -21,11 +21,14 @@ explicit argument (see :mod:`pb.allocation.tiebreak`).
 """
 from __future__ import annotations
 
+from dataclasses import replace
+from fractions import Fraction
 from functools import partial
 
-from .compare import Comparison, compare
+from .compare import COMPARISON_RULES, Comparison, compare
 from .constraints import Cap, Constraints, Reserve, render_note, run_constrained
-from .explain import explain, money_formatter
+from .explain import explain, money_formatter, plain_reason, plain_scope
+from .facts import ConstraintFact, Fact, GreedyFact, MaxUtilityFact, MesFact, PhragmenFact
 from .metrics import outcome_metrics
 from .model import BALLOT_KINDS, Ballot, Instance, Money, Profile, Project
 from .outcome import Outcome, ProjectResult, json_money
@@ -41,8 +44,10 @@ from .tiebreak import TIE_BREAKS, describe_tie_break, tie_break_ranks
 __all__ = [
     "BALLOT_KINDS", "Money", "Ballot", "Cap", "Constraints", "Instance", "Outcome", "PabulibError", "Profile", "Project",
     "ProjectResult", "Reserve", "RULES", "RULE_DESCRIPTIONS", "RULE_NAMES", "RULE_SUMMARIES", "RULES_FOR_BALLOT", "TIE_BREAKS",
-    "TooLarge", "Comparison", "allocate", "compare", "json_money", "money_formatter", "parse_pb",
+    "TooLarge", "Comparison", "COMPARISON_RULES", "comparison_summary", "support_ranks", "allocate", "compare", "json_money", "money_formatter", "parse_pb",
     "read_pb", "rules_for_vote_type", "write_pb",
+    # The typed facts behind each explanation (ProjectResult.fact).
+    "Fact", "ConstraintFact", "GreedyFact", "MaxUtilityFact", "MesFact", "PhragmenFact",
 ]
 
 #: Rule name -> function(election) -> RuleResult.  Names are stable: they are stored with results.
@@ -81,7 +86,7 @@ RULE_DESCRIPTIONS = {
         "size. On its own it often leaves money unspent."),
     "mes-cost-add1": (
         "Equal Shares as run by cities such as Świecie and Wieliczka: if money is left, every "
-        "voter's share is raised a little (one currency unit at a time) and the count is re-run, "
+        "voter's share is raised a little (a pound at a time) and the count is run again, "
         "as long as the result stays within the real budget; any money still left then funds "
         "the most-voted projects that fit. Proportional and spends nearly all the budget."),
     "mes-cost-add1-nofill": (
@@ -122,19 +127,23 @@ RULE_NAMES = {
     "max-utility": "Most total support",
 }
 
-#: One line per rule, for menus and ``--help``.
+#: One line per rule in plain English, for menus, pages and ``--help`` (no rule codes).
 RULE_SUMMARIES = {
-    "greedy-approval": "most votes first, skipping what does not fit",
-    "greedy-cost": "most votes per pound first, skipping what does not fit",
-    "greedy-points": "most points (or highest total score) first; points and score ballots",
-    "mes-cost": "Method of Equal Shares, benefit = cost, no completion",
-    "mes-cost-add1": "Equal Shares, shares raised one unit at a time, then most-votes top-up",
-    "mes-cost-add1-nofill": "as mes-cost-add1 without the most-votes top-up",
-    "mes-approval": "Equal Shares, every funded project worth one unit to its supporters",
-    "mes-approval-add1": "mes-approval with raised shares and the most-votes top-up",
-    "mes-score": "Equal Shares paying in proportion to points or scores",
-    "phragmen": "sequential Phragmén (shared loads); stops at the first project that does not fit",
-    "max-utility": "the affordable set with the most total votes (exact search)",
+    "greedy-approval": "the projects with the most votes are funded first, skipping any that no longer fit",
+    "greedy-cost": "the projects with the most votes for each pound are funded first, skipping any that no longer fit",
+    "greedy-points": "the projects with the most points (or highest total score) are funded first",
+    "mes-cost": "each voter gets an equal share of the money to spend on what they voted for; often leaves money unspent",
+    "mes-cost-add1": ("each voter gets an equal share of the money to spend on what they voted for; the shares "
+                      "are raised until the budget is used, and what is left funds the most-voted projects that fit"),
+    "mes-cost-add1-nofill": ("equal shares raised until the budget is used, without funding extra most-voted "
+                             "projects from what is left"),
+    "mes-approval": "equal shares where every funded project counts the same to its voters, whatever it costs",
+    "mes-approval-add1": ("equal shares where every funded project counts the same, raised until the budget "
+                          "is used, then the most-voted projects that fit"),
+    "mes-score": "equal shares where voters pay in proportion to the points they gave",
+    "phragmen": ("voters share the cost of what is funded, keeping the heaviest share as light as possible; "
+                 "stops at the first project that does not fit"),
+    "max-utility": "the combination of projects within the budget with the most votes in all",
 }
 
 _APPROVAL_RULES = ("greedy-approval", "greedy-cost", "mes-cost", "mes-cost-add1", "mes-cost-add1-nofill",
@@ -160,6 +169,12 @@ def rules_for_vote_type(vote_type: str) -> tuple[str, ...]:
     return RULES_FOR_BALLOT[vote_type]
 
 
+def comparison_summary(instance: Instance, profile: Profile, rules=COMPARISON_RULES, tie_break: str = "id",
+                       constraints: Constraints | None = None) -> dict:
+    """The same ballots under each rule: {rule: {"selected", "spent", "metrics"}} (JSON-ready)."""
+    return compare(instance, profile, rules, tie_break, constraints).summary()
+
+
 def allocate(instance: Instance, profile: Profile, rule: str, tie_break: str = "id",
              constraints: Constraints | None = None, money=None) -> Outcome:
     """Run ``rule`` on the ballots and explain the result.
@@ -180,10 +195,50 @@ def allocate(instance: Instance, profile: Profile, rule: str, tie_break: str = "
     if constraints is None or constraints == Constraints():
         result = fn(Election(instance, profile, ranks))
         facts, selected, notes = result.facts, result.selected, [render_note(n, fmt) for n in result.notes]
-        labels = {}
+        labels, passes = {}, ()
     else:
-        selected, facts, notes, labels = run_constrained(instance, profile, ranks, fn, constraints, fmt)
-    return _build_outcome(instance, profile, rule, tie_break, selected, facts, notes, labels, fmt, votes)
+        selected, facts, notes, labels, passes = run_constrained(instance, profile, ranks, fn, constraints, fmt)
+    outcome = _build_outcome(instance, profile, rule, tie_break, selected, facts, notes, labels, fmt, votes)
+    return _with_reasons(outcome, instance, facts, labels, passes, ranks, fmt)
+
+
+#: Rules that rank projects by something other than votes: points, or votes per pound.
+_RANKED_BY = {"greedy-points": "points", "mes-score": "points", "greedy-cost": "value"}
+
+
+def support_ranks(instance: Instance, votes: dict, ranks: dict, points: dict | None = None,
+                  by: str = "votes") -> dict[str, int]:
+    """Each project's place (1 = most supported) by ``by``: "votes", "points" (total points
+    or score) or "value" (votes per pound, free projects first); exact ties go by the
+    tie-break ranks."""
+    def score(pid):
+        if by == "points" and points is not None:
+            return Fraction(points.get(pid, 0))
+        if by == "value":
+            cost = instance.project(pid).cost
+            return Fraction(votes.get(pid, 0)) / cost if cost else Fraction(10**18 + votes.get(pid, 0))
+        return Fraction(votes.get(pid, 0))
+    order = sorted(instance.ids, key=lambda pid: (-score(pid), ranks[pid]))
+    return {pid: i for i, pid in enumerate(order, 1)}
+
+
+def _with_reasons(outcome: Outcome, instance, facts, labels, passes, ranks, fmt) -> Outcome:
+    """Add each project's plain reason, its support rank and the passes to the outcome."""
+    votes = {pid: r.votes for pid, r in outcome.projects.items()}
+    points = {pid: r.points for pid, r in outcome.projects.items() if r.points is not None}
+    place = support_ranks(instance, votes, ranks, points or None, _RANKED_BY.get(outcome.rule, "votes"))
+    by_label = {run.label: run for run in passes if run.kind != "all"}
+    scope = {pid: plain_scope(by_label[lab].kind, by_label[lab].name, by_label[lab].budget, fmt)
+             for pid, lab in labels.items() if lab in by_label}
+    pot = {pid: by_label[lab].budget for pid, lab in labels.items() if lab in by_label}
+    results = {}
+    for pid, r in outcome.projects.items():
+        text = plain_reason(pid, facts.get(pid), funded=r.selected, cost=r.cost, votes=r.votes,
+                            rank=place[pid], fmt=fmt, points=r.points, budget=pot.get(pid, instance.budget))
+        if scope.get(pid) and not isinstance(facts.get(pid), ConstraintFact):
+            text += " " + scope[pid]
+        results[pid] = replace(r, reason=text, rank=place[pid])
+    return replace(outcome, projects=results, passes=tuple(passes))
 
 
 def _build_outcome(instance, profile, rule, tie_break, selected, facts, notes, labels, fmt, votes) -> Outcome:
@@ -201,7 +256,8 @@ def _build_outcome(instance, profile, rule, tie_break, selected, facts, notes, l
         if labels.get(p.id):
             text = f"In the {labels[p.id]}: {text[0].lower()}{text[1:]}"
         results[p.id] = ProjectResult(p.id, p.name, p.cost, votes.get(p.id, 0), p.id in chosen, text,
-                                      None if points is None else points.get(p.id, 0), p.ward, p.categories)
+                                      None if points is None else points.get(p.id, 0), p.ward, p.categories,
+                                      fact)
     spent = sum(instance.project(pid).cost for pid in selected)
     notes = list(notes) + [f"Ties: {describe_tie_break(tie_break)}."]
     metrics = outcome_metrics(instance, profile, selected)

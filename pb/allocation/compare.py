@@ -6,6 +6,11 @@ from dataclasses import dataclass
 from .constraints import Constraints
 from .explain import money_formatter
 from .model import Instance, Profile
+from .outcome import json_money
+
+#: The rules a results page sets side by side: greedy by votes, Equal Shares with
+#: completion, and Phragmén.
+COMPARISON_RULES = ("greedy-approval", "mes-cost-add1", "phragmen")
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,14 @@ class Comparison:
                 "outcomes": {r: o.to_json() for r, o in self.outcomes.items()},
                 "differences": {pid: {r: pid in self.outcomes[r].selected for r in self.rules}
                                 for pid in self.differences}}
+
+    def summary(self) -> dict:
+        """Per rule: the funded ids in order, the money spent and the fairness metrics (JSON-ready).
+
+        This is the ``comparison`` document of the results API and page.
+        """
+        return {r: {"selected": list(o.selected), "spent": json_money(o.spent), "metrics": dict(o.metrics)}
+                for r, o in self.outcomes.items()}
 
     def to_text(self, instance: Instance, money=None) -> str:
         """A side-by-side table: one row per project the rules disagree on, then totals."""

@@ -7,9 +7,10 @@
 * **Ward budgets** (``ward_budgets=True``): each ward in
   ``Instance.ward_budgets`` runs the rule on its own projects and money, with
   the voters who support at least one of its projects.  Projects outside those
-  wards share what is left of the total budget in a city-wide pass; with
+  wards share what is left of the total budget in an area-wide pass; with
   ``pool_leftovers=True`` the wards' unspent money joins that pass and unfunded
-  ward projects compete in it too.
+  ward projects compete in it too.  Without pooling a ward's leftover is unspent
+  (the caller says where it goes: returned, or rolled into the next round).
 * **Reserves** (``Reserve("category", "Young people", 2_000_000)``): that much
   is set aside for the category and spent first by the same rule over its
   projects; what it does not use goes back to the main pot.
@@ -21,13 +22,15 @@
 
 Each pass is an ordinary run of the rule on a smaller election, so every rule
 supports every constraint, and each project's explanation says which pass or
-constraint decided it.
+constraint decided it.  ``run_constrained`` also returns each pass's money
+(``Pass``: kind, name, budget, spent) so a page can say where unspent money went.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .facts import ConstraintFact
 from .model import Instance, Money, exact
 from .rules.base import Election
 
@@ -67,6 +70,27 @@ class Constraints:
     reserves: tuple[Reserve, ...] = ()
 
 
+@dataclass(frozen=True)
+class Pass:
+    """One run of the rule under constraints: ``kind`` is "reserve", "ward" or "area"
+    (the area-wide pass after ward budgets) or "all" (no sub-budgets); ``pooled`` says
+    whether the wards' leftovers joined an area pass."""
+
+    kind: str
+    name: str | None
+    label: str | None
+    budget: Money
+    spent: Money
+    pooled: bool = False
+
+    def to_json(self) -> dict:
+        from .outcome import json_money  # plain helper; imported here to avoid a cycle
+
+        return {"kind": self.kind, "name": self.name, "label": self.label,
+                "budget": json_money(self.budget), "spent": json_money(self.spent),
+                "pooled": self.pooled}
+
+
 def _member(project, kind: str, name: str) -> bool:
     return project.ward == name if kind == "ward" else name in project.categories
 
@@ -91,7 +115,7 @@ def eligibility(instance: Instance, votes: dict, voters: int, c: Constraints, fm
 
 
 def plan_passes(instance: Instance, eligible: list[str], c: Constraints, fmt):
-    """The passes to run, in order: (label, project ids, budget or None, ward, money from earlier passes).
+    """The passes to run, in order: (label, project ids, budget, ward, kind, name).
 
     Returned as a generator protocol: the caller sends back what each pass spent.
     """
@@ -103,22 +127,24 @@ def plan_passes(instance: Instance, eligible: list[str], c: Constraints, fmt):
         reserves += [Reserve("category", name, amount) for name, amount in instance.category_budgets]
     for r in reserves:
         ids = [pid for pid in remaining if _member(by_id[pid], r.kind, r.name)]
-        spent = yield (f"reserve of {fmt(r.amount)} for {r.name}", ids, exact(r.amount), None)
+        spent = yield (f"reserve of {fmt(r.amount)} for {r.name}", ids, exact(r.amount), None,
+                       "reserve", r.name)
         main_budget -= spent
     wards = dict(instance.ward_budgets) if c.ward_budgets else {}
     leftover = 0
     for ward, amount in wards.items():
         ids = [pid for pid in remaining if by_id[pid].ward == ward]
-        spent = yield (f"{ward} ward budget of {fmt(amount)}", ids, amount, ward)
+        spent = yield (f"{ward} ward budget of {fmt(amount)}", ids, amount, ward, "ward", ward)
         leftover += amount - spent
         main_budget -= amount
     if wards:
         city = [pid for pid in remaining if c.pool_leftovers or by_id[pid].ward not in wards]
         money = main_budget + (leftover if c.pool_leftovers else 0)
         if city and money > 0:
-            yield ("city-wide pass" + (" with the wards' leftovers" if c.pool_leftovers else ""), city, money, None)
+            yield ("area-wide budget" + (" with the wards' leftovers" if c.pool_leftovers else ""), city,
+                   money, None, "area", None)
     else:
-        yield (None, remaining, main_budget, None)
+        yield (None, remaining, main_budget, None, "all", None)
 
 
 def broken_cap(instance: Instance, selected: list[str], c: Constraints):
@@ -139,20 +165,20 @@ def render_note(note, fmt) -> str:
 def run_constrained(instance, profile, ranks, fn, c: Constraints, fmt):
     """Run rule ``fn`` under constraints ``c``: eligibility, then the passes, re-counting after a cap drop.
 
-    Returns (selected ids in order, facts per project, notes, pass label per project).
+    Returns (selected ids in order, facts per project, notes, pass label per project, passes).
     """
     votes = profile.approval_counts()
     barred = eligibility(instance, votes, profile.num_voters, c, fmt)
     excluded = dict(barred)
     while True:
-        selected, facts, labels, notes = [], {}, {}, []
+        selected, facts, labels, notes, runs = [], {}, {}, [], []
         eligible = [p.id for p in instance.projects if p.id not in excluded]
         passes = plan_passes(instance, eligible, c, fmt)
         spent = None
         try:
             step = next(passes)
             while True:
-                label, ids, budget, ward = step
+                label, ids, budget, ward, kind, name = step
                 ids = [pid for pid in ids if pid not in selected]
                 in_ward = None
                 if ward is not None:
@@ -166,6 +192,7 @@ def run_constrained(instance, profile, ranks, fn, c: Constraints, fmt):
                 selected += result.selected
                 notes += [f"{label}: {render_note(n, fmt)}" if label else render_note(n, fmt) for n in result.notes]
                 spent = sum(instance.project(p).cost for p in result.selected)
+                runs.append(Pass(kind, name, label, budget, spent, kind == "area" and c.pool_leftovers))
                 step = passes.send(spent)
         except StopIteration:
             pass
@@ -175,5 +202,5 @@ def run_constrained(instance, profile, ranks, fn, c: Constraints, fmt):
         excluded[drop] = (f"Not funded: funding it would take spending on the {cap.name} {cap.kind} past "
                           f"its cap of {fmt(cap.limit(instance.budget))}.")
     for pid, text in excluded.items():
-        facts[pid] = {"kind": "constraint", "text": text}
-    return selected, facts, notes, labels
+        facts[pid] = ConstraintFact(text)
+    return selected, facts, notes, labels, tuple(runs)

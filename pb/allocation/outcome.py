@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from .facts import Fact
 from .model import Money
 
 
@@ -16,7 +17,13 @@ def json_money(value) -> int | str:
 
 @dataclass(frozen=True)
 class ProjectResult:
-    """One project's fate.  ``points`` is total points/score (None for approval/ordinal)."""
+    """One project's fate.  ``points`` is total points/score (None for approval/ordinal).
+
+    ``explanation`` is the technical trace (rounds, payments); ``reason`` says the same in
+    everyday words for residents; ``rank`` is the project's place by votes, ties broken by
+    the round's tie-break (1 = most supported).  ``fact`` is what the rule recorded (its
+    round, the money, the prices paid), the data behind both sentences.
+    """
 
     id: str
     name: str
@@ -27,6 +34,9 @@ class ProjectResult:
     points: Money | None = None
     ward: str | None = None
     categories: tuple[str, ...] = ()
+    fact: Fact | None = None
+    reason: str = ""
+    rank: int = 0
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,7 @@ class Outcome:
     projects: Mapping[str, ProjectResult]
     metrics: Mapping = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    passes: tuple = ()  # constraints.Pass per run of the rule (empty with no sub-budgets)
 
     @property
     def left(self) -> Money:
@@ -56,10 +67,11 @@ class Outcome:
             "selected": list(self.selected),
             "projects": {
                 pid: {"cost": json_money(r.cost), "votes": r.votes, "selected": r.selected,
-                      "explanation": r.explanation,
+                      "explanation": r.explanation, "reason": r.reason, "rank": r.rank,
                       **({"points": json_money(r.points)} if r.points is not None else {})}
                 for pid, r in self.projects.items()
             },
             "metrics": dict(self.metrics),
             "notes": list(self.notes),
+            "passes": [p.to_json() for p in self.passes],
         }

@@ -49,27 +49,28 @@ def read_pb(path) -> tuple[Instance, Profile]:
     return parse_pb(text)
 
 
-def parse_pb(text: str) -> tuple[Instance, Profile]:
-    """Parse the text of a .pb file into ``(Instance, Profile)``."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
-    section = None
-    header = None
-    meta: dict[str, str] = {}
-    meta_lines: dict[str, int] = {}
-    project_rows: list[tuple[int, dict]] = []
-    raw_votes: dict = {}
-    first_line: dict = {}
-    seen = set()
-    vote_col = points_col = None
-    width = -1  # fields per VOTES row, once its header is read
-    try:
+class _Reader:
+    """The state of one pass over a .pb file: the section being read and what it held."""
+
+    def __init__(self):
+        self.section = None
+        self.header = None
+        self.meta: dict[str, str] = {}
+        self.meta_lines: dict[str, int] = {}
+        self.project_rows: list[tuple[int, dict]] = []
+        self.raw_votes: dict = {}
+        self.first_line: dict = {}
+        self.seen = set()
+        self.vote_col = self.points_col = None
+        self.width = -1  # fields per VOTES row, once its header is read
+
+    def read(self, reader) -> None:
+        raw_votes, first_line = self.raw_votes, self.first_line
         for row in reader:
-            if len(row) == width and section == "votes":
+            if len(row) == self.width and self.section == "votes":
                 # The hot path (one row per voter): count the raw ballot text only;
                 # it is split, checked and normalised once per distinct ballot.
-                key = (row[vote_col], row[points_col] if points_col is not None else None)
+                key = (row[self.vote_col], row[self.points_col] if self.points_col is not None else None)
                 count = raw_votes.get(key)
                 if count is None:
                     raw_votes[key] = 1
@@ -77,45 +78,63 @@ def parse_pb(text: str) -> tuple[Instance, Profile]:
                 else:
                     raw_votes[key] = count + 1
                 continue
-            line = reader.line_num
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
-            if len(row) == 1 and row[0].strip().lower() in _SECTIONS:
-                section = row[0].strip().lower()
-                if section in seen:
-                    raise PabulibError(f"section {section.upper()} appears twice", line)
-                seen.add(section)
-                header = None
-                continue
-            if section is None:
-                raise PabulibError(f"expected META, PROJECTS or VOTES before data, found {';'.join(row)!r}", line)
-            if header is None:
-                header = [h.strip() for h in row]
-                if section == "projects" and header[:2] != ["project_id", "cost"]:
-                    raise PabulibError("the PROJECTS header must start with project_id;cost", line)
-                if section == "votes":
-                    if header[:1] != ["voter_id"] or "vote" not in header:
-                        raise PabulibError("the VOTES header must start with voter_id and have a vote column", line)
-                    vote_col = header.index("vote")
-                    points_col = header.index("points") if "points" in header else None
-                    width = len(header)
-                continue
-            if len(row) != len(header):
-                raise PabulibError(f"expected {len(header)} fields ({';'.join(header)}), found {len(row)}", line)
-            if section == "meta":
-                meta[row[0].strip()] = row[1].strip()
-                meta_lines[row[0].strip()] = line
-            elif section == "projects":
-                project_rows.append((line, dict(zip(header, row))))
-            else:  # pragma: no cover - VOTES rows of the right width take the hot path above
-                raise AssertionError(section)
+            self.other_row(row, reader.line_num)
+
+    def other_row(self, row: list, line: int) -> None:
+        """A blank line, a section name, a header, or a META or PROJECTS row."""
+        if not row or (len(row) == 1 and not row[0].strip()):
+            return
+        if len(row) == 1 and row[0].strip().lower() in _SECTIONS:
+            self.start_section(row[0].strip().lower(), line)
+        elif self.section is None:
+            raise PabulibError(f"expected META, PROJECTS or VOTES before data, found {';'.join(row)!r}", line)
+        elif self.header is None:
+            self.read_header(row, line)
+        elif len(row) != len(self.header):
+            raise PabulibError(
+                f"expected {len(self.header)} fields ({';'.join(self.header)}), found {len(row)}", line)
+        elif self.section == "meta":
+            self.meta[row[0].strip()] = row[1].strip()
+            self.meta_lines[row[0].strip()] = line
+        elif self.section == "projects":
+            self.project_rows.append((line, dict(zip(self.header, row))))
+        else:  # pragma: no cover - VOTES rows of the right width take the hot path
+            raise AssertionError(self.section)
+
+    def start_section(self, section: str, line: int) -> None:
+        if section in self.seen:
+            raise PabulibError(f"section {section.upper()} appears twice", line)
+        self.seen.add(section)
+        self.section, self.header = section, None
+
+    def read_header(self, row: list, line: int) -> None:
+        header = self.header = [h.strip() for h in row]
+        if self.section == "projects" and header[:2] != ["project_id", "cost"]:
+            raise PabulibError("the PROJECTS header must start with project_id;cost", line)
+        if self.section == "votes":
+            if header[:1] != ["voter_id"] or "vote" not in header:
+                raise PabulibError("the VOTES header must start with voter_id and have a vote column", line)
+            self.vote_col = header.index("vote")
+            self.points_col = header.index("points") if "points" in header else None
+            self.width = len(header)
+
+
+def parse_pb(text: str) -> tuple[Instance, Profile]:
+    """Parse the text of a .pb file into ``(Instance, Profile)``."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    state = _Reader()
+    try:
+        state.read(reader)
     except csv.Error as exc:
         raise PabulibError(f"unreadable CSV ({exc})", reader.line_num) from None
     for name in _SECTIONS:
-        if name not in seen:
+        if name not in state.seen:
             raise PabulibError(f"the {name.upper()} section is missing")
-    instance = _build_instance(meta, meta_lines, project_rows)
-    profile = _build_profile(meta, instance, raw_votes, first_line, points_col is not None)
+    instance = _build_instance(state.meta, state.meta_lines, state.project_rows)
+    profile = _build_profile(state.meta, instance, state.raw_votes, state.first_line,
+                             state.points_col is not None)
     return instance, profile
 
 

@@ -15,7 +15,8 @@ from pb.extensions import csrf
 
 bp = Blueprint("api", __name__)
 
-ROUTE_MODULES = ("rounds", "proposals", "voting", "grants", "events")
+ROUTE_MODULES = ("rounds", "proposals", "voting", "grants", "events", "datasets",
+                 "threesixty", "openapi")
 
 
 def init_app(app: Flask) -> None:

@@ -3,9 +3,8 @@
 Counts only (never who voted, never a name); a draft round answers 404 whoever asks.
 """
 
-from flask import jsonify
-
 from pb.api import bp
+from pb.api.listing import rows_list
 from pb.events import queries
 from pb.loaders import published_round_or_404
 
@@ -13,4 +12,8 @@ from pb.loaders import published_round_or_404
 @bp.route("/rounds/<int:round_id>/events")
 def round_events(round_id: int):
     round_ = published_round_or_404(round_id)
-    return jsonify({"events": [queries.summary(e) for e in queries.events_of(round_)]})
+    return rows_list("events", [queries.summary(e) for e in queries.events_of(round_)],
+                     EVENT_COLUMNS)
+
+
+EVENT_COLUMNS = ["id", "name", "date", "checked_in", "votes_by_channel", "paper"]

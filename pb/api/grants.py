@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from pb.api import bp
-from pb.extensions import db
+from pb.api.listing import query_list, rows_list
 from pb.grants import rag
 from pb.grants.costbenefit import programme_cost_benefit
-from pb.grants.queries import kpis_by_area, load_grants
+from pb.grants.queries import FULL, kpis_by_area
 from pb.grants.tranches import money_for
 from pb.loaders import programme_or_404
 from pb.models import Grant, Programme
@@ -32,40 +31,61 @@ def grant_summary(grant: Grant) -> dict:
     }
 
 
+GRANT_COLUMNS = ["id", "proposal_id", "round_id", "programme_id", "organisation",
+                 "amount_awarded_pence", "amount_paid_pence", "status", "rag", "start_date",
+                 "end_date"]
+
+
+def grant_rows(grants: list[Grant]) -> list[dict]:
+    return [grant_summary(g) for g in grants]
+
+
 @bp.route("/grants")
 def grants():
-    return jsonify({"grants": [grant_summary(g) for g in load_grants()]})
+    """Every grant (paginated; ?format=csv)."""
+    query = select(Grant).order_by(Grant.id).options(*FULL)
+    return query_list("grants", query, grant_rows, GRANT_COLUMNS)
 
 
 @bp.route("/programmes")
 def programmes():
-    rows = db.session.scalars(select(Programme).order_by(Programme.id)
-                              .options(selectinload(Programme.rounds))).all()
-    return jsonify({"programmes": [
+    query = select(Programme).order_by(Programme.id).options(selectinload(Programme.rounds))
+    return query_list("programmes", query, lambda rows: [
         {"id": p.id, "name": p.name, "funder": p.funder, "budget_pence": p.budget_pence,
-         "rounds": [r.id for r in p.rounds]} for p in rows]})
+         "rounds": [r.id for r in p.rounds]} for p in rows],
+        ["id", "name", "funder", "budget_pence", "rounds"])
+
+
+def kpi_rows(programme: Programme) -> list[dict]:
+    return [{"code": row["kpi"].code, "name": row["kpi"].name, "unit": row["kpi"].unit,
+             "by_area": row["by_area"]} for row in kpis_by_area(programme)]
 
 
 @bp.route("/programmes/<int:programme_id>/kpis")
 def programme_kpis(programme_id: int):
     programme = programme_or_404(programme_id)
-    return jsonify({"kpis": [
-        {"code": row["kpi"].code, "name": row["kpi"].name, "unit": row["kpi"].unit,
-         "by_area": row["by_area"]} for row in kpis_by_area(programme)]})
+    return rows_list("kpis", kpi_rows(programme), ["code", "name", "unit", "by_area"])
+
+
+def cost_benefit_rows(figures) -> list[dict]:
+    return [{"activity": r["activity"], "provider": r["provider"],
+             "outcomes": r["outcomes"], "cost_pence": r["cost_pence"],
+             "funding_route": r["funding_route"], "savings_pence": r["savings_pence"]}
+            for r in figures.rows]
 
 
 @bp.route("/programmes/<int:programme_id>/cost-benefit")
 def programme_cost_benefit_json(programme_id: int):
     programme = programme_or_404(programme_id)
     figures = programme_cost_benefit(programme)
-    return jsonify({
+    return rows_list("rows", cost_benefit_rows(figures), COST_BENEFIT_COLUMNS, extra={
         "cost_pence": figures.cost,
         "savings_pence": figures.savings,
         # A JSON number; the method travels with it, as on every page.
         "ratio": float(figures.ratio) if figures.ratio is not None else None,
         "method": programme.savings_method,
-        "rows": [{"activity": r["activity"], "provider": r["provider"],
-                  "outcomes": r["outcomes"], "cost_pence": r["cost_pence"],
-                  "funding_route": r["funding_route"], "savings_pence": r["savings_pence"]}
-                 for r in figures.rows],
     })
+
+
+COST_BENEFIT_COLUMNS = ["activity", "provider", "outcomes", "cost_pence", "funding_route",
+                        "savings_pence"]

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from flask import request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from pb.api import bp
+from pb.api.listing import query_list
 from pb.api.rounds import iso
-from pb.extensions import db
 from pb.loaders import published_round_or_404
 from pb.models.proposal import PUBLIC_STATUSES, Proposal
 from pb.proposals.queries import support_counts
@@ -44,15 +45,30 @@ def proposal_data(proposal: Proposal, supports: int) -> dict:
     }
 
 
+PROPOSAL_COLUMNS = ["id", "pb_id", "title", "summary", "cost_pence", "status", "status_label",
+                    "status_reason", "wards", "is_area_wide", "themes", "outcomes", "supports",
+                    "proposer", "organisation", "delivered_by", "paper_submission",
+                    "budget_lines", "merged_into", "submitted_at", "url"]
+LOADED = (selectinload(Proposal.wards), selectinload(Proposal.themes),
+          selectinload(Proposal.organisation), selectinload(Proposal.budget_lines))
+
+
+def proposal_rows(proposals: list[Proposal]) -> list[dict]:
+    """Rows for a page of proposals, with their supports counted in one query."""
+    counts = support_counts(p.id for p in proposals)
+    return [{"round_id": p.round_id, **proposal_data(p, counts.get(p.id, 0))}
+            for p in proposals]
+
+
 @bp.route("/rounds/<int:round_id>/proposals")
 def round_proposals(round_id: int):
     """Every public proposal of a published round; ?status=shortlisted narrows it."""
     round_ = published_round_or_404(round_id)
     status = request.args.get("status")
     statuses = [status] if status in PUBLIC_STATUSES else list(PUBLIC_STATUSES)
-    proposals = db.session.scalars(
-        select(Proposal).where(Proposal.round_id == round_.id, Proposal.status.in_(statuses))
-        .order_by(Proposal.id)).all()
-    counts = support_counts(p.id for p in proposals)
-    return {"round": round_.id,
-            "proposals": [proposal_data(p, counts.get(p.id, 0)) for p in proposals]}
+    query = (select(Proposal).where(Proposal.round_id == round_.id,
+                                    Proposal.status.in_(statuses))
+             .order_by(Proposal.id).options(*LOADED))
+    return query_list("proposals", query, proposal_rows, ["round_id", *PROPOSAL_COLUMNS],
+                      extra={"round": round_.id})
+

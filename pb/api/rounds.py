@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import jsonify
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from pb.api import bp
-from pb.extensions import db
+from pb.api.listing import query_list
 from pb.loaders import published_round_or_404
 from pb.models import Round
 
@@ -35,11 +36,18 @@ def iso(value) -> str | None:
     return value.isoformat() + "Z" if value else None
 
 
+ROUND_COLUMNS = ["id", "name", "area", "partnership", "budget_pence", "status", "ballot_design",
+                 "allocation_rule", "tie_break", "proposals_open_at", "proposals_close_at",
+                 "voting_open_at", "voting_close_at", "results_published_at"]
+
+
 @bp.route("/rounds")
 def rounds():
-    rounds_ = db.session.scalars(
-        select(Round).where(Round.is_published.is_(True)).order_by(Round.id)).all()
-    return jsonify({"rounds": [round_summary(r) for r in rounds_]})
+    """Every published round (paginated; ?format=csv for all of them as CSV)."""
+    query = (select(Round).where(Round.is_published.is_(True)).order_by(Round.id)
+             .options(selectinload(Round.area), selectinload(Round.partnership)))
+    return query_list("rounds", query, lambda rs: [round_summary(r) for r in rs],
+                      ROUND_COLUMNS)
 
 
 @bp.route("/rounds/<int:round_id>")

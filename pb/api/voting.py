@@ -9,6 +9,7 @@
 from flask import Response, abort, jsonify
 
 from pb.api import bp
+from pb.api.listing import rows_list
 from pb.loaders import published_round_or_404
 from pb.results import services as results
 from pb.voting import services as voting
@@ -37,5 +38,6 @@ def round_ballots_pb(round_id: int):
 def round_receipts(round_id: int):
     round_ = published_round_or_404(round_id)
     hashes = voting.counted_receipt_hashes(round_)
-    return jsonify({"round_id": round_.id, "algorithm": "sha256", "counted": len(hashes),
-                    "receipt_hashes": hashes})
+    return rows_list("receipt_hashes", hashes, ["receipt_hash"],
+                     extra={"round_id": round_.id, "algorithm": "sha256",
+                            "counted": len(hashes)})

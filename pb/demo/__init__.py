@@ -177,7 +177,8 @@ def seed_accounts(partnership: Partnership) -> list[DemoAccount]:
 
 
 def seed_rounds(area: Area, partnership: Partnership) -> dict[str, Round]:
-    now = utcnow().replace(second=0, microsecond=0)
+    # Round times fall on the hour people would set (9am), not the minute the demo was built.
+    now = utcnow().replace(hour=9, minute=0, second=0, microsecond=0)
     day = timedelta(days=1)
     decision_day = datetime(2025, 10, 11, 9, 0)  # a Saturday
     specs = {
@@ -204,7 +205,7 @@ def seed_rounds(area: Area, partnership: Partnership) -> dict[str, Round]:
             ballot_design="budget", allocation_rule="mes-cost-add1", tie_break="id",
             ballot_min_choices=1, eligibility_min_age=11,
             voter_verification="account_or_code", ward_ballot="own_ward_and_area",
-            supports_required=3),
+            supports_required=3, ward_leftover="pooled"),
         ROUND_PROPOSALS: dict(
             description="Small grants of £300 to £2,500 for street-level health ideas. Tell us "
                         "your idea by the deadline; residents vote in the spring.",

@@ -58,7 +58,7 @@ from pb.models.proposal import (
     ProposalVersion,
 )
 from pb.models.result import RoundResult
-from pb.models.round import Round, RoundWardBudget
+from pb.models.round import Round, RoundThemeLimit, RoundWardBudget
 from pb.models.scrutiny import AreaProfile, RoundInterest
 from pb.models.submission import Submission
 from pb.models.user import (
@@ -82,7 +82,7 @@ __all__ = [
     "Area", "AuditEntry", "Ballot", "BallotChoice", "BudgetLine", "EqualityResponse", "Job", "LoginAttempt",
     "Organisation", "OrganisationMember", "Partnership", "PostcodeCoverage", "Proposal",
     "ProposalDocument", "ProposalOutcome", "ProposalStatusChange", "ProposalSupport",
-    "ProposalVersion", "Role", "RoleAssignment", "Round", "RoundResult", "RoundWardBudget", "Submission",
+    "ProposalVersion", "Role", "RoleAssignment", "Round", "RoundResult", "RoundThemeLimit", "RoundWardBudget", "Submission",
     "Theme", "User", "UserSession", "Voter", "VotingCode", "VotingCodeAttempt", "VotingCodeBatch", "Ward",
     "normalise_email", "normalise_postcode", "utcnow",
     # Grants

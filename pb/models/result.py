@@ -37,6 +37,9 @@ class RoundResult(db.Model):
     # The constraints the override breaks, each named and published (a JSON list of
     # {"constraint", "text"}); an override may break one only as an explicit exception.
     override_exceptions_json: Mapped[str | None] = mapped_column(Text)
+    # The same ballots under other rules ({rule: {"selected", "spent", "metrics"}}), computed
+    # once at the count so that pages never re-run the rules.
+    comparison_json: Mapped[str | None] = mapped_column(Text)
     certified_at: Mapped[datetime | None] = mapped_column(DateTime)
     certified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -48,6 +51,10 @@ class RoundResult(db.Model):
     @property
     def outcome(self) -> dict:
         return json.loads(self.outcome_json)
+
+    @property
+    def comparison(self) -> dict:
+        return json.loads(self.comparison_json) if self.comparison_json else {}
 
     @property
     def computed_selected(self) -> list[str]:

@@ -172,6 +172,15 @@ STATUS_LABELS = {
     "results": "Results published",
 }
 
+# What happens to the money a ward's own budget does not spend.
+WARD_LEFTOVERS = {
+    "pooled": "Pooled: added to the area-wide budget, where every unfunded project can compete "
+              "for it (recommended)",
+    "returned": "Returned: not spent in this round; it goes back to the partnership",
+    "rollover": "Rolled over: not spent in this round; it is added to the ward's budget in the "
+                "next round",
+}
+
 # Once voting opens these cannot change (a known hole elsewhere let admins switch
 # ballot rules mid-vote).
 LOCKED_WHEN_VOTING = (
@@ -179,7 +188,7 @@ LOCKED_WHEN_VOTING = (
     "ballot_max_choices", "ballot_points_total", "ballot_points_per_project_max",
     "ballot_rank_length", "ballot_min_budget_percent", "ballot_budget_percent",
     "eligibility_postcode", "eligibility_min_age", "voter_verification", "ward_ballot",
-    "voting_open_at",
+    "voting_open_at", "ward_leftover", "min_support_votes", "min_support_percent",
 )
 
 
@@ -229,6 +238,12 @@ class Round(Timestamped, db.Model):
     voter_verification: Mapped[str] = mapped_column(String(20), default="account_or_code")
     ward_ballot: Mapped[str] = mapped_column(String(30), default="own_ward_and_area")
 
+    # Constraints on the count (pb.allocation.Constraints; see pb.results.services).
+    ward_leftover: Mapped[str] = mapped_column(String(20), default="returned",
+                                               server_default="returned")
+    min_support_votes: Mapped[int | None] = mapped_column(Integer)  # votes a project needs
+    min_support_percent: Mapped[int | None] = mapped_column(Integer)  # % of voters it needs
+
     # Proposals.
     supports_required: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -237,6 +252,8 @@ class Round(Timestamped, db.Model):
     partnership = relationship("Partnership")
     area = relationship("Area")
     ward_budgets: Mapped[list[RoundWardBudget]] = relationship(
+        back_populates="round", cascade="all, delete-orphan")
+    theme_limits: Mapped[list[RoundThemeLimit]] = relationship(
         back_populates="round", cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
@@ -296,6 +313,10 @@ class Round(Timestamped, db.Model):
         return None
 
     @property
+    def ward_leftover_label(self) -> str:
+        return WARD_LEFTOVERS.get(self.ward_leftover, self.ward_leftover)
+
+    @property
     def area_wide_budget_pence(self) -> int:
         """What is left for projects serving the whole area once ward pots are set aside."""
         return self.budget_pence - sum(entry.budget_pence for entry in self.ward_budgets)
@@ -317,3 +338,24 @@ class RoundWardBudget(db.Model):
 
     round: Mapped[Round] = relationship(back_populates="ward_budgets")
     ward = relationship("Ward")
+
+
+class RoundThemeLimit(db.Model):
+    """A cap on (at most) and/or a reserve for (set aside first) one theme's projects."""
+
+    __tablename__ = "round_theme_limits"
+    __table_args__ = (
+        UniqueConstraint("round_id", "theme_id"),
+        CheckConstraint("cap_pence IS NULL OR cap_pence >= 0", name="theme_cap_not_negative"),
+        CheckConstraint("reserve_pence IS NULL OR reserve_pence >= 0",
+                        name="theme_reserve_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"))
+    cap_pence: Mapped[int | None] = mapped_column(Integer)
+    reserve_pence: Mapped[int | None] = mapped_column(Integer)
+
+    round: Mapped[Round] = relationship(back_populates="theme_limits")
+    theme = relationship("Theme")

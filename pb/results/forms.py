@@ -8,7 +8,7 @@ one once.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectMultipleField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from pb import submissions
@@ -31,3 +31,9 @@ class OverrideForm(ResultActionForm):
                                                                 "characters.")])
     exceptions = SelectMultipleField("Exceptions to the count's rules (published)",
                                      validate_choice=False)
+
+
+class CertifyForm(ResultActionForm):
+    # Checked by the service (services.certify), not here: a refusal keeps the page.
+    read_it = BooleanField("I have read the result, what changed since the previous count, "
+                           "the ballots held back or replaced, and the other rules' results")

@@ -51,7 +51,8 @@ def _money(pence) -> str:
     return format_pence(int(pence), whole=True)
 
 
-def _ward_breaches(instance: Instance, selected: list[str], cost, ward_of) -> list[Breach]:
+def _ward_breaches(instance: Instance, selected: list[str], cost, ward_of,
+                   pooled: bool = False) -> list[Breach]:
     wards = dict(instance.ward_budgets)
     found = []
     for ward, amount in wards.items():
@@ -61,7 +62,7 @@ def _ward_breaches(instance: Instance, selected: list[str], cost, ward_of) -> li
                                                 f"the projects chosen there cost {_money(spent)}."))
     area_money = instance.budget - sum(wards.values())
     area_spent = sum(cost(pid) for pid in selected if ward_of(pid) not in wards)
-    if area_spent > area_money:
+    if area_spent > area_money and not pooled:  # pooled: wards' leftovers join the area
         found.append(Breach("area", f"The {_money(area_money)} for projects across the whole "
                                     f"area: the projects chosen there cost "
                                     f"{_money(area_spent)}."))
@@ -71,7 +72,7 @@ def _ward_breaches(instance: Instance, selected: list[str], cost, ward_of) -> li
 def breaches(round_: Round, result: RoundResult, selected: list[str]) -> list[Breach]:
     """Every constraint of the count that funding ``selected`` would break."""
     instance = instance_from_round(round_)
-    constraints = constraints_for(round_)
+    constraints = constraints_for(round_, result.ballots_counted)
     projects = result.outcome["projects"]
     by_id = {p.id: p for p in instance.projects}
 
@@ -87,7 +88,7 @@ def breaches(round_: Round, result: RoundResult, selected: list[str]) -> list[Br
         found.append(Breach("budget", f"The total budget of {_money(result.budget_pence)}: the "
                                       f"projects chosen cost {_money(total)}."))
     if constraints.ward_budgets and instance.ward_budgets:
-        found += _ward_breaches(instance, selected, cost, ward_of)
+        found += _ward_breaches(instance, selected, cost, ward_of, constraints.pool_leftovers)
     for cap in constraints.caps:
         members = [pid for pid in selected if pid in by_id and (
             by_id[pid].ward == cap.name if cap.kind == "ward"

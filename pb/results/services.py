@@ -23,7 +23,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from pb import audit, submissions
-from pb.allocation import Constraints, Instance, Profile, Project, allocate, write_pb
+from pb.allocation import (
+    COMPARISON_RULES,
+    Cap,
+    Constraints,
+    Instance,
+    Profile,
+    Project,
+    Reserve,
+    allocate,
+    comparison_summary,
+    write_pb,
+)
 from pb.errors import Conflict, DomainError, NotAllowed
 from pb.events.reconciliation import check_before_tally
 from pb.extensions import db
@@ -31,8 +42,10 @@ from pb.grants.handover import create_draft_grants
 from pb.models import Round, User
 from pb.models.base import utcnow
 from pb.models.result import RoundResult
+from pb.models.round import RULES_FOR_DESIGN
 from pb.models.voting import BALLOT_COUNTED, Ballot, BallotChoice
 from pb.policy import can_certify_result, can_manage_round
+from pb.results.presenting import result_rows, results_json  # noqa: F401  (the API uses them)
 from pb.voting.designs import CORE_KIND
 from pb.voting.services import ballot_proposals, is_area_wide
 
@@ -112,10 +125,31 @@ def profile_from_ballots(round_: Round, instance: Instance | None = None) -> Pro
     return Profile.from_ballots(kind, ballots)
 
 
-def constraints_for(round_: Round) -> Constraints:
-    # A project nobody voted for is never funded, even when money is left over (the
-    # research rules would fund it; residents would not expect that).
-    return Constraints(min_votes=1, ward_budgets=round_.has_ward_budgets)
+def constraints_for(round_: Round, voters: int = 0) -> Constraints:
+    """The round's constraints for the core. A project nobody voted for is never funded,
+    even when money is left over (the research rules would fund it; residents would not
+    expect that). A minimum share of voters becomes a number of votes for ``voters``."""
+    min_votes = max(1, round_.min_support_votes or 0)
+    if round_.min_support_percent:
+        min_votes = max(min_votes, -(-round_.min_support_percent * voters // 100))
+    limits = sorted(round_.theme_limits, key=lambda t: t.theme.name)
+    return Constraints(
+        min_votes=min_votes, ward_budgets=round_.has_ward_budgets,
+        pool_leftovers=round_.has_ward_budgets and round_.ward_leftover == "pooled",
+        caps=tuple(Cap("category", t.theme.name, amount=t.cap_pence)
+                   for t in limits if t.cap_pence is not None),
+        reserves=tuple(Reserve("category", t.theme.name, t.reserve_pence)
+                       for t in limits if t.reserve_pence))
+
+
+def comparison_for(round_: Round, instance: Instance, profile: Profile) -> dict:
+    """The same ballots under the round's rule, greedy-by-votes, Equal Shares with completion
+    and Phragmén, with the round's tie-break and constraints:
+    {rule: {"selected", "spent", "metrics"}}."""
+    rules = [r for r in dict.fromkeys((round_.allocation_rule, *COMPARISON_RULES))
+             if r in RULES_FOR_DESIGN[round_.ballot_design]]
+    return comparison_summary(instance, profile, rules, round_.tie_break,
+                              constraints_for(round_, profile.num_voters))
 
 
 def ballots_pb(round_: Round) -> str:
@@ -188,19 +222,21 @@ def tally(round_: Round, actor: User | None, *, submission: str | None = None,
     profile = profile_from_ballots(round_, instance)
     try:
         outcome = allocate(instance, profile, round_.allocation_rule, tie_break=round_.tie_break,
-                           constraints=constraints_for(round_))
+                           constraints=constraints_for(round_, profile.num_voters))
+        comparison = comparison_for(round_, instance, profile)
     except ValueError as exc:
         raise ResultError(f"The count could not run: {exc}.") from exc
     try:
         return _store_count(round_, actor, result, write_pb(instance, profile),
-                            profile.num_voters, outcome, submission)
+                            profile.num_voters, outcome, submission, comparison)
     except IntegrityError:  # a first count raced another: the other one stands
         submissions.after_race(submission, TALLIED, actor, RACED)
         return result_for(round_)
 
 
 def _store_count(round_: Round, actor: User | None, result: RoundResult | None, pb_text: str,
-                 voters: int, outcome, submission: str | None) -> RoundResult:
+                 voters: int, outcome, submission: str | None,
+                 comparison: dict | None = None) -> RoundResult:
     before = None
     if result is None:
         result = RoundResult(round_id=round_.id)
@@ -214,6 +250,7 @@ def _store_count(round_: Round, actor: User | None, result: RoundResult | None, 
     result.ballots_counted = voters
     result.budget_pence = round_.budget_pence
     result.outcome_json = json.dumps(outcome.to_json(), sort_keys=True)
+    result.comparison_json = json.dumps(comparison, sort_keys=True) if comparison else None
     result.tallied_at = utcnow()
     result.tallied_by_id = actor.id if actor else None
     # A new count replaces any override made on the old one.
@@ -234,8 +271,12 @@ def _store_count(round_: Round, actor: User | None, result: RoundResult | None, 
 
 
 def certify(round_: Round, actor: User, *, submission: str | None = None,
-            seen: str | None = None) -> RoundResult:
-    """A second officer confirms the result they were shown; it is published and frozen."""
+            seen: str | None = None, read_it: bool | None = None) -> RoundResult:
+    """A second officer confirms the result they were shown; it is published and frozen.
+
+    ``read_it``: from the results page, whether the officer ticked that they have read the
+    explained count (refused when False). None only where no page is shown (the demo).
+    """
     if not can_manage_round(actor, round_):
         raise NotAllowed("Only the partnership's officers can certify the result.")
     result = locked_result(round_)
@@ -249,6 +290,9 @@ def certify(round_: Round, actor: User, *, submission: str | None = None,
         raise NotAllowed("A second officer must certify: you ran the count or changed its "
                          "result, so ask a colleague.")
     check_seen(result, seen)
+    if read_it is False:
+        raise ResultError("Tick that you have read the count explained above before you "
+                          "certify it.", field="read_it")
     if _inputs_hash(ballots_pb(round_)) != result.inputs_hash:
         raise ResultError("The ballots or projects have changed since the count: run the count "
                           "again before certifying.")
@@ -266,52 +310,3 @@ def certify(round_: Round, actor: User, *, submission: str | None = None,
     db.session.commit()
     return result
 
-
-# Presenting ------------------------------------------------------------------------------
-
-def result_rows(result: RoundResult, round_: Round) -> list[dict]:
-    """One row per project, funded first in selection order, for the page and the API."""
-    outcome = result.outcome
-    final = result.selected
-    computed = set(result.computed_selected)
-    titles = {p.pb_id: p for p in ballot_proposals(round_)}
-    rows = []
-    for pid, data in outcome["projects"].items():
-        funded = pid in final
-        explanation = data["explanation"]
-        if result.override_selected_json is not None and funded != (pid in computed):
-            explanation += (" The partnership changed this: it is now funded." if funded else
-                            " The partnership changed this: it is now not funded.")
-            explanation += " See the reason given above."
-        proposal = titles.get(pid)
-        rows.append({"id": pid, "title": proposal.title if proposal else pid,
-                     "proposal": proposal, "cost": int(data["cost"]), "votes": data["votes"],
-                     "points": data.get("points"), "selected": funded,
-                     "explanation": explanation})
-    order = {pid: i for i, pid in enumerate(final)}
-    rows.sort(key=lambda r: (not r["selected"], order.get(r["id"], 0), -r["votes"],
-                             r["title"]))
-    return rows
-
-
-def results_json(result: RoundResult, round_: Round) -> dict:
-    rows = result_rows(result, round_)
-    return {
-        "round_id": round_.id,
-        "rule": result.rule,
-        "tie_break": result.tie_break,
-        "budget": result.budget_pence,
-        "spent": result.spent_pence,
-        "certified": result.is_certified,
-        "certified_at": result.certified_at.isoformat() + "Z" if result.certified_at else None,
-        "ballots": result.ballots_counted,
-        "inputs_sha256": result.inputs_hash,
-        "selected": result.selected,
-        "computed_selected": result.computed_selected,
-        "projects": {r["id"]: {"name": r["title"], "cost": r["cost"], "votes": r["votes"],
-                               **({"points": r["points"]} if r["points"] is not None else {}),
-                               "selected": r["selected"], "explanation": r["explanation"]}
-                     for r in rows},
-        "override": result.override_reason,
-        "override_exceptions": result.override_exceptions,
-    }

@@ -6,16 +6,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from pb import links, submissions
-from pb.allocation import RULE_DESCRIPTIONS
+from pb.allocation import RULE_DESCRIPTIONS, RULE_SUMMARIES
+from pb.anchors import certified_anchor
 from pb.errors import DomainError
 from pb.forms import apply_errors
 from pb.loaders import managed_round_or_404, visible_round_or_404
 from pb.models import Round
-from pb.models.round import TIE_BREAKS
 from pb.policy import can_certify_result, can_manage_round, can_scrutinise, role_required
 from pb.results import override as overrides
-from pb.results import services
-from pb.results.forms import OverrideForm, ResultActionForm
+from pb.results import presenting, review, services
+from pb.results.forms import CertifyForm, OverrideForm, ResultActionForm
 from pb.voting.services import replaced_counts
 
 bp = Blueprint("results", __name__)
@@ -52,22 +52,27 @@ def _page(round_: Round, *, status: int = 200, tally_form=None, certify_form=Non
         if round_.status in ("closed", "results"):
             return render_template("results/pending.html", round=round_), 200
         abort(404)
-    rows = services.result_rows(result, round_) if result else []
+    rows = presenting.result_rows(result, round_) if result else []
     if override_form is None:
         override_form = _fresh(OverrideForm, result,
                                selected=result.selected if result else [])
     forms = {"tally_form": tally_form or _fresh(ResultActionForm, result),
-             "certify_form": certify_form or _fresh(ResultActionForm, result),
+             "certify_form": certify_form or _fresh(CertifyForm, result),
              "override_form": override_form}
     return render_template(
         "results/results.html", round=round_, result=result, rows=rows, published=published,
         rule_description=RULE_DESCRIPTIONS.get(round_.allocation_rule, ""),
-        tie_break_label=TIE_BREAKS.get(round_.tie_break, round_.tie_break),
+        rule_summary=RULE_SUMMARIES.get(round_.allocation_rule, ""),
+        money_story=presenting.money_story(result, round_) if result else [],
+        constraint_lines=presenting.constraint_lines(round_),
+        review=review.review(result, round_, rows) if result and not published else None,
+        comparison=presenting.comparison_view(result, rows) if result else None,
         votes_label=VOTES_LABEL.get(round_.ballot_design, "Votes"),
         points_label=POINTS_LABEL.get(round_.ballot_design),
         can_manage=can_manage_round(current_user, round_),
         can_certify=result is not None and can_certify_result(current_user, round_, result),
-        replaced=replaced_counts(round_), breaches=breaches, **forms), status
+        replaced=replaced_counts(round_), breaches=breaches,
+        anchor=certified_anchor(result.id) if published else None, **forms), status
 
 
 def _act(round_: Round, form, use_case, form_name: str, done: str):
@@ -127,7 +132,8 @@ def override(round_id: int):
 @role_required()
 def certify(round_id: int):
     round_ = managed_round_or_404(round_id)
-    form = ResultActionForm()
+    form = CertifyForm()
     return _act(round_, form, lambda: services.certify(
         round_, current_user._get_current_object(), submission=form.submission.data,
-        seen=form.seen.data), "certify_form", "Result certified and published.")
+        seen=form.seen.data, read_it=bool(form.read_it.data)), "certify_form",
+        "Result certified and published.")

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pb.models.round import CORE_BALLOT_KIND
 from pb.money import format_pence
 
 SCORE_MAX = 5
 DEFAULT_POINTS_TOTAL = 10
 
-#: How each design's ballots reach the allocation core.
-CORE_KIND = {"approval": "approval", "budget": "approval", "points": "cumulative",
-             "scores": "scores", "ranking": "ordinal"}
+#: How each design's ballots reach the allocation core (one table, in pb/models/round.py).
+CORE_KIND = CORE_BALLOT_KIND
 
 
 @dataclass(frozen=True)

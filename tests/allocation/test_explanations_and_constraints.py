@@ -122,7 +122,7 @@ def test_ward_budgets_run_each_ward_on_its_own_money_and_pool_leftovers():
     pooled = allocate(instance, profile, "greedy-approval", constraints=Constraints(ward_budgets=True,
                                                                                     pool_leftovers=True))
     assert pooled.spent <= instance.budget
-    assert "city-wide pass with the wards' leftovers" in pooled.projects["walk"].explanation
+    assert "area-wide budget with the wards' leftovers" in pooled.projects["walk"].explanation
 
 
 def test_caps_and_reserves():

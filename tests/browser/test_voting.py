@@ -25,10 +25,10 @@ def test_budget_ballot_receipt_and_published_results(live_app, neighbourhood, pa
 
     page.goto(f"/rounds/{round_id}/results")
     expect(page.get_by_role("heading", level=1)).to_have_text("Results")
-    funded = page.locator("tr.result-funded")
+    funded = page.locator("li.result-funded")
     expect(funded.filter(has_text="Tytherington walking group")).to_contain_text("Funded")
     expect(funded.filter(has_text="Men's Shed tool library")).to_contain_text("Funded")
-    expect(page.locator("tr.result-not-funded").filter(has_text="Hurdsfield community cafe")
+    expect(page.locator("li.result-not-funded").filter(has_text="Hurdsfield community cafe")
            ).to_contain_text("Not funded")
 
 
@@ -82,6 +82,7 @@ def _count_and_certify(live_app, page, browser_sign_in, neighbourhood, round_id:
 
     browser_sign_in(page, neighbourhood.users["officer2"].email)
     page.goto(f"/rounds/{round_id}/results")
+    page.get_by_label("I have read the result").check()
     page.get_by_role("button", name="Certify and publish this result").click()
     expect(page.locator(".flashes")).to_contain_text("certified and published")
     page.get_by_role("button", name="Sign out").first.click()

@@ -55,7 +55,7 @@ def test_results_access(client, login, neighbourhood, path, method, role, state,
         services.certify(counted.round, neighbourhood.users["officer2"])
     if role:
         login(neighbourhood.users[role])
-    data = {"selected": [counted.projects[2].pb_id],
+    data = {"read_it": "y", "selected": [counted.projects[2].pb_id],
             "reason": "The cafe's landlord withdrew the offer of the building."}
     response = client.open(path.format(r=counted.round.id, draft=neighbourhood.rounds["draft"].id),
                            method=method, data=data if method == "POST" else None)

@@ -115,7 +115,7 @@ def test_an_override_over_a_ward_budget_is_refused_without_an_exception(
     page = _text(client.get(f"/rounds/{round_.id}/results"))
     assert "an exception to the count's own rules" in page
     assert "ward budget of £6,000: the projects chosen there cost £6,150" in page
-    assert client.post(f"/rounds/{round_.id}/results/certify").status_code == 303
+    assert client.post(f"/rounds/{round_.id}/results/certify", data={"read_it": "y"}).status_code == 303
     data = client.get(f"/api/v1/rounds/{round_.id}/results").get_json()
     assert data["override_exceptions"] == stored.override_exceptions
 
@@ -150,7 +150,7 @@ def test_a_cap_is_a_constraint_too(neighbourhood, ward_round, monkeypatch):
     round_, projects, result = ward_round
     capped = Constraints(min_votes=1, ward_budgets=True,
                          caps=(Cap("ward", "Macclesfield Hurdsfield", share=Fraction(1, 4)),))
-    monkeypatch.setattr(overrides, "constraints_for", lambda _round: capped)
+    monkeypatch.setattr(overrides, "constraints_for", lambda _round, _voters=0: capped)
     selected = _ids(projects, "roof", "kit", "helpline")  # Hurdsfield £6,150 > £5,000 cap
     found = {b.constraint: b.text for b in overrides.breaches(round_, result, selected)}
     assert found["cap:ward:Macclesfield Hurdsfield"] == (

@@ -73,7 +73,7 @@ def test_tally_then_certification_by_a_second_officer(client, login, neighbourho
     assert client.post(f"/rounds/{round_id}/results/certify").status_code == 403
 
     login(neighbourhood.users["officer2"])
-    assert client.post(f"/rounds/{round_id}/results/certify").status_code == 303
+    assert client.post(f"/rounds/{round_id}/results/certify", data={"read_it": "y"}).status_code == 303
     db.session.expire_all()
     result = db.session.scalar(select(RoundResult))
     round_ = db.session.get(Round, round_id)
@@ -158,7 +158,7 @@ def test_override_needs_a_written_reason_shown_publicly(client, login, neighbour
     # The officer who overrode cannot certify; another can.
     assert client.post(f"/rounds/{round_id}/results/certify").status_code == 403
     login(neighbourhood.users["officer2"])
-    assert client.post(f"/rounds/{round_id}/results/certify").status_code == 303
+    assert client.post(f"/rounds/{round_id}/results/certify", data={"read_it": "y"}).status_code == 303
     client.post("/account/logout")
     page = client.get(f"/rounds/{round_id}/results").get_data(as_text=True)
     assert "The partnership changed the computed result" in page

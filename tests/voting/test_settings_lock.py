@@ -6,6 +6,7 @@ import pytest
 
 from pb.extensions import db
 from pb.models import Round
+from pb.models.round import rule_name
 from pb.money import pence_to_pounds_text
 from pb.templating import local_time
 from tests.factories import make_ballot_round
@@ -119,5 +120,7 @@ def test_only_valid_rule_and_design_pairs(client, login, neighbourhood, design, 
         assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     else:
         assert response.status_code == 400
-        assert f"The rule {rule} does not suit {design} ballots" in response.get_data(
-            as_text=True)
+        # People read the rule's name, never its code.
+        text = response.get_data(as_text=True)
+        assert f"{rule_name(rule)}” does not suit {design} ballots" in text
+        assert f"The rule {rule} " not in text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..facts import Fact
 from ..model import Instance, Money, Profile
 
 
@@ -17,7 +18,7 @@ class RuleResult:
     """Selected ids in selection order, plus per-project facts for the explanation."""
 
     selected: list[str]
-    facts: dict[str, dict] = field(default_factory=dict)
+    facts: dict[str, Fact] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 

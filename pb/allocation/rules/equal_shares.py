@@ -23,172 +23,95 @@ Speed comes from shortcuts that keep the result exact:
 from __future__ import annotations
 
 import heapq
-import math
 from fractions import Fraction
 
+from ..facts import MesFact
 from .base import Election, RuleResult
-
-_EPS = 2.0 ** -52
-_INFINITY = float("inf")
+from .mes_prices import EPS, INFINITY, above, ballot_index, below, walk_price, walk_price_exact
 
 
-def _below(x) -> float:
-    """A float no larger than the exact number ``x``."""
-    return math.nextafter(float(x), -_INFINITY)
+class MesRun:
+    """One MES run in progress where every supporter of a project has the same utility.
 
-
-def _above(x) -> float:
-    """A float no smaller than the exact number ``x``."""
-    return math.nextafter(float(x), _INFINITY)
-
-
-def _walk(order, cval, cfloat, c, u):
-    """Exact price per unit of utility for cost ``c``, supporters' classes given poorest first.
-
-    ``order`` is sorted by the float copies of the budgets; the result is checked
-    exactly and None is returned if rounding misordered classes where it matters.
+    It holds the voters' budget classes, the float price bounds on a heap and the
+    purchases so far.  ``free_round`` picks the next purchase from scratch;
+    ``replay_round`` tries to repeat a purchase of a run at a smaller start budget
+    (the add-one search); ``buy`` charges the supporters.
     """
-    rich = sum(k for _, k in order)
-    poor_f = 0.0
-    i = 0
-    # Find the first class that can pay the full price, in floats...
-    for i, (cid, k) in enumerate(order):  # noqa: B007 (i is read after the loop)
-        if (c - poor_f) / rich <= cfloat[cid]:
-            break
-        poor_f += cfloat[cid] * k
-        rich -= k
-    # ...then compute that price exactly and check the split exactly (only classes
-    # whose float is within rounding distance of the price need an exact comparison).
-    for start in (i, i - 1, i + 1):
-        if not 0 <= start < len(order):
-            continue
-        poor = sum(cval[cid] * k for cid, k in order[:start])
-        rich = sum(k for _, k in order[start:])
-        price = (c - poor) / Fraction(rich)
-        pf = float(price)
-        low, high = pf * (1 - 1e-12), pf * (1 + 1e-12)
-        if (all(cfloat[cid] < low or cval[cid] < price for cid, _ in order[:start])
-                and all(cfloat[cid] > high or cval[cid] >= price for cid, _ in order[start:])):
-            return price / u  # a Fraction: c - poor is exact and rich a Fraction
-    return None
 
+    def __init__(self, el: Election, util: dict, start_budget: Fraction):
+        self.el, self.util = el, util
+        self.rank, self.cost = el.rank, el.cost
+        self.selected, self.facts, self.rhos = [], {}, []
+        self.rnd = 0
+        candidates = self._candidates()
+        self.candidates = candidates
+        (self.index, self.g_projects, self.g_count, self.supporters,
+         self.neighbours) = ballot_index(el, tuple(candidates))
+        # Budget classes: class 0 holds voters with nothing left (never stored in a
+        # histogram); class 1 the starting budget.  Ballots move between classes.
+        start = Fraction(start_budget)
+        self.cval = [Fraction(0), start]
+        self.cfloat = [0.0, float(start)]
+        self.ckey = {}
+        self.gclass = [1] * len(self.g_projects)
+        # Histograms (class -> number of supporters) are built when a project is
+        # priced and kept until one of its supporters pays for something: far less
+        # work than updating every project on every ballot at each purchase.
+        self.hists: dict = {}
+        self.active = [True] * len(candidates)
+        self.cost_f = {q: float(self.cost[q]) for q in candidates}
+        self.util_f = {q: float(util[q]) for q in candidates}
+        # The heap holds (float lower bound on the price, rank, id).  Prices only rise,
+        # so an old bound stays valid and most projects are never re-priced in a round.
+        self.lb = [below(Fraction(self.cost[q], util[q] * el.votes[q])) for q in candidates]
+        self.heap = [(self.lb[j], self.rank[q], q) for j, q in enumerate(candidates)]
+        heapq.heapify(self.heap)
 
-def _walk_exact(order, cval, c, u):
-    """The same price by the textbook walk over classes sorted exactly (slow, always right)."""
-    rich = sum(k for _, k in order)
-    poor = 0
-    for cid, k in order:
-        price = (c - poor) / Fraction(rich)
-        if price <= cval[cid]:
-            return price / u
-        poor += k * cval[cid]
-        rich -= k
-    raise AssertionError("unreachable: the supporters can afford the project")  # pragma: no cover
-
-
-def _ballot_index(el: Election, candidates: tuple):
-    """Distinct ballots restricted to ``candidates`` and, per project, the ballots supporting it.
-
-    The same for every run of an add1 search, so it is built once per election.
-    """
-    cache = el.__dict__.setdefault("_mes_index", {})
-    if candidates not in cache:
-        index = {q: j for j, q in enumerate(candidates)}
-        g_projects, g_count = [], []
-        supporters = [[] for _ in candidates]
-        lookup = index.get
-        for approved, m, _ in el.groups:
-            mine = [j for j in map(lookup, approved) if j is not None]
-            if mine:
-                for j in mine:
-                    supporters[j].append(len(g_projects))
-                g_projects.append(mine)
-                g_count.append(m)
-        # Projects sharing a supporter with j: the only prices a purchase of j can change.
-        masks = [0] * len(candidates)  # bitsets over projects: cheap to OR together
-        bit = [1 << j for j in range(len(candidates))]
-        for mine in g_projects:
-            mask = 0
-            for j in mine:
-                mask |= bit[j]
-            for j in mine:
-                masks[j] |= mask
-        neighbours = [[j for j in range(len(candidates)) if m >> j & 1] for m in masks]
-        cache[candidates] = (index, g_projects, g_count, supporters, neighbours)
-    return cache[candidates]
-
-
-def mes_uniform(el: Election, util: dict, start_budget: Fraction, force=None):
-    """One MES run where every supporter of a project has the same utility ``util[p]``.
-
-    Returns ``(selected in order, facts, rho per round, diverged)``.  With
-    ``force=(sequence, rhos)`` from a run at a smaller start budget, it first
-    tries to prove that every start budget in between gives the same run (see
-    ``equal_shares_add1``); ``diverged`` is the round where that proof failed
-    (0: proved).  The result is the exact MES run at ``start_budget`` either way.
-    """
-    rank, cost = el.rank, el.cost
-    selected, facts, rhos = [], {}, []
-    candidates = []
-    for pid in el.ids:
-        if el.votes[pid] == 0:
-            facts[pid] = {"kind": "mes", "why": "no_support"}
-        elif cost[pid] == 0:
-            if util[pid]:
-                selected.append(pid)  # free and wanted: pabutools takes these before MES starts
-                facts[pid] = {"kind": "mes", "why": "free", "round": 0}
+    def _candidates(self) -> list:
+        """Projects MES may buy; the others get their fact now (free ones are bought first)."""
+        el, candidates = self.el, []
+        for pid in el.ids:
+            if el.votes[pid] == 0:
+                self.facts[pid] = MesFact("no_support")
+            elif self.cost[pid] == 0:
+                if self.util[pid]:
+                    self.selected.append(pid)  # free and wanted: pabutools takes these first
+                    self.facts[pid] = MesFact("free", round=0)
+                else:
+                    # With cost utilities a free project is worth 0 to everyone, so (as in
+                    # pabutools) Equal Shares never buys it; a greedy top-up will.
+                    self.facts[pid] = MesFact("zero_utility")
             else:
-                # With cost utilities a free project is worth 0 to everyone, so (as in
-                # pabutools) Equal Shares never buys it; a greedy top-up will.
-                facts[pid] = {"kind": "mes", "why": "zero_utility"}
-        else:
-            candidates.append(pid)
-    index, g_projects, g_count, supporters, neighbours = _ballot_index(el, tuple(candidates))
-    # Budget classes: class 0 holds voters with nothing left (never stored in a
-    # histogram); class 1 the starting budget.  Ballots move between classes.
-    start = Fraction(start_budget)
-    cval = [Fraction(0), start]
-    cfloat = [0.0, float(start)]
-    ckey = {}
-    gclass = [1] * len(g_projects)
-    # Histograms (class -> number of supporters) are built when a project is
-    # priced and kept until one of its supporters pays for something: far less work
-    # than updating every project on every ballot at each purchase.
-    hists: dict = {}
+                candidates.append(pid)
+        return candidates
 
-    def hist(j):
-        h = hists.get(j)
+    def hist(self, j) -> dict:
+        h = self.hists.get(j)
         if h is None:
             h = {}
-            get = h.get
-            for g in supporters[j]:
+            get, gclass, g_count = h.get, self.gclass, self.g_count
+            for g in self.supporters[j]:
                 cid = gclass[g]
                 if cid:
                     h[cid] = get(cid, 0) + g_count[g]
-            hists[j] = h
+            self.hists[j] = h
         return h
-    active = [True] * len(candidates)
-    cost_f = {q: float(cost[q]) for q in candidates}
-    util_f = {q: float(util[q]) for q in candidates}
-    # The heap holds (float lower bound on the price, rank, id).  Prices only rise,
-    # so an old bound stays valid and most projects are never re-priced in a round.
-    lb = [_below(Fraction(cost[q], util[q] * el.votes[q])) for q in candidates]
-    heap = [(lb[j], rank[q], q) for j, q in enumerate(candidates)]
-    heapq.heapify(heap)
 
-    def top():
+    def top(self):
         """The first entry of a project still in the running (bought ones are dropped lazily)."""
+        heap, active, index = self.heap, self.active, self.index
         while heap and not active[index[heap[0][2]]]:
             heapq.heappop(heap)
         return heap[0] if heap else None
 
-    def exact_price(q, affordable=False):
+    def exact_price(self, q, affordable=False):
         """(rho, total money of q's supporters) exactly; rho is None when they cannot afford q.
 
         With ``affordable`` (already proved by ``bounds``) the total is not needed.
         """
-        c, u = cost[q], util[q]
-        h = hist(index[q])
+        c, u, cval, cfloat = self.cost[q], self.util[q], self.cval, self.cfloat
+        h = self.hist(self.index[q])
         total = None
         if not affordable:
             total = sum(cval[cid] * k for cid, k in h.items())
@@ -196,30 +119,31 @@ def mes_uniform(el: Election, util: dict, start_budget: Fraction, force=None):
                 return None, total
         # Walk the classes from poorest: the poor pay all they have, the rest share
         # the remainder equally.  Sorting by a float copy is fast; the exact check
-        # in _walk catches the (rare) case where rounding misordered two classes.
+        # in walk_price catches the (rare) case where rounding misordered two classes.
         order = sorted(h.items(), key=lambda ck: cfloat[ck[0]])
-        rho = _walk(order, cval, cfloat, c, u)
+        rho = walk_price(order, cval, cfloat, c, u)
         if rho is None:
             order.sort(key=lambda ck: cval[ck[0]])
-            rho = _walk_exact(order, cval, c, u)
+            rho = walk_price_exact(order, cval, c, u)
         return rho, total
 
-    def bounds(q):
+    def bounds(self, q):
         """Float bounds on q's price: (lo, hi), or ("none", money) if surely unaffordable, or None if unsure.
 
         Floats give every rival's price to about 12 digits in a fraction of the
         time of exact arithmetic; only prices whose bounds overlap the winner's are
         then computed exactly, so the choice made is still the exact one.
         """
-        c, u = cost_f[q], util_f[q]
-        items = sorted((cfloat[cid], k) for cid, k in hist(index[q]).items())
+        c, u = self.cost_f[q], self.util_f[q]
+        cfloat = self.cfloat
+        items = sorted((cfloat[cid], k) for cid, k in self.hist(self.index[q]).items())
         total = 0.0
         for v, k in items:
             total += v * k
-        slack = (len(items) + 8) * 8 * _EPS
-        if total * (1 + slack) < c * (1 - 4 * _EPS):
+        slack = (len(items) + 8) * 8 * EPS
+        if total * (1 + slack) < c * (1 - 4 * EPS):
             return "none", total
-        if total * (1 - slack) <= c * (1 + 4 * _EPS):
+        if total * (1 - slack) <= c * (1 + 4 * EPS):
             return None
         rich = sum(k for _, k in items)
         poor = 0.0
@@ -230,119 +154,108 @@ def mes_uniform(el: Election, util: dict, start_budget: Fraction, force=None):
             poor += v * k
             rich -= k
         # Worst case the price moves by the total rounding error over one rich voter.
-        err = (total + c) * slack + abs(price) * 8 * _EPS
+        err = (total + c) * slack + abs(price) * 8 * EPS
         if err > 1e-6 * price:
             return None
-        return (price - err) / u * (1 - 8 * _EPS), (price + err) / u * (1 + 8 * _EPS)
+        return (price - err) / u * (1 - 8 * EPS), (price + err) / u * (1 + 8 * EPS)
 
-    def drop(q, money):
-        active[index[q]] = False
-        facts[q] = {"kind": "mes", "why": "unaffordable", "round": rnd, "money": money}
+    def drop(self, q, money) -> None:
+        self.active[self.index[q]] = False
+        self.facts[q] = MesFact("unaffordable", round=self.rnd, money=money)
 
-    rnd = diverged = 0
-    while top() is not None:
-        rnd += 1
-        later = []  # (lower bound, id) of rivals priced this round, to go back on the heap
-        if force is None:
-            best_hi = _INFINITY
-            priced = []  # (lo, hi, exact rho or None, id)
-            while top() is not None and heap[0][0] <= best_hi:
-                q = heapq.heappop(heap)[2]
-                b = bounds(q)
-                if b is None:
-                    rho, total = exact_price(q)
-                    if rho is None:
-                        drop(q, total)
-                        continue
-                    lo, hi, exact = _below(rho), _above(rho), rho
-                elif b[0] == "none":
-                    drop(q, b[1])
+    def _price_for_round(self, q):
+        """(lo, hi, exact rho or None) for q this round, or None after dropping an unaffordable q."""
+        b = self.bounds(q)
+        if b is None:
+            rho, total = self.exact_price(q)
+            if rho is None:
+                self.drop(q, total)
+                return None
+            return below(rho), above(rho), rho
+        if b[0] == "none":
+            self.drop(q, b[1])
+            return None
+        return b[0], b[1], None
+
+    def free_round(self):
+        """(rho, project) of the cheapest affordable project (ties by rank), or None if none is."""
+        heap, best_hi, priced = self.heap, INFINITY, []
+        while self.top() is not None and heap[0][0] <= best_hi:
+            q = heapq.heappop(heap)[2]
+            price = self._price_for_round(q)
+            if price is not None:
+                priced.append((*price, q))
+                best_hi = min(best_hi, price[1])
+        best, later = None, []
+        for lo, _hi, exact, q in priced:
+            if lo <= best_hi:  # a contender: settle it exactly
+                if exact is None:
+                    exact = self.exact_price(q, affordable=True)[0]
+                    lo = below(exact)
+                if best is None or (exact, self.rank[q]) < (best[0], self.rank[best[1]]):
+                    best = (exact, q)
+            later.append((lo, q))
+        for lo, q in later:  # rivals go back on the heap with their new bounds
+            if best is None or q != best[1]:
+                heapq.heappush(heap, (lo, self.rank[q], q))
+        return best
+
+    def nothing_affordable(self) -> bool:
+        """True when no project still in the running is affordable (checked exactly when unsure)."""
+        for q in self.candidates:
+            if self.active[self.index[q]]:
+                b = self.bounds(q)
+                if (self.exact_price(q)[0] is None) if b is None else b[0] == "none":
                     continue
-                else:
-                    (lo, hi), exact = b, None
-                priced.append((lo, hi, exact, q))
-                best_hi = min(best_hi, hi)
-            if not priced:
-                break
-            best = None
-            for lo, _hi, exact, q in priced:
-                if lo <= best_hi:  # a contender: settle it exactly
-                    if exact is None:
-                        exact = exact_price(q, affordable=True)[0]
-                        lo = _below(exact)
-                    if best is None or (exact, rank[q]) < (best[0], rank[best[1]]):
-                        best = (exact, q)
-                later.append((lo, q))
-            rho, p = best
-        else:
-            seq, limits = force
-            ok, p = True, None
-            if rnd > len(seq):
-                # The smaller budget stopped here: nothing may be affordable now either.
-                for q in candidates:
-                    if active[index[q]]:
-                        b = bounds(q)
-                        if b is None:
-                            ok = exact_price(q)[0] is None
-                        else:
-                            ok = b[0] == "none"
-                        if not ok:
-                            break
-                if ok:
-                    break
-            else:
-                p, bound = seq[rnd - 1], limits[rnd - 1]
-                ok = p in index and active[index[p]]
-                lo_bound, hi_bound = _below(bound), _above(bound)
-                # Only p's neighbours (projects sharing a supporter with it) can get in
-                # its way: buying p before cheaper non-neighbours changes nothing for
-                # them or for p.  Each must cost more than p did at the smaller budget.
-                for j in (neighbours[index[p]] if ok else ()):
-                    q = candidates[j]
-                    if q == p or not active[j] or lb[j] > hi_bound:
-                        continue
-                    b = bounds(q)
-                    if b is not None and b[0] == "none":
-                        drop(q, b[1])
-                        continue
-                    if b is not None:
-                        lb[j] = max(lb[j], b[0])
-                        if b[0] > hi_bound:
-                            continue
-                        if b[1] < lo_bound:
-                            ok = False
-                            break
-                    rho, total = exact_price(q, affordable=b is not None)
-                    if rho is None:
-                        drop(q, total)
-                        continue
-                    lb[j] = max(lb[j], _below(rho))
-                    if rho < bound or (rho == bound and rank[q] < rank[p]):
-                        ok = False
-                        break
-                if ok:
-                    rho = exact_price(p)[0]
-                    ok = rho is not None
-            if not ok:
-                # Not provably the same run: finish this run normally from this round on
-                # (rounds so far are exact at this budget too) and report where it diverged.
-                for lo, q in later:
-                    heapq.heappush(heap, (lo, rank[q], q))
-                force, diverged, rnd = None, rnd, rnd - 1
+                return False
+        return True
+
+    def replay_round(self, p, bound):
+        """rho if buying p now repeats the smaller budget's run (p cost ``bound`` per unit there), else None.
+
+        Only p's neighbours (projects sharing a supporter with it) can get in its way:
+        buying p before cheaper non-neighbours changes nothing for them or for p.  Each
+        must cost more than p did at the smaller budget.
+        """
+        index, lb = self.index, self.lb
+        if p not in index or not self.active[index[p]]:
+            return None
+        lo_bound, hi_bound = below(bound), above(bound)
+        for j in self.neighbours[index[p]]:
+            q = self.candidates[j]
+            if q == p or not self.active[j] or lb[j] > hi_bound:
                 continue
-        for lo, q in later:
-            if q != p:
-                heapq.heappush(heap, (lo, rank[q], q))
-        selected.append(p)
-        rhos.append(rho)
-        jp = index[p]
-        active[jp] = False
-        price = rho * util[p]
+            b = self.bounds(q)
+            if b is not None and b[0] == "none":
+                self.drop(q, b[1])
+                continue
+            if b is not None:
+                lb[j] = max(lb[j], b[0])
+                if b[0] > hi_bound:
+                    continue
+                if b[1] < lo_bound:
+                    return None
+            rho, total = self.exact_price(q, affordable=b is not None)
+            if rho is None:
+                self.drop(q, total)
+                continue
+            lb[j] = max(lb[j], below(rho))
+            if rho < bound or (rho == bound and self.rank[q] < self.rank[p]):
+                return None
+        return self.exact_price(p)[0]
+
+    def buy(self, p, rho) -> None:
+        """Charge p's supporters ``rho`` per unit of utility (all they have, if less)."""
+        self.selected.append(p)
+        self.rhos.append(rho)
+        jp = self.index[p]
+        self.active[jp] = False
+        price = rho * self.util[p]
         pf = float(price)
         pf_lo, pf_hi = pf * (1 - 1e-12), pf * (1 + 1e-12)
-        trans = {}
-        moved = {}
-        for g in supporters[jp]:
+        cval, cfloat, ckey, gclass, g_count = self.cval, self.cfloat, self.ckey, self.gclass, self.g_count
+        trans, moved = {}, {}
+        for g in self.supporters[jp]:
             cid = gclass[g]
             if not cid:
                 continue
@@ -361,15 +274,50 @@ def mes_uniform(el: Election, util: dict, start_budget: Fraction, force=None):
                         cval.append(nval)
                         cfloat.append(float(nval))
                 trans[cid] = new
-            m = g_count[g]
-            moved[cid] = moved.get(cid, 0) + m
+            moved[cid] = moved.get(cid, 0) + g_count[g]
             gclass[g] = new
-        for j in neighbours[jp]:
-            hists.pop(j, None)
+        for j in self.neighbours[jp]:
+            self.hists.pop(j, None)
         low = min([cval[cid] for cid in moved if cfloat[cid] <= pf_hi and cval[cid] < price] + [price])
-        facts[p] = {"kind": "mes", "why": "bought", "round": rnd, "price": price, "low": low,
-                    "payers": sum(moved.values()), "rho": rho}
-    return selected, facts, rhos, diverged
+        self.facts[p] = MesFact("bought", round=self.rnd, price=price, low=low,
+                                payers=sum(moved.values()), rho=rho)
+
+
+def mes_uniform(el: Election, util: dict, start_budget: Fraction, force=None):
+    """One MES run where every supporter of a project has the same utility ``util[p]``.
+
+    Returns ``(selected in order, facts, rho per round, diverged)``.  With
+    ``force=(sequence, rhos)`` from a run at a smaller start budget, it first
+    tries to prove that every start budget in between gives the same run (see
+    ``equal_shares_add1``); ``diverged`` is the round where that proof failed
+    (0: proved).  The result is the exact MES run at ``start_budget`` either way.
+    """
+    run = MesRun(el, util, start_budget)
+    diverged = 0
+    while run.top() is not None:
+        run.rnd += 1
+        if force is None:
+            best = run.free_round()
+            if best is None:
+                break
+            rho, p = best
+        else:
+            seq, limits = force
+            if run.rnd > len(seq):
+                # The smaller budget stopped here: nothing may be affordable now either.
+                if run.nothing_affordable():
+                    break
+                rho = None
+            else:
+                p = seq[run.rnd - 1]
+                rho = run.replay_round(p, limits[run.rnd - 1])
+            if rho is None:
+                # Not provably the same run: finish this run normally from this round on
+                # (rounds so far are exact at this budget too) and report where it diverged.
+                force, diverged, run.rnd = None, run.rnd, run.rnd - 1
+                continue
+        run.buy(p, rho)
+    return run.selected, run.facts, run.rhos, diverged
 
 
 def utilities(el: Election, utility: str) -> dict:
@@ -379,7 +327,7 @@ def utilities(el: Election, utility: str) -> dict:
 def equal_shares(el: Election, utility: str = "cost", **_) -> RuleResult:
     """Plain MES (no completion): every voter starts with budget / voters."""
     if el.n == 0:
-        return RuleResult([], {pid: {"kind": "mes", "why": "no_support"} for pid in el.ids})
+        return RuleResult([], {pid: MesFact("no_support") for pid in el.ids})
     if utility == "score":
         from .equal_shares_score import mes_general
         selected, facts = mes_general(el, Fraction(el.budget, el.n))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..facts import MesFact
 from .base import Election
 
 
@@ -23,10 +24,10 @@ def mes_general(el: Election, start_budget: Fraction):
     remaining = set()
     for pid in el.ids:
         if not supporters[pid]:
-            facts[pid] = {"kind": "mes", "why": "no_support"}
+            facts[pid] = MesFact("no_support")
         elif cost[pid] == 0:
             selected.append(pid)
-            facts[pid] = {"kind": "mes", "why": "free", "round": 0}
+            facts[pid] = MesFact("free", round=0)
         else:
             remaining.add(pid)
     stale = {q: Fraction(cost[q], sum(groups[g][0][q] * groups[g][1] for g in supporters[q])) for q in remaining}
@@ -37,22 +38,12 @@ def mes_general(el: Election, start_budget: Fraction):
         for q in sorted(remaining, key=lambda p: (stale[p], rank[p])):
             if best is not None and stale[q] > best[0]:
                 break
-            sup = supporters[q]
-            total = sum(budget[g] * groups[g][1] for g in sup)
+            total = sum(budget[g] * groups[g][1] for g in supporters[q])
             if total < cost[q]:
                 remaining.discard(q)
-                facts[q] = {"kind": "mes", "why": "unaffordable", "round": rnd, "money": total}
+                facts[q] = MesFact("unaffordable", round=rnd, money=total)
                 continue
-            sup.sort(key=lambda g: budget[g] / groups[g][0][q])
-            paid = 0
-            denom = sum(groups[g][0][q] * groups[g][1] for g in sup)
-            for g in sup:
-                rho = (cost[q] - paid) / Fraction(denom)
-                if rho * groups[g][0][q] <= budget[g]:
-                    break
-                paid += budget[g] * groups[g][1]
-                denom -= groups[g][0][q] * groups[g][1]
-            stale[q] = rho
+            rho = stale[q] = _price(q, cost[q], supporters[q], groups, budget)
             if best is None or (rho, rank[q]) < (best[0], rank[best[1]]):
                 best = (rho, q)
         if best is None:
@@ -66,7 +57,23 @@ def mes_general(el: Election, start_budget: Fraction):
             budget[g] -= pay
             if pay > 0:
                 pays.append((pay, groups[g][1]))
-        facts[p] = {"kind": "mes", "why": "bought", "round": rnd, "rho": rho,
-                    "price": max(x for x, _ in pays), "low": min(x for x, _ in pays),
-                    "payers": sum(c for _, c in pays)}
+        facts[p] = MesFact("bought", round=rnd, rho=rho, price=max(x for x, _ in pays),
+                           low=min(x for x, _ in pays), payers=sum(c for _, c in pays))
     return selected, facts
+
+
+def _price(q, cost, sup: list, groups: list, budget: list) -> Fraction:
+    """The price per point at which q's supporters (who can afford it) pay its cost.
+
+    The poorest (per point) pay all they have; the rest pay ``rho`` per point.
+    """
+    sup.sort(key=lambda g: budget[g] / groups[g][0][q])
+    paid = 0
+    denom = sum(groups[g][0][q] * groups[g][1] for g in sup)
+    for g in sup:
+        rho = (cost - paid) / Fraction(denom)
+        if rho * groups[g][0][q] <= budget[g]:
+            break
+        paid += budget[g] * groups[g][1]
+        denom -= groups[g][0][q] * groups[g][1]
+    return rho

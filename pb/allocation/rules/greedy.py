@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..facts import GreedyFact
 from .base import Election, RuleResult
 
 
@@ -20,8 +21,7 @@ def _walk(election: Election, key, measure: str, start_selected=(), money_left=N
     for position, pid in enumerate(order, 1):
         cost = election.cost[pid]
         fits = cost <= left
-        result.facts[pid] = {"kind": "greedy", "measure": measure, "rank": position,
-                             "of": len(order), "left": left, "selected": fits}
+        result.facts[pid] = GreedyFact(measure, position, len(order), left, fits)
         if fits:
             result.selected.append(pid)
             left -= cost

@@ -15,6 +15,7 @@ practice real elections of up to ~200 projects finish in well under a second.
 """
 from __future__ import annotations
 
+from ..facts import MaxUtilityFact
 from .base import Election, RuleResult
 
 MAX_PROJECTS = 500
@@ -70,5 +71,5 @@ def max_utility(el: Election, **_) -> RuleResult:
     chosen = set(best[1]) | set(free)
     selected = sorted(chosen, key=lambda p: order_rank[p])
     welfare = sum(el.votes[p] for p in selected)
-    facts = {p: {"kind": "max", "selected": p in chosen, "welfare": welfare} for p in ids}
+    facts = {p: MaxUtilityFact(p in chosen, welfare) for p in ids}
     return RuleResult(selected, facts)
