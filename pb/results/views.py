@@ -171,7 +171,10 @@ def explorer_start():
     status = 200
     if form.validate_on_submit():
         round_ = db.session.get(Round, form.round_id.data) if form.round_id.data else None
-        upload = form.upload.data.read() if form.upload.data and not round_ else None
+        upload = None
+        if form.upload.data and not round_:
+            with form.upload.data.stream as stream:  # a large upload is a temporary file
+                upload = stream.read()
         try:
             job_id = explorer.start(current_user._get_current_object(), round_=round_,
                                     upload=upload, rules=form.rules.data or [],
