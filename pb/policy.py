@@ -138,6 +138,12 @@ def can_certify_result(user, round_, result) -> bool:
 
 # Background jobs -------------------------------------------------------------------------
 
+def can_explore_rules(user) -> bool:
+    """The rule explorer (past rounds' ballots or an uploaded .pb under every rule):
+    officers of any partnership, and administrators."""
+    return is_signed_in(user) and (user.is_admin or bool(user.partnership_ids(Role.OFFICER)))
+
+
 def can_follow_job(user, job) -> bool:
     """A job's progress and result: the person who started it, and administrators."""
     return is_signed_in(user) and (user.is_admin or job.created_by_id == user.id)

@@ -37,7 +37,7 @@ from pb.extensions import db
 from pb.models.job import Job
 
 # Modules that register tasks with @task (imported by init_app and by workers).
-TASK_MODULES: tuple[str, ...] = ()
+TASK_MODULES: tuple[str, ...] = ("pb.results.explorer",)
 
 
 @dataclass(frozen=True)

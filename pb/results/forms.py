@@ -8,7 +8,15 @@ one once.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectMultipleField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.validators import Length, ValidationError
 
 from pb import submissions
@@ -37,3 +45,18 @@ class CertifyForm(ResultActionForm):
     # Checked by the service (services.certify), not here: a refusal keeps the page.
     read_it = BooleanField("I have read the result, what changed since the previous count, "
                            "the ballots held back or replaced, and the other rules' results")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class ExplorerForm(FlaskForm):
+    """What to explore: a past round or an uploaded .pb file, and the settings to try."""
+
+    round_id = SelectField("A past round's ballots", coerce=int, validate_choice=False)
+    upload = FileField("Or upload a pabulib .pb file")
+    rules = MultiCheckboxField("Rules", validate_choice=False)
+    tie_breaks = MultiCheckboxField("Tie-breaks", validate_choice=False)
+    settings = MultiCheckboxField("Constraints", validate_choice=False)

@@ -163,6 +163,15 @@ def _inputs_hash(pb_text: str) -> str:
 
 # Use cases -----------------------------------------------------------------------------
 
+def closed_rounds_for(user: User) -> list[Round]:
+    """Rounds whose voting has closed, newest first (for the rule explorer's menu; the
+    caller keeps those the person manages)."""
+    now = utcnow()
+    return list(db.session.scalars(select(Round).where(
+        Round.voting_close_at.is_not(None), Round.voting_close_at <= now)
+        .order_by(Round.voting_close_at.desc())))
+
+
 def result_for(round_: Round) -> RoundResult | None:
     return db.session.scalar(select(RoundResult).where(RoundResult.round_id == round_.id))
 

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from pb import links, submissions
-from pb.allocation import RULE_DESCRIPTIONS, RULE_SUMMARIES
+from pb.allocation import RULE_DESCRIPTIONS, RULE_NAMES, RULE_SUMMARIES
 from pb.anchors import certified_anchor
 from pb.errors import DomainError
+from pb.extensions import db
 from pb.forms import apply_errors
-from pb.loaders import managed_round_or_404, visible_round_or_404
+from pb.loaders import job_or_404, managed_round_or_404, visible_round_or_404
 from pb.models import Round
-from pb.policy import can_certify_result, can_manage_round, can_scrutinise, role_required
+from pb.models.round import TIE_BREAKS as TIE_BREAK_CHOICES
+from pb.policy import (
+    can_certify_result,
+    can_explore_rules,
+    can_follow_job,
+    can_manage_round,
+    can_scrutinise,
+    role_required,
+)
+from pb.results import explorer, presenting, review, services
 from pb.results import override as overrides
-from pb.results import presenting, review, services
-from pb.results.forms import CertifyForm, OverrideForm, ResultActionForm
+from pb.results.forms import CertifyForm, ExplorerForm, OverrideForm, ResultActionForm
 from pb.voting.services import replaced_counts
 
 bp = Blueprint("results", __name__)
@@ -137,3 +146,63 @@ def certify(round_id: int):
         round_, current_user._get_current_object(), submission=form.submission.data,
         seen=form.seen.data, read_it=bool(form.read_it.data)), "certify_form",
         "Result certified and published.")
+
+
+# The rule explorer ------------------------------------------------------------------------
+
+def _explorer_form() -> ExplorerForm:
+    form = ExplorerForm()
+    rounds = [r for r in services.closed_rounds_for(current_user) if can_manage_round(current_user, r)]
+    form.round_id.choices = [(0, "None: I will upload a file")] + [(r.id, r.name) for r in rounds]
+    form.rules.choices = list(RULE_NAMES.items())
+    form.tie_breaks.choices = [(t, TIE_BREAK_CHOICES[t]) for t in explorer.TIE_BREAKS]
+    form.settings.choices = list(explorer.SETTINGS.items())
+    if not form.is_submitted():
+        form.rules.data = ["greedy-approval", "mes-cost-add1", "phragmen"]
+        form.tie_breaks.data = ["id"]
+        form.settings.data = ["min1"]
+    return form
+
+
+@bp.route("/explorer", methods=["GET", "POST"])
+@role_required()
+def explorer_start():
+    if not can_explore_rules(current_user):
+        abort(403)
+    form = _explorer_form()
+    status = 200
+    if form.validate_on_submit():
+        round_ = db.session.get(Round, form.round_id.data) if form.round_id.data else None
+        upload = None
+        if form.upload.data and not round_:
+            with form.upload.data.stream as stream:  # a large upload is a temporary file
+                upload = stream.read()
+        try:
+            job_id = explorer.start(current_user._get_current_object(), round_=round_,
+                                    upload=upload, rules=form.rules.data or [],
+                                    tie_breaks=form.tie_breaks.data or [],
+                                    settings=form.settings.data or [])
+        except DomainError as exc:
+            apply_errors(form, exc)
+            status = exc.status
+        else:
+            return redirect(url_for("jobs.progress", job_id=job_id), code=303)
+    elif form.is_submitted():
+        status = 400
+    return render_template("results/explorer.html", form=form,
+                           max_mb=current_app.config["UPLOAD_MAX_BYTES"] // 1_000_000,
+                           timeout=current_app.config["JOB_TIMEOUT_SECONDS"],
+                           max_runs=explorer.MAX_RUNS), status
+
+
+@bp.route("/explorer/<job_id>")
+@role_required()
+def explorer_result(job_id: str):
+    job = job_or_404(job_id)
+    if job.kind != "explore-rules" or not can_follow_job(current_user, job):
+        abort(404)
+    if job.status != "done":
+        return redirect(url_for("jobs.progress", job_id=job.id))
+    result = job.result
+    return render_template("results/explorer_result.html", job=job, result=result,
+                           differences=explorer.differences(result))

@@ -43,6 +43,15 @@ TABLE = [
     ("/api/v1/rounds/{r}/ballots.pb", "GET", ANON, "none", 200),
     ("/api/v1/rounds/{r}/receipts", "GET", ANON, "none", 200),
     ("/api/v1/rounds/999999/receipts", "GET", ANON, "none", 404),
+    ("/explorer", "GET", ANON, "none", 302),
+    ("/explorer", "GET", "resident", "none", 403),
+    ("/explorer", "GET", "scrutiny", "none", 403),
+    ("/explorer", "GET", "officer", "none", 200),
+    ("/explorer", "GET", "admin", "none", 200),
+    ("/explorer", "POST", "resident", "none", 403),
+    ("/explorer", "POST", "officer", "none", 400),  # nothing chosen
+    ("/explorer/00000000000000000000000000000000", "GET", ANON, "none", 302),
+    ("/explorer/00000000000000000000000000000000", "GET", "officer", "none", 404),
 ]
 
 
