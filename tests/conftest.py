@@ -121,13 +121,6 @@ def sign_in(client):
 
 
 @pytest.fixture
-def login(sign_in):
-    """The old name of ``sign_in``, kept until tests/voting and tests/results (the
-    vote-integrity work) use ``sign_in``; do not use it in new tests."""
-    return sign_in
-
-
-@pytest.fixture
 def live_app(database, tmp_path):
     """The app served by a real threaded Werkzeug server on 127.0.0.1, CSRF on, against
     its own copy of the test database. Set data up inside ``with live_app.app_context():``

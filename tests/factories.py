@@ -362,32 +362,32 @@ HEALTH_KPIS = [
 ]
 
 
-def add_grant_people(hood: Neighbourhood) -> dict[str, User]:
+def add_grant_people(neighbourhood: Neighbourhood) -> dict[str, User]:
     """A second grant officer (two-person rule), a grant officer of the other partnership,
-    and a grantee of another organisation, added to ``hood.users``."""
-    p_scope = {"partnership_id": hood.partnership.id}
-    shed = hood.organisations["Macclesfield Men's Shed"]
+    and a grantee of another organisation, added to ``neighbourhood.users``."""
+    p_scope = {"partnership_id": neighbourhood.partnership.id}
+    shed = neighbourhood.organisations["Macclesfield Men's Shed"]
     people = {
         "grant_officer2": make_user("sam.okoro@macc.example.org", "Sam",
                                     (Role.GRANT_OFFICER, p_scope)),
         "other_grant_officer": make_user("rhys.evans@congleton.example.org", "Rhys",
                                          (Role.GRANT_OFFICER,
-                                          {"partnership_id": hood.other_partnership.id})),
+                                          {"partnership_id": neighbourhood.other_partnership.id})),
         "other_grantee": make_user("ken.walsh@mensshed.example.org", "Ken",
                                    (Role.GRANTEE, {"organisation_id": shed.id})),
     }
-    hood.users.update(people)
+    neighbourhood.users.update(people)
     db.session.commit()
     return people
 
 
-def make_programme(hood: Neighbourhood, name: str = "Macclesfield Community Health Grants",
+def make_programme(neighbourhood: Neighbourhood, name: str = "Macclesfield Community Health Grants",
                    rounds=(), kpis=HEALTH_KPIS, partnership=None, **values):
     from pb.models import Programme, ProgrammeKpi, UnitCost
 
     programme = Programme(
         name=name, funder=values.pop("funder", "Cheshire East Council Public Health"),
-        partnership_id=(partnership or hood.partnership).id,
+        partnership_id=(partnership or neighbourhood.partnership).id,
         budget_pence=values.pop("budget_pence", 100_000_00), start_year=2025, end_year=2027,
         savings_method=values.pop("savings_method", "Counts of avoided events times the unit "
                                   "costs below (GMCA unit cost database figures)."), **values)
@@ -407,7 +407,7 @@ def make_programme(hood: Neighbourhood, name: str = "Macclesfield Community Heal
     return programme
 
 
-def make_grant(hood: Neighbourhood, title: str = "Hurdsfield Dementia Cafe",
+def make_grant(neighbourhood: Neighbourhood, title: str = "Hurdsfield Dementia Cafe",
                amount_pence: int = 4_800_00, organisation: str | None =
                "Hurdsfield Community Centre", programme=None, lines=None, **values):
     """A draft grant made as certification would make it (without a round)."""
@@ -419,15 +419,15 @@ def make_grant(hood: Neighbourhood, title: str = "Hurdsfield Dementia Cafe",
                   title=title, summary=f"{title} for Hurdsfield residents.",
                   programme_id=programme.id if programme else None,
                   partnership_id=(programme.partnership_id if programme
-                                  else hood.partnership.id),
-                  area_id=values.pop("area_id", hood.area.id),
-                  organisation_id=hood.organisations[organisation].id if organisation else None,
+                                  else neighbourhood.partnership.id),
+                  area_id=values.pop("area_id", neighbourhood.area.id),
+                  organisation_id=neighbourhood.organisations[organisation].id if organisation else None,
                   delivered_by=organisation or "Local residents", amount_pence=amount_pence,
                   award_date=date(2025, 10, 13), **values)
     grant.budget_lines = [GrantBudgetLine(position=i, description=d, planned_pence=a)
                           for i, (d, a) in enumerate(lines)]
     grant.funding_lines = [FundingLine(route="pb", amount_pence=amount_pence)]
-    grant.wards = [hood.wards["Macclesfield Hurdsfield"]]
+    grant.wards = [neighbourhood.wards["Macclesfield Hurdsfield"]]
     db.session.add(grant)
     db.session.commit()
     return grant
@@ -465,7 +465,7 @@ def agreement_form(grant, programme, *, start: date, end: date, every: int = 3,
     return form
 
 
-def active_grant(hood: Neighbourhood, programme=None, *, start: date | None = None,
+def active_grant(neighbourhood: Neighbourhood, programme=None, *, start: date | None = None,
                  months: int = 12, targets: dict | None = None, tranches=None, **values):
     """A grant whose agreement the grant officer issued and the grantee accepted."""
     from werkzeug.datastructures import MultiDict
@@ -473,16 +473,16 @@ def active_grant(hood: Neighbourhood, programme=None, *, start: date | None = No
     from pb.grants import agreements
     from pb.grants.returns import add_months
 
-    programme = programme or make_programme(hood)
-    grant = make_grant(hood, programme=programme, **values)
+    programme = programme or make_programme(neighbourhood)
+    grant = make_grant(neighbourhood, programme=programme, **values)
     start = start or date(2025, 11, 3)
     end = add_months(start, months) - timedelta(days=1)
-    agreements.save(grant, hood.users["grant_officer"],
+    agreements.save(grant, neighbourhood.users["grant_officer"],
                     MultiDict(agreement_form(grant, programme, start=start, end=end,
                                              targets=targets, **(
                                                  {"tranches": tranches} if tranches else {}))),
                     issue=True)
-    agreements.accept(grant, hood.users["grantee"], name="Dave Booth", confirmed=True)
+    agreements.accept(grant, neighbourhood.users["grantee"], name="Dave Booth", confirmed=True)
     return grant
 
 
@@ -533,7 +533,7 @@ SCRUTINY_AGES = {("voter", "25-34"): 7, ("voter", "35-44"): 9, ("voter", "45-54"
                  ("beneficiary", "65-74"): 6, ("beneficiary", "75-plus"): 1}
 
 
-def scrutiny_world(hood: Neighbourhood) -> dict:
+def scrutiny_world(neighbourhood: Neighbourhood) -> dict:
     """Two rounds (one certified and published, one still voting), five grants (one
     withdrawn, one from a programme without a round), their tranches, adjustments,
     returns, KPIs, outcomes and savings, counted ballots, ward populations, an age
@@ -559,12 +559,12 @@ def scrutiny_world(hood: Neighbourhood) -> dict:
         Voter,
     )
 
-    wards, themes, orgs = hood.wards, hood.themes, hood.organisations
+    wards, themes, orgs = neighbourhood.wards, neighbourhood.themes, neighbourhood.organisations
     for name, people in (("Macclesfield Central", 12_000), ("Macclesfield Hurdsfield", 5_000),
                          ("Macclesfield Tytherington", 6_000)):
         wards[name].population = people
-    programme = make_programme(hood)
-    decided, voting = hood.rounds["closed"], hood.rounds["voting"]
+    programme = make_programme(neighbourhood)
+    decided, voting = neighbourhood.rounds["closed"], neighbourhood.rounds["voting"]
     decided.results_published_at = utcnow() - timedelta(days=2)
     projects = [
         make_proposal(decided, "Hurdsfield dementia cafe", 9_000_00,
@@ -591,8 +591,8 @@ def scrutiny_world(hood: Neighbourhood) -> dict:
     def grant(ref, project, amount, ward, theme, org, *, status="active", round_=decided,
               award=date(2025, 10, 13)):
         made = Grant(reference=ref, title=project.title if project else ref,
-                     programme_id=programme.id, partnership_id=hood.partnership.id,
-                     area_id=hood.area.id, round_id=round_.id if round_ else None,
+                     programme_id=programme.id, partnership_id=neighbourhood.partnership.id,
+                     area_id=neighbourhood.area.id, round_id=round_.id if round_ else None,
                      proposal_id=project.id if project else None,
                      organisation_id=orgs[org].id if org else None, amount_pence=amount,
                      status=status, award_date=award)
@@ -688,8 +688,44 @@ def scrutiny_world(hood: Neighbourhood) -> dict:
     for band, people in (("under-16", 9_000), ("16-24", 5_000), ("25-34", 6_000),
                          ("35-44", 6_000), ("45-54", 7_000), ("55-64", 6_500),
                          ("65-74", 5_500), ("75-plus", 4_000)):
-        db.session.add(AreaProfile(area_id=hood.area.id, field="age_band", category=band,
+        db.session.add(AreaProfile(area_id=neighbourhood.area.id, field="age_band", category=band,
                                    population=people, source="Census 2021 (test figures)"))
     db.session.commit()
     return {"programme": programme, "decided": decided, "voting": voting,
             "projects": projects, "grants": [cafe, walk, shed, gone, extra]}
+
+
+# A counted round (results, grants hand-over) ------------------------------------------------
+
+@dataclass
+class CountedRound:
+    round: object
+    projects: list
+    voters: list
+
+
+# Approval ballots: project index -> supporters. Costs (see PROJECTS): 4,500 9,000 3,000
+# 6,000 7,500 8,000 against a £20,000 budget.
+APPROVALS = [
+    [0, 1], [0, 1], [0, 1], [0, 3], [0, 3], [1, 2], [1, 2], [2, 4], [4, 5], [5], [3, 5],
+    [0, 2], [1],
+]
+
+
+def build_counted_round(neighbourhood, design="approval", rule="greedy-approval", ballots=APPROVALS,
+                        close=True, **settings):
+    round_, projects = make_ballot_round(neighbourhood, name=f"Macclesfield {design} vote", design=design,
+                                         rule=rule, budget_pence=20_000_00,
+                                         max_project_cost_pence=10_000_00, **settings)
+    voters = []
+    for n, ballot in enumerate(ballots):
+        user = make_voter(n)
+        if isinstance(ballot, dict):
+            choices = {projects[i].id: v for i, v in ballot.items()}
+        else:
+            choices = {projects[i].id: 1 for i in ballot}
+        cast_for(round_, user, choices)
+        voters.append(user)
+    if close:
+        close_voting(round_)
+    return CountedRound(round_, projects, voters)

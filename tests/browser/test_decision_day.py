@@ -37,14 +37,14 @@ def _context(browser, live_server):
     return context.new_page()
 
 
-def _set_up(live_app, hood):
+def _set_up(live_app, neighbourhood):
     with live_app.app_context():
-        round_, _ = make_ballot_round(hood, name="Macclesfield Decision Day Vote 2026",
+        round_, _ = make_ballot_round(neighbourhood, name="Macclesfield Decision Day Vote 2026",
                                       budget_pence=15_000_00)
-        officer = db.session.merge(hood.users["officer"])
-        grace = db.session.merge(hood.users["event_staff"])
+        officer = db.session.merge(neighbourhood.users["officer"])
+        grace = db.session.merge(neighbourhood.users["event_staff"])
         sam = make_user("sam.hughes@macc.example.org", "Sam",
-                        (Role.EVENT_STAFF, {"partnership_id": hood.partnership.id}))
+                        (Role.EVENT_STAFF, {"partnership_id": neighbourhood.partnership.id}))
         event = make_event(round_, officer, staff=[grace, sam])
         _device, token = devices.new_device(officer, event, "Tablet by the stage",
                                             submissions.new_key())

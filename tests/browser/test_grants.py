@@ -16,21 +16,21 @@ from tests import factories
 from tests.grants.helpers import PDF
 
 
-def _setup(live_app, hood):
+def _setup(live_app, neighbourhood):
     with live_app.app_context():
-        factories.add_grant_people(hood)
+        factories.add_grant_people(neighbourhood)
         # The first quarter ended 10 days ago; its return is due in 11 days.
         start = today() - timedelta(days=100)
         grant = factories.active_grant(
-            hood, start=start, tranches=((50, "signing", None), (30, "return", 1),
+            neighbourhood, start=start, tranches=((50, "signing", None), (30, "return", 1),
                                          (20, "return", 4)))
         tranches.release(grant, grant.tranches[0].id,
-                         db.session.get(type(hood.users["grant_officer2"]),
-                                        hood.users["grant_officer2"].id),
+                         db.session.get(type(neighbourhood.users["grant_officer2"]),
+                                        neighbourhood.users["grant_officer2"].id),
                          paid_on=today().isoformat(), reference="CEC-FIRST-1")
         ids = {"grant": grant.id, "return": grant.returns[0].id,
                "lines": [(b.description, b.id) for b in grant.budget_lines],
-               "officer": hood.users["grant_officer2"].email}
+               "officer": neighbourhood.users["grant_officer2"].email}
         db.session.remove()
     return ids
 

@@ -12,17 +12,17 @@ from pb.results import services as results
 from tests import factories
 
 
-def _certified_round(live_app, hood) -> int:
+def _certified_round(live_app, neighbourhood) -> int:
     with live_app.app_context():
         round_, projects = factories.make_ballot_round(
-            hood, name="Sutton Wellbeing Vote 2026", budget_pence=20_000_00,
+            neighbourhood, name="Sutton Wellbeing Vote 2026", budget_pence=20_000_00,
             max_project_cost_pence=10_000_00)
         for n, picks in enumerate([[0, 1], [0], [1, 2]]):
             factories.cast_for(round_, factories.make_voter(n),
                                {projects[i].id: 1 for i in picks})
         factories.close_voting(round_)
-        results.tally(round_, db.session.get(User, hood.users["officer"].id))
-        results.certify(round_, db.session.get(User, hood.users["officer2"].id))
+        results.tally(round_, db.session.get(User, neighbourhood.users["officer"].id))
+        results.certify(round_, db.session.get(User, neighbourhood.users["officer2"].id))
         round_id = round_.id
         assert db.session.get(Round, round_id).results_published_at
         db.session.remove()

@@ -21,9 +21,9 @@ def ids(proposals, *titles):
     return {p.id: 1 for p in proposals if p.title in titles}
 
 
-def decision_day(hood, round_, proposals, event):
+def decision_day(neighbourhood, round_, proposals, event):
     """Online voters, tablet, paper and a phone vote with an event card; returns codes."""
-    grace, sam = hood.users["event_staff"], hood.users["event_staff2"]
+    grace, sam = neighbourhood.users["event_staff"], neighbourhood.users["event_staff2"]
     for n in range(3):
         cast_for(round_, make_voter(n), ids(proposals, "Tytherington walking group"))
     codes = []
@@ -33,7 +33,7 @@ def decision_day(hood, round_, proposals, event):
         codes.append(code)
     from pb.events import devices, kiosk
 
-    device, token = devices.new_device(hood.users["officer"], event, "Tablet 1",
+    device, token = devices.new_device(neighbourhood.users["officer"], event, "Tablet 1",
                                        submissions.new_key())
     devices.enrol(token)
     claim = kiosk.enter_code(device, codes[0], "192.0.2.1")

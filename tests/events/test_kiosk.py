@@ -19,8 +19,8 @@ from tests.factories import check_in_person, make_ballot_round, make_codes
 CLOCK = {"now": None}
 
 
-def enrolled_client(app, hood, event, name="Tablet 1"):
-    _device, token = devices.new_device(hood.users["officer"], event, name,
+def enrolled_client(app, neighbourhood, event, name="Tablet 1"):
+    _device, token = devices.new_device(neighbourhood.users["officer"], event, name,
                                         submissions.new_key())
     tablet = app.test_client()
     assert tablet.get(f"/kiosk/enrol/{token}").status_code == 200

@@ -12,14 +12,15 @@ from tests.factories import active_grant, add_grant_people, make_programme
 
 
 @pytest.fixture
-def hood(neighbourhood):
+def neighbourhood(neighbourhood):
+    """The shared neighbourhood, with grant officers and grantees added."""
     add_grant_people(neighbourhood)
     return neighbourhood
 
 
 @pytest.fixture
-def programme(hood):
-    return make_programme(hood)
+def programme(neighbourhood):
+    return make_programme(neighbourhood)
 
 
 @pytest.fixture
@@ -34,8 +35,8 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def grant(hood, programme, clock):
+def grant(neighbourhood, programme, clock):
     """An active grant (1 Nov 2025 to 31 Oct 2026, quarterly returns), set up by the grant
     officer and accepted by the grantee; today is 20 November 2025."""
     clock(date(2025, 11, 20))
-    return active_grant(hood, programme, start=date(2025, 11, 1))
+    return active_grant(neighbourhood, programme, start=date(2025, 11, 1))

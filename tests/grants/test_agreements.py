@@ -15,8 +15,8 @@ from tests.factories import agreement_form, make_grant
 
 
 @pytest.fixture
-def draft(hood, programme):
-    return make_grant(hood, programme=programme)
+def draft(neighbourhood, programme):
+    return make_grant(neighbourhood, programme=programme)
 
 
 def _form(grant, programme, **changes):
@@ -30,14 +30,14 @@ def _reload(grant):
     return db.session.get(Grant, grant.id)
 
 
-def test_officer_completes_and_offers_then_the_lead_accepts(client, login, hood, programme,
+def test_officer_completes_and_offers_then_the_lead_accepts(client, sign_in, neighbourhood, programme,
                                                            draft, outbox):
-    login(hood.users["grant_officer"])
+    sign_in(neighbourhood.users["grant_officer"])
     response = client.post(f"/grants/{draft.id}/agreement",
                            data={**_form(draft, programme), "action": "issue"})
     assert response.status_code == 303
     grant = _reload(draft)
-    assert grant.status == "offered" and grant.set_up_by_id == hood.users["grant_officer"].id
+    assert grant.status == "offered" and grant.set_up_by_id == neighbourhood.users["grant_officer"].id
     assert [r.label for r in grant.returns] == ["Return 1", "Return 2", "Return 3",
                                                 "Final return"]
     assert grant.returns[0].due_date == date(2026, 2, 21)  # 21 days after 31 January
@@ -47,11 +47,11 @@ def test_officer_completes_and_offers_then_the_lead_accepts(client, login, hood,
 
     # Nobody accepts for the organisation: not an admin, not another organisation's grantee.
     for who in ("admin", "other_grantee", "grant_officer"):
-        login(hood.users[who])
+        sign_in(neighbourhood.users[who])
         refused = client.post(f"/grants/{grant.id}/accept",
                               data={"name": "Someone Else", "confirm": "y"})
         assert refused.status_code in (403, 404), who
-    login(hood.users["grantee"])
+    sign_in(neighbourhood.users["grantee"])
     page = client.get(f"/grants/{grant.id}/agreement").get_data(as_text=True)
     assert "Accept the agreement" in page and "£2,400.00" in page
     missing = client.post(f"/grants/{grant.id}/accept", data={"name": "Dave Booth"})
@@ -63,10 +63,10 @@ def test_officer_completes_and_offers_then_the_lead_accepts(client, login, hood,
     assert accepted.status_code == 303
     grant = _reload(grant)
     assert grant.status == "active" and grant.accepted_name == "Dave Booth"
-    assert grant.accepted_by_id == hood.users["grantee"].id and grant.accepted_at is not None
+    assert grant.accepted_by_id == neighbourhood.users["grantee"].id and grant.accepted_at is not None
     entry = db.session.scalar(select(AuditEntry).where(
         AuditEntry.action == "grant.agreement_accepted"))
-    assert entry.actor_id == hood.users["grantee"].id
+    assert entry.actor_id == neighbourhood.users["grantee"].id
 
 
 @pytest.mark.parametrize("changes, field, message", [
@@ -83,8 +83,8 @@ def test_officer_completes_and_offers_then_the_lead_accepts(client, login, hood,
     ({"programme_id": ""}, "programme_id", "Choose the funding programme"),
 ])
 def test_an_agreement_that_does_not_add_up_is_refused_and_nothing_is_lost(
-        client, login, hood, programme, draft, changes, field, message):
-    login(hood.users["grant_officer"])
+        client, sign_in, neighbourhood, programme, draft, changes, field, message):
+    sign_in(neighbourhood.users["grant_officer"])
     form = _form(draft, programme, **changes)
     response = client.post(f"/grants/{draft.id}/agreement", data={**form, "action": "issue"})
     page = html.unescape(response.get_data(as_text=True))
@@ -98,13 +98,13 @@ def test_an_agreement_that_does_not_add_up_is_refused_and_nothing_is_lost(
     assert grant.status == "draft" and grant.tranches == [] and grant.returns == []
 
 
-def test_a_stale_agreement_form_is_refused(client, login, hood, programme, draft):
-    login(hood.users["grant_officer"])
+def test_a_stale_agreement_form_is_refused(client, sign_in, neighbourhood, programme, draft):
+    sign_in(neighbourhood.users["grant_officer"])
     form = _form(draft, programme)
     assert client.post(f"/grants/{draft.id}/agreement",
                        data={**form, "action": "save"}).status_code == 303
     # A second officer submits the page they opened before that save.
-    login(hood.users["grant_officer2"])
+    sign_in(neighbourhood.users["grant_officer2"])
     stale = client.post(f"/grants/{draft.id}/agreement", data={
         **form, "line-0-description": "Something else", "action": "save"})
     assert stale.status_code == 409
@@ -112,8 +112,8 @@ def test_a_stale_agreement_form_is_refused(client, login, hood, programme, draft
     assert _reload(draft).budget_lines[0].description == "Hall hire (weekly, one year)"
 
 
-def test_take_back_and_withdraw(client, login, hood, programme, draft):
-    login(hood.users["grant_officer"])
+def test_take_back_and_withdraw(client, sign_in, neighbourhood, programme, draft):
+    sign_in(neighbourhood.users["grant_officer"])
     client.post(f"/grants/{draft.id}/agreement", data={**_form(draft, programme),
                                                        "action": "issue"})
     grant = _reload(draft)
@@ -130,9 +130,9 @@ def test_take_back_and_withdraw(client, login, hood, programme, draft):
     assert "Not going ahead" in client.get(f"/grants/{grant.id}/progress").get_data(as_text=True)
 
 
-def test_offering_needs_a_grantee(client, login, hood, programme):
-    grant = make_grant(hood, programme=programme, organisation=None, title="Upton Repair Cafe")
-    login(hood.users["grant_officer"])
+def test_offering_needs_a_grantee(client, sign_in, neighbourhood, programme):
+    grant = make_grant(neighbourhood, programme=programme, organisation=None, title="Upton Repair Cafe")
+    sign_in(neighbourhood.users["grant_officer"])
     response = client.post(f"/grants/{grant.id}/agreement",
                            data={**_form(grant, programme), "action": "issue"})
     assert response.status_code == 400

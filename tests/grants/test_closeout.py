@@ -22,12 +22,12 @@ def _reload(grant):
 
 
 @pytest.fixture
-def finished(hood, grant, clock):
+def finished(neighbourhood, grant, clock):
     """All four returns in and accepted (spending 90% of each line), all payments made."""
-    officer2 = hood.users["grant_officer2"]
+    officer2 = neighbourhood.users["grant_officer2"]
     for ret in grant.returns:
         clock(ret.period_end)
-        submit_return(grant, ret, hood.users["grantee"], spend_share=0.225)
+        submit_return(grant, ret, neighbourhood.users["grantee"], spend_share=0.225)
         accept_return(grant, ret, officer2)
     clock(date(2026, 11, 25))
     for tranche in grant.tranches:
@@ -36,9 +36,9 @@ def finished(hood, grant, clock):
     return _reload(grant)
 
 
-def test_close_is_refused_until_everything_is_in(client, login, hood, grant, clock):
+def test_close_is_refused_until_everything_is_in(client, sign_in, neighbourhood, grant, clock):
     clock(date(2026, 3, 1))
-    login(hood.users["grant_officer"])
+    sign_in(neighbourhood.users["grant_officer"])
     page = html.unescape(client.get(f"/grants/{grant.id}/close").get_data(as_text=True))
     assert "The final return has not been accepted yet." in page
     assert "3 payments are neither released nor withheld." in page
@@ -46,9 +46,9 @@ def test_close_is_refused_until_everything_is_in(client, login, hood, grant, clo
     assert response.status_code == 409 and _reload(grant).status == "active"
 
 
-def test_underspend_must_be_returned_or_agreed(client, login, hood, finished):
+def test_underspend_must_be_returned_or_agreed(client, sign_in, neighbourhood, finished):
     grant = finished
-    login(hood.users["grant_officer2"])
+    sign_in(neighbourhood.users["grant_officer2"])
     url = f"/grants/{grant.id}/close"
     assert "£480.00 paid has not been spent" in client.get(url).get_data(as_text=True)
     silent = client.post(url, data={"note": "All delivered."})
@@ -59,16 +59,16 @@ def test_underspend_must_be_returned_or_agreed(client, login, hood, finished):
     assert client.post(url, data={"note": "All delivered.",
                                   "underspend": "returned"}).status_code == 303
     grant = _reload(grant)
-    assert grant.status == "closed" and grant.closed_by_id == hood.users["grant_officer2"].id
+    assert grant.status == "closed" and grant.closed_by_id == neighbourhood.users["grant_officer2"].id
     returned = db.session.scalar(select(Adjustment).where(
         Adjustment.kind == "underspend_returned"))
     assert returned.amount_pence == 480_00
     assert tranches.money_for(grant).net_paid == tranches.money_for(grant).spent == 4_320_00
 
 
-def test_a_closed_grant_is_read_only(client, login, hood, finished):
+def test_a_closed_grant_is_read_only(client, sign_in, neighbourhood, finished):
     grant = finished
-    login(hood.users["grant_officer2"])
+    sign_in(neighbourhood.users["grant_officer2"])
     client.post(f"/grants/{grant.id}/close", data={
         "note": "All delivered.", "underspend": "agreed",
         "agreed_reason": "The group keeps £480 to run sessions over the summer."})
@@ -88,7 +88,7 @@ def test_a_closed_grant_is_read_only(client, login, hood, finished):
         assert response.status_code == 409, url
         assert "This grant is closed" in response.get_data(as_text=True) or url.endswith(
             "agreement")
-    login(hood.users["grantee"])
+    sign_in(neighbourhood.users["grantee"])
     last = grant.returns[-1]
     response = client.post(f"/grants/{grant.id}/returns/{last.id}", data={
         "narrative": "A late addition", "action": "save"})
@@ -98,9 +98,9 @@ def test_a_closed_grant_is_read_only(client, login, hood, finished):
     assert "This grant is read-only" in page
 
 
-def test_corrections_are_new_entries_with_reasons(client, login, hood, finished):
+def test_corrections_are_new_entries_with_reasons(client, sign_in, neighbourhood, finished):
     grant = finished
-    login(hood.users["grant_officer2"])
+    sign_in(neighbourhood.users["grant_officer2"])
     client.post(f"/grants/{grant.id}/close", data={"note": "All delivered.",
                                                    "underspend": "returned"})
     grant = _reload(grant)

@@ -78,22 +78,22 @@ def independent_cost_benefit(programme_id: int) -> tuple[int, int, Decimal | Non
 
 
 @pytest.fixture
-def two_areas(hood, clock):
+def two_areas(neighbourhood, clock):
     """A programme with grants in two areas (Macclesfield and Congleton), a "max" KPI, KPI
     returns accepted and submitted, a correction, savings and a withheld payment."""
     kpis = [("volunteers", "Volunteers recruited", "people", "sum", True),
             ("peak_attendance", "Highest weekly attendance", "people", "max", False),
             ("households", "Households engaged", "households", "sum", False)]
-    programme = make_programme(hood, kpis=kpis)
+    programme = make_programme(neighbourhood, kpis=kpis)
     clock(date(2026, 5, 20))
     congleton = db.session.query(Area).filter_by(name="Congleton").one()
     targets = {"volunteers": 12, "peak_attendance": 20, "households": 40}
-    grants = [active_grant(hood, programme, title="Hurdsfield Dementia Cafe", targets=targets),
-              active_grant(hood, programme, title="Hurdsfield Knit and Natter",
+    grants = [active_grant(neighbourhood, programme, title="Hurdsfield Dementia Cafe", targets=targets),
+              active_grant(neighbourhood, programme, title="Hurdsfield Knit and Natter",
                            reference="T-KNIT", amount_pence=1_850_00, targets=targets),
-              active_grant(hood, programme, title="Congleton Walking Group", targets=targets,
+              active_grant(neighbourhood, programme, title="Congleton Walking Group", targets=targets,
                            reference="T-CONG", amount_pence=2_400_00, area_id=congleton.id)]
-    officer2, grantee = hood.users["grant_officer2"], hood.users["grantee"]
+    officer2, grantee = neighbourhood.users["grant_officer2"], neighbourhood.users["grantee"]
     by_code = {k.code: k for k in programme.kpis}
     for n, grant in enumerate(grants):
         for i, ret in enumerate(grant.returns[:3]):
@@ -111,7 +111,7 @@ def two_areas(hood, clock):
     grants[2].savings.append(SavingsEstimate(description="Falls avoided", amount_pence=5_000_00,
                                              method="Falls clinic estimate, 2 falls x £2,500"))
     db.session.commit()
-    tranches.withhold(grants[1], grants[1].tranches[2].id, hood.users["grant_officer"],
+    tranches.withhold(grants[1], grants[1].tranches[2].id, neighbourhood.users["grant_officer"],
                       reason="The final sessions will not go ahead.")
     return programme
 
@@ -173,14 +173,14 @@ def test_the_ratio_is_never_shown_without_its_method(client, two_areas):
     assert "Unit costs and their sources" in box and "GMCA unit cost database" in box
 
 
-def test_no_ratio_without_estimates(client, hood, programme, grant):
+def test_no_ratio_without_estimates(client, neighbourhood, programme, grant):
     assert costbenefit.programme_cost_benefit(programme).ratio is None
     cb = client.get(f"/api/v1/programmes/{programme.id}/cost-benefit").get_json()
     assert cb["ratio"] is None and cb["savings_pence"] == 0
 
 
-def test_savings_need_a_unit_cost_or_a_method(client, login, hood, programme, grant):
-    login(hood.users["grant_officer"])
+def test_savings_need_a_unit_cost_or_a_method(client, sign_in, neighbourhood, programme, grant):
+    sign_in(neighbourhood.users["grant_officer"])
     url = f"/grants/{grant.id}/savings"
     vague = client.post(url, data={"action": "add", "description": "Fewer GP visits",
                                    "amount": "500"})
@@ -194,10 +194,10 @@ def test_savings_need_a_unit_cost_or_a_method(client, login, hood, programme, gr
     assert saving.amount_pence == 2 * 1_863_00 and "GMCA" in saving.method
 
 
-def test_kpi_in_use_cannot_leave_the_catalogue(client, login, hood, programme, grant):
+def test_kpi_in_use_cannot_leave_the_catalogue(client, sign_in, neighbourhood, programme, grant):
     from pb.grants.programmes import form_values
 
-    login(hood.users["grant_officer"])
+    sign_in(neighbourhood.users["grant_officer"])
     values = form_values(programme)
     values.pop("kpi-0-code")
     values.pop("kpi-0-name")

@@ -10,18 +10,17 @@ from pb.grants.handover import create_draft_grants
 from pb.models import AuditEntry, BudgetLine, Grant, Organisation, Role
 from pb.results import services as results
 from pb.results.override import override as result_override
-from tests.factories import make_programme
-from tests.results.conftest import build_counted_round
+from tests.factories import build_counted_round, make_programme
 
 
 def _grants():
     return db.session.scalars(select(Grant).order_by(Grant.proposal_id)).all()
 
 
-def _counted(hood):
-    counted = build_counted_round(hood)
+def _counted(neighbourhood):
+    counted = build_counted_round(neighbourhood)
     walking, cafe = counted.projects[0], counted.projects[1]
-    walking.organisation_id = hood.organisations["Silk Town Walkers"].id
+    walking.organisation_id = neighbourhood.organisations["Silk Town Walkers"].id
     walking.delivered_by = "Silk Town Walkers"
     walking.budget_lines = [BudgetLine(position=0, description="Walk leader training",
                                        amount_pence=3_000_00),
@@ -32,12 +31,12 @@ def _counted(hood):
     return counted
 
 
-def test_certifying_makes_a_draft_grant_per_funded_project(hood):
-    counted = _counted(hood)
-    programme = make_programme(hood, rounds=[counted.round])
-    results.tally(counted.round, hood.users["officer"])
+def test_certifying_makes_a_draft_grant_per_funded_project(neighbourhood):
+    counted = _counted(neighbourhood)
+    programme = make_programme(neighbourhood, rounds=[counted.round])
+    results.tally(counted.round, neighbourhood.users["officer"])
     assert _grants() == []  # a count alone makes nothing
-    result = results.certify(counted.round, hood.users["officer2"])
+    result = results.certify(counted.round, neighbourhood.users["officer2"])
     grants = _grants()
     funded = [int(pid) for pid in result.selected]
     assert sorted(g.proposal_id for g in grants) == sorted(funded)
@@ -56,15 +55,15 @@ def test_certifying_makes_a_draft_grant_per_funded_project(hood):
     cafe = next(g for g in grants if g.proposal_id == counted.projects[1].id)
     assert cafe.organisation is None and cafe.delivered_by == "Local volunteers"
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "grants.created"))
-    assert entry.actor_id == hood.users["officer2"].id
+    assert entry.actor_id == neighbourhood.users["officer2"].id
     # Calling the hand-over again (say, the demo) makes no second grant for a project.
-    assert create_draft_grants(counted.round, result, hood.users["officer2"]) == []
+    assert create_draft_grants(counted.round, result, neighbourhood.users["officer2"]) == []
     assert db.session.scalar(select(func.count()).select_from(Grant)) == len(funded)
 
 
-def test_recounts_and_overrides_before_certification_leave_no_orphans(hood):
-    counted = _counted(hood)
-    officer, officer2 = hood.users["officer"], hood.users["officer2"]
+def test_recounts_and_overrides_before_certification_leave_no_orphans(neighbourhood):
+    counted = _counted(neighbourhood)
+    officer, officer2 = neighbourhood.users["officer"], neighbourhood.users["officer2"]
     results.tally(counted.round, officer)
     first = results.result_for(counted.round).selected
     results.tally(counted.round, officer)  # a re-count
@@ -80,13 +79,13 @@ def test_recounts_and_overrides_before_certification_leave_no_orphans(hood):
     assert {g.proposal_id for g in _grants()} == {int(first[0]), int(cinema)}
 
 
-def test_a_refused_certification_makes_no_grants(hood):
-    counted = _counted(hood)
-    results.tally(counted.round, hood.users["officer"])
+def test_a_refused_certification_makes_no_grants(neighbourhood):
+    counted = _counted(neighbourhood)
+    results.tally(counted.round, neighbourhood.users["officer"])
     counted.projects[0].cost_pence += 100_00  # the inputs change after the count
     db.session.commit()
     try:
-        results.certify(counted.round, hood.users["officer2"])
+        results.certify(counted.round, neighbourhood.users["officer2"])
     except results.ResultError:
         db.session.rollback()
     else:  # pragma: no cover - the test needs the refusal
@@ -94,12 +93,12 @@ def test_a_refused_certification_makes_no_grants(hood):
     assert _grants() == []
 
 
-def test_grantee_registered_on_the_spot_with_its_number(client, login, hood):
-    counted = _counted(hood)
-    results.tally(counted.round, hood.users["officer"])
-    results.certify(counted.round, hood.users["officer2"])
+def test_grantee_registered_on_the_spot_with_its_number(client, sign_in, neighbourhood):
+    counted = _counted(neighbourhood)
+    results.tally(counted.round, neighbourhood.users["officer"])
+    results.certify(counted.round, neighbourhood.users["officer2"])
     cafe = next(g for g in _grants() if g.organisation_id is None)
-    login(hood.users["grant_officer"])
+    sign_in(neighbourhood.users["grant_officer"])
     url = f"/grants/{cafe.id}/grantee"
     bad = client.post(url, data={"action": "register", "name": "Hurdsfield Cafe Volunteers",
                                  "kind": "charity", "charity_number": "12-AB",
@@ -112,7 +111,7 @@ def test_grantee_registered_on_the_spot_with_its_number(client, login, hood):
     good = client.post(url, data={"action": "register", "name": "Hurdsfield Cafe Volunteers",
                                   "kind": "cic", "company_number": "05066232",
                                   "postcode": "sk10 2lh",
-                                  "lead_email": hood.users["resident2"].email,
+                                  "lead_email": neighbourhood.users["resident2"].email,
                                   "version": cafe.version})
     assert good.status_code == 303
     db.session.expire_all()
@@ -120,15 +119,15 @@ def test_grantee_registered_on_the_spot_with_its_number(client, login, hood):
         Organisation.name == "Hurdsfield Cafe Volunteers"))
     assert organisation.company_number == "05066232"  # leading zero kept
     assert db.session.get(Grant, cafe.id).organisation_id == organisation.id
-    lead = hood.users["resident2"]
+    lead = neighbourhood.users["resident2"]
     db.session.refresh(lead)
     assert lead.has_role(Role.GRANTEE, organisation_id=organisation.id)
 
 
-def test_the_results_page_links_each_funded_project_to_its_progress(client, hood):
-    counted = _counted(hood)
-    results.tally(counted.round, hood.users["officer"])
-    results.certify(counted.round, hood.users["officer2"])
+def test_the_results_page_links_each_funded_project_to_its_progress(client, neighbourhood):
+    counted = _counted(neighbourhood)
+    results.tally(counted.round, neighbourhood.users["officer"])
+    results.certify(counted.round, neighbourhood.users["officer2"])
     page = client.get(f"/rounds/{counted.round.id}/results").get_data(as_text=True)
     for grant in _grants():
         assert f"/grants/{grant.id}/progress" in page

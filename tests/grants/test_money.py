@@ -33,18 +33,18 @@ def _release(client, grant, tranche, **data):
                        data={"paid_on": "2025-11-20", "reference": "CEC-PAY-0042", **data})
 
 
-def test_two_person_release_with_date_and_reference(client, login, hood, grant):
+def test_two_person_release_with_date_and_reference(client, sign_in, neighbourhood, grant):
     first = grant.tranches[0]
-    assert grant.set_up_by_id == hood.users["grant_officer"].id
-    login(hood.users["grant_officer"])
+    assert grant.set_up_by_id == neighbourhood.users["grant_officer"].id
+    sign_in(neighbourhood.users["grant_officer"])
     refused = _release(client, grant, first)
     assert refused.status_code == 403
     assert "a second grant officer must release" in html.unescape(
         refused.get_data(as_text=True))
     for who in ("other_grant_officer", "scrutiny", "grantee"):
-        login(hood.users[who])
+        sign_in(neighbourhood.users[who])
         assert _release(client, grant, first).status_code in (403, 404), who
-    login(hood.users["grant_officer2"])
+    sign_in(neighbourhood.users["grant_officer2"])
     future = _release(client, grant, first, paid_on="2025-12-25")
     assert future.status_code == 400 and "cannot be in the future" in future.get_data(
         as_text=True)
@@ -55,39 +55,39 @@ def test_two_person_release_with_date_and_reference(client, login, hood, grant):
     assert tranche.status == "released" and tranche.paid_pence == 2_400_00
     assert tranche.released_on == date(2025, 11, 20)
     assert tranche.payment_reference == "CEC-PAY-0042"
-    assert tranche.released_by_id == hood.users["grant_officer2"].id
+    assert tranche.released_by_id == neighbourhood.users["grant_officer2"].id
     again = _release(client, grant, first)
     assert again.status_code == 409
     entry = db.session.scalar(select(AuditEntry).where(
         AuditEntry.action == "grant.tranche_released"))
-    assert entry.actor_id == hood.users["grant_officer2"].id
+    assert entry.actor_id == neighbourhood.users["grant_officer2"].id
 
 
-def test_a_tranche_is_released_only_when_its_condition_is_met(client, login, hood, grant,
+def test_a_tranche_is_released_only_when_its_condition_is_met(client, sign_in, neighbourhood, grant,
                                                               clock):
     second = grant.tranches[1]  # on return 2 accepted
-    login(hood.users["grant_officer2"])
+    sign_in(neighbourhood.users["grant_officer2"])
     early = _release(client, grant, second)
     assert early.status_code == 409
     assert "condition is not met yet: when return 2 is accepted" in early.get_data(
         as_text=True)
     clock(date(2026, 5, 20))
     for ret in grant.returns[:2]:
-        submit_return(grant, ret, hood.users["grantee"])
-        accept_return(grant, ret, hood.users["grant_officer2"])
+        submit_return(grant, ret, neighbourhood.users["grantee"])
+        accept_return(grant, ret, neighbourhood.users["grant_officer2"])
     assert _release(client, grant, second, paid_on="2026-05-20").status_code == 303
 
 
-def test_an_officer_with_a_declared_interest_cannot_release(client, login, hood, grant):
-    login(hood.users["grant_officer2"])
+def test_an_officer_with_a_declared_interest_cannot_release(client, sign_in, neighbourhood, grant):
+    sign_in(neighbourhood.users["grant_officer2"])
     assert client.post(f"/grants/{grant.id}/interest", data={
         "nature": "My sister runs the café's volunteer rota."}).status_code == 303
     assert _release(client, grant, grant.tranches[0]).status_code == 403
 
 
-def test_withheld_reduced_and_returned_money_flows_into_every_total(client, login, hood,
+def test_withheld_reduced_and_returned_money_flows_into_every_total(client, sign_in, neighbourhood,
                                                                     grant, clock):
-    login(hood.users["grant_officer2"])
+    sign_in(neighbourhood.users["grant_officer2"])
     assert _release(client, grant, grant.tranches[0]).status_code == 303
     second, third = grant.tranches[1], grant.tranches[2]
     no_reason = client.post(f"/grants/{grant.id}/tranches/{second.id}/withhold",
@@ -124,14 +124,14 @@ def test_withheld_reduced_and_returned_money_flows_into_every_total(client, logi
     assert programme_cost_benefit(grant.programme).cost == money.effective
     page = client.get(f"/grants/{grant.id}/progress").get_data(as_text=True)
     assert "£2,250" in page
-    login(hood.users["scrutiny"])
+    sign_in(neighbourhood.users["scrutiny"])
     page = html.unescape(client.get(f"/grants/{grant.id}").get_data(as_text=True))
     assert "The venue hire came in cheaper than quoted." in page
     assert "Equipment bought for another project." in page
 
 
-def test_a_stale_release_form_is_refused(client, login, hood, grant):
-    login(hood.users["grant_officer2"])
+def test_a_stale_release_form_is_refused(client, sign_in, neighbourhood, grant):
+    sign_in(neighbourhood.users["grant_officer2"])
     stale_version = grant.version
     client.post(f"/grants/{grant.id}/rag", data={
         "value": "amber", "reason": "The lead volunteer is off sick this month.",
@@ -143,17 +143,17 @@ def test_a_stale_release_form_is_refused(client, login, hood, grant):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.integers(min_value=1, max_value=3_000_00), min_size=1, max_size=5))
-def test_tranches_always_sum_to_the_award(hood, programme, amounts):
+def test_tranches_always_sum_to_the_award(neighbourhood, programme, amounts):
     grant = db.session.scalar(select(Grant).where(Grant.title == "Property cafe"))
     if grant is None:
-        grant = make_grant(hood, programme=programme, title="Property cafe")
+        grant = make_grant(neighbourhood, programme=programme, title="Property cafe")
     form = agreement_form(grant, programme, start=date(2025, 11, 1), end=date(2026, 10, 31),
                           tranches=())
     for i, pence in enumerate(amounts):
         form[f"tranche-{i}-amount"] = f"{pence // 100}.{pence % 100:02d}"
         form[f"tranche-{i}-condition"] = "signing"
     try:
-        agreements.save(grant, hood.users["grant_officer"], MultiDict(form))
+        agreements.save(grant, neighbourhood.users["grant_officer"], MultiDict(form))
     except GrantError as exc:
         assert sum(amounts) != grant.amount_pence
         assert "tranches" in exc.field_errors or any(
@@ -165,15 +165,15 @@ def test_tranches_always_sum_to_the_award(hood, programme, amounts):
     assert not saved or sum(t.amount_pence for t in saved) == grant.amount_pence
 
 
-def test_reviews_make_the_waiting_tranche_due(hood, grant, clock):
+def test_reviews_make_the_waiting_tranche_due(neighbourhood, grant, clock):
     clock(date(2026, 5, 20))
     for ret in grant.returns[:2]:
-        submit_return(grant, ret, hood.users["grantee"])
-    reviews.review(grant, grant.returns[0], hood.users["grant_officer2"],
+        submit_return(grant, ret, neighbourhood.users["grantee"])
+    reviews.review(grant, grant.returns[0], neighbourhood.users["grant_officer2"],
                    {f"decision-{s}": "accepted" for s in
                     ("narrative", "kpis", "spend", "outcomes", "stories", "people")})
     from pb.grants.tranches import tranches_due
 
     assert [t.position for t in tranches_due(grant)] == [0]
-    accept_return(grant, grant.returns[1], hood.users["grant_officer2"])
+    accept_return(grant, grant.returns[1], neighbourhood.users["grant_officer2"])
     assert [t.position for t in tranches_due(grant)] == [0, 1]

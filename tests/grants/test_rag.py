@@ -30,10 +30,10 @@ def _findings(grant, on):
     return status.value, [(f.rule, f.value) for f in status.findings]
 
 
-def test_a_grant_not_active_is_not_assessed(hood, programme):
+def test_a_grant_not_active_is_not_assessed(neighbourhood, programme):
     from tests.factories import make_grant
 
-    draft = make_grant(hood, programme=programme)
+    draft = make_grant(neighbourhood, programme=programme)
     assert rag.assess(draft, date(2026, 1, 1)).value is None
 
 
@@ -48,25 +48,25 @@ def test_reporting_rule(quiet):
     assert reason == "Return 1 is 15 days overdue."
 
 
-def test_a_submitted_return_is_not_late(hood, quiet, clock):
+def test_a_submitted_return_is_not_late(neighbourhood, quiet, clock):
     grant = quiet
     clock(date(2026, 2, 20))
-    submit_return(grant, grant.returns[0], hood.users["grantee"])
+    submit_return(grant, grant.returns[0], neighbourhood.users["grantee"])
     assert _findings(grant, date(2026, 3, 30)) == ("green", [])
 
 
-def _reported(hood, grant, clock, spend_share=0.25, kpis=None):
+def _reported(neighbourhood, grant, clock, spend_share=0.25, kpis=None):
     """Return 1 (a quarter of the grant, 92 of 365 days) submitted and accepted."""
     clock(date(2026, 2, 20))
-    submit_return(grant, grant.returns[0], hood.users["grantee"], spend_share=spend_share,
+    submit_return(grant, grant.returns[0], neighbourhood.users["grantee"], spend_share=spend_share,
                   kpis=kpis)
-    accept_return(grant, grant.returns[0], hood.users["grant_officer2"])
+    accept_return(grant, grant.returns[0], neighbourhood.users["grant_officer2"])
     return date(2026, 2, 21)
 
 
-def test_spend_rule_below_and_above_plan(hood, quiet, clock, programme):
+def test_spend_rule_below_and_above_plan(neighbourhood, quiet, clock, programme):
     grant = quiet
-    on = _reported(hood, grant, clock, spend_share=0.25)
+    on = _reported(neighbourhood, grant, clock, spend_share=0.25)
     assert _findings(grant, on) == ("green", [])
     # Pro rata plan after return 1: £4,800 x 92/365 = £1,209.86.
     for share, expected in ((0.17, "amber"), (0.11, "red"), (0.33, "amber"), (0.40, "red")):
@@ -80,9 +80,9 @@ def test_spend_rule_below_and_above_plan(hood, quiet, clock, programme):
         assert ("spend", expected) in found, (share, found)
 
 
-def test_kpi_rule(hood, quiet, clock):
+def test_kpi_rule(neighbourhood, quiet, clock):
     grant = quiet
-    on = _reported(hood, grant, clock, kpis={"volunteers": 3, "volunteer_hours": 100})
+    on = _reported(neighbourhood, grant, clock, kpis={"volunteers": 3, "volunteer_hours": 100})
     assert _findings(grant, on) == ("green", [])  # 3 of 3.0 expected; 100 of 100.8
     grant = db.session.get(Grant, grant.id)
     volunteers = grant.kpi_targets[0]
@@ -99,7 +99,7 @@ def test_kpi_rule(hood, quiet, clock):
         status.findings[0].reason
 
 
-def test_milestone_rule(hood, grant):
+def test_milestone_rule(neighbourhood, grant):
     # Milestone 1 is due 1 December 2025 (30 days after the start).
     assert _findings(grant, date(2025, 12, 1)) == ("green", [])
     assert _findings(grant, date(2025, 12, 2)) == ("amber", [("milestones", "amber")])
@@ -114,10 +114,10 @@ def test_the_worst_rule_wins(grant):
     assert {("reporting", "red"), ("milestones", "red")} <= set(found) and value == "red"
 
 
-def test_override_with_a_reason_shows_the_rule_that_fired(client, login, hood, quiet, clock):
+def test_override_with_a_reason_shows_the_rule_that_fired(client, sign_in, neighbourhood, quiet, clock):
     grant = quiet
     clock(date(2026, 3, 8))
-    login(hood.users["grant_officer"])
+    sign_in(neighbourhood.users["grant_officer"])
     url = f"/grants/{grant.id}/rag"
     short = client.post(url, data={"value": "green", "reason": "OK"})
     assert short.status_code == 400
@@ -134,6 +134,6 @@ def test_override_with_a_reason_shows_the_rule_that_fired(client, login, hood, q
     assert "Return 1 is 15 days overdue." in page
     clock(date(2026, 5, 1))  # the override has expired
     assert rag.assess(grant).value == "red" and not rag.assess(grant).overridden
-    login(hood.users["scrutiny"])
+    sign_in(neighbourhood.users["scrutiny"])
     assert client.post(url, data={"value": "green", "reason": "Scrutiny cannot do this."}
                        ).status_code == 403

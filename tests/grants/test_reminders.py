@@ -26,9 +26,9 @@ def _to(messages):
     return sorted(m["To"] for m in messages)
 
 
-def test_reminders_as_the_days_go_by(runner, outbox, hood, grant, clock):
-    grantee, officers = hood.users["grantee"], [hood.users["grant_officer"],
-                                                  hood.users["grant_officer2"]]
+def test_reminders_as_the_days_go_by(runner, outbox, neighbourhood, grant, clock):
+    grantee, officers = neighbourhood.users["grantee"], [neighbourhood.users["grant_officer"],
+                                                  neighbourhood.users["grant_officer2"]]
     clock(date(2026, 2, 13))  # 8 days before: nothing yet
     output, sent = _run(runner, outbox)
     assert sent == [] and "0 reminders before a due date" in output
@@ -58,39 +58,39 @@ def test_reminders_as_the_days_go_by(runner, outbox, hood, grant, clock):
     assert kinds == ["due:0", "overdue:0"]
 
 
-def test_the_desk_flags_overdue_returns(client, login, hood, grant, clock):
+def test_the_desk_flags_overdue_returns(client, sign_in, neighbourhood, grant, clock):
     clock(date(2026, 3, 1))
-    login(hood.users["grant_officer"])
+    sign_in(neighbourhood.users["grant_officer"])
     page = client.get("/grants/").get_data(as_text=True)
     assert "Overdue returns <span class=\"count\">1</span>" in page
     assert "8 days overdue" in page
-    login(hood.users["grantee"])
+    sign_in(neighbourhood.users["grantee"])
     page = client.get("/grants/mine").get_data(as_text=True)
     assert "Overdue since 21 February 2026" in page
 
 
-def test_a_submitted_return_is_not_chased_and_a_sent_back_one_is(runner, outbox, hood, grant,
+def test_a_submitted_return_is_not_chased_and_a_sent_back_one_is(runner, outbox, neighbourhood, grant,
                                                                   clock):
     from pb.grants import reviews
 
     clock(date(2026, 2, 10))
     ret = grant.returns[0]
-    submit_return(grant, ret, hood.users["grantee"])
+    submit_return(grant, ret, neighbourhood.users["grantee"])
     clock(date(2026, 2, 25))
     assert _run(runner, outbox)[1] == []
-    reviews.review(grant, ret, hood.users["grant_officer2"],
+    reviews.review(grant, ret, neighbourhood.users["grant_officer2"],
                    decisions(kpis="Please give the volunteers' hours from the sign-in sheet."))
     assert ret.resubmit_by == date(2026, 3, 11)
     clock(date(2026, 3, 5))
     _, sent = _run(runner, outbox)
-    assert _to(sent) == [hood.users["grantee"].email]
+    assert _to(sent) == [neighbourhood.users["grantee"].email]
     assert "corrected return 1" in sent[0]["Subject"]
     clock(date(2026, 3, 12))
     _, sent = _run(runner, outbox)
     assert len(sent) == 3 and "Overdue return" in sent[0]["Subject"]
 
 
-def test_the_date_option_and_a_bad_date(runner, outbox, hood, grant):
+def test_the_date_option_and_a_bad_date(runner, outbox, neighbourhood, grant):
     output, sent = _run(runner, outbox, date(2026, 2, 15))
     assert len(sent) == 1 and "15 February 2026" in output
     bad = runner.invoke(args=["grants", "remind", "--date", "15/02/2026"])

@@ -39,8 +39,8 @@ def _png() -> io.BytesIO:
     return out
 
 
-def test_autosave_keeps_the_draft_exactly_as_typed(client, login, hood, grant, ret):
-    login(hood.users["grantee"])
+def test_autosave_keeps_the_draft_exactly_as_typed(client, sign_in, neighbourhood, grant, ret):
+    sign_in(neighbourhood.users["grantee"])
     kpi = grant.kpi_targets[0].kpi_id
     typed = {"narrative": "Half written: we met on", f"kpi-{kpi}": "twelve",
              f"spend-{grant.budget_lines[0].id}": "1,2"}
@@ -57,16 +57,16 @@ def test_autosave_keeps_the_draft_exactly_as_typed(client, login, hood, grant, r
     # One audit entry for the drafting session, not one per autosave.
     drafts = db.session.scalars(select(AuditEntry).where(
         AuditEntry.action == "grant.return_draft_saved")).all()
-    assert len(drafts) == 1 and drafts[0].actor_id == hood.users["grantee"].id
+    assert len(drafts) == 1 and drafts[0].actor_id == neighbourhood.users["grantee"].id
     # Only the grantee organisation writes it.
     for who in ("grant_officer", "scrutiny", "other_grantee"):
-        login(hood.users[who])
+        sign_in(neighbourhood.users[who])
         assert client.post(_url(grant, ret, "/autosave"), data=typed).status_code in (403,
                                                                                       404)
 
 
-def test_autosave_flags_spend_over_a_budget_line(client, login, hood, grant, ret):
-    login(hood.users["grantee"])
+def test_autosave_flags_spend_over_a_budget_line(client, sign_in, neighbourhood, grant, ret):
+    sign_in(neighbourhood.users["grantee"])
     line = grant.budget_lines[1]  # £1,920.00
     response = client.post(_url(grant, ret, "/autosave"),
                            data={f"spend-{line.id}": "2000.00"}, headers={"HX-Request": "true"})
@@ -74,8 +74,8 @@ def test_autosave_flags_spend_over_a_budget_line(client, login, hood, grant, ret
     assert "would reach £2,000.00, over its budget of £1,920.00" in body
 
 
-def test_submission_checks_and_keeps_the_draft(client, login, hood, grant, ret):
-    login(hood.users["grantee"])
+def test_submission_checks_and_keeps_the_draft(client, sign_in, neighbourhood, grant, ret):
+    sign_in(neighbourhood.users["grantee"])
     form = return_form(grant).to_dict()
     required = grant.kpi_targets[0]
     form[f"kpi-{required.kpi_id}"] = ""
@@ -93,8 +93,8 @@ def test_submission_checks_and_keeps_the_draft(client, login, hood, grant, ret):
     assert saved.kpi_actuals == [] and saved.spend == []
 
 
-def test_evidence_uploads_are_checked(client, login, hood, grant, ret):
-    login(hood.users["grantee"])
+def test_evidence_uploads_are_checked(client, sign_in, neighbourhood, grant, ret):
+    sign_in(neighbourhood.users["grantee"])
     line = grant.budget_lines[0]
     base = {"narrative": "Typed before uploading", "action": "upload", "file_kind": "evidence",
             "file_line": str(line.id)}
@@ -116,21 +116,21 @@ def test_evidence_uploads_are_checked(client, login, hood, grant, ret):
     document = db.session.scalar(select(GrantDocument))
     assert document.budget_line_id == line.id and document.kind == "evidence"
     assert client.get(f"/grants/{grant.id}/files/{document.id}").data == PDF
-    login(hood.users["other_grantee"])
+    sign_in(neighbourhood.users["other_grantee"])
     assert client.get(f"/grants/{grant.id}/files/{document.id}").status_code == 404
     client.post("/account/logout")
     assert client.get(f"/grants/{grant.id}/photos/{document.id}").status_code == 404
 
 
-def test_send_back_per_section_correct_and_accept(client, login, hood, grant, ret, outbox):
-    submit_return(grant, ret, hood.users["grantee"])
+def test_send_back_per_section_correct_and_accept(client, sign_in, neighbourhood, grant, ret, outbox):
+    submit_return(grant, ret, neighbourhood.users["grantee"])
     assert _reload(ret).status == "submitted"
     assert any("Return to review" in m["Subject"] for m in outbox)
-    login(hood.users["grantee"])
+    sign_in(neighbourhood.users["grantee"])
     assert client.post(_url(grant, ret), data={"action": "save"}).status_code == 409
-    login(hood.users["scrutiny"])
+    sign_in(neighbourhood.users["scrutiny"])
     assert client.post(_url(grant, ret, "/review"), data=decisions()).status_code == 403
-    login(hood.users["grant_officer"])
+    sign_in(neighbourhood.users["grant_officer"])
     no_comment = client.post(_url(grant, ret, "/review"), data={
         **decisions().to_dict(), "decision-spend": "changes", "comment-spend": ""})
     assert no_comment.status_code == 400
@@ -142,14 +142,14 @@ def test_send_back_per_section_correct_and_accept(client, login, hood, grant, re
     ret = _reload(ret)
     assert ret.status == "sent_back" and ret.resubmit_by == date(2026, 2, 24)
     assert any("Please change your return" in m["Subject"] for m in outbox)
-    login(hood.users["grantee"])
+    sign_in(neighbourhood.users["grantee"])
     page = html.unescape(client.get(_url(grant, ret)).get_data(as_text=True))
     assert "The hall hire receipt is for October" in page
     form = return_form(grant, spend_share=0.2).to_dict()
     assert client.post(_url(grant, ret), data={**form, "action": "submit"}).status_code == 303
     ret = _reload(ret)
     assert ret.status == "submitted" and ret.review_cycle == 2
-    login(hood.users["grant_officer"])
+    sign_in(neighbourhood.users["grant_officer"])
     assert client.post(_url(grant, ret, "/review"), data=decisions()).status_code == 303
     ret = _reload(ret)
     assert ret.status == "accepted"
@@ -161,23 +161,23 @@ def test_send_back_per_section_correct_and_accept(client, login, hood, grant, re
                        "grant.return_submitted", "grant.return_accepted"]
 
 
-def test_outcomes_are_claimed_evidenced_and_verified(hood, grant, ret):
+def test_outcomes_are_claimed_evidenced_and_verified(neighbourhood, grant, ret):
     from pb.grants import reviews
     from pb.grants.figures import outcome_statuses
 
-    submit_return(grant, ret, hood.users["grantee"], **{
+    submit_return(grant, ret, neighbourhood.users["grantee"], **{
         "outcome-reduced_isolation": "evidenced",
         "outcome-reduced_isolation-evidence": "WEMWBS survey of 14 regulars: up 4 points.",
         "outcome-mental_health": "claimed"})
     form = decisions()
     form["verify-reduced_isolation"] = "y"
-    reviews.review(grant, ret, hood.users["grant_officer"], form)
+    reviews.review(grant, ret, neighbourhood.users["grant_officer"], form)
     assert outcome_statuses(grant) == {"reduced_isolation": "verified",
                                        "mental_health": "claimed"}
 
 
-def test_evidenced_outcome_needs_its_evidence(client, login, hood, grant, ret):
-    login(hood.users["grantee"])
+def test_evidenced_outcome_needs_its_evidence(client, sign_in, neighbourhood, grant, ret):
+    sign_in(neighbourhood.users["grantee"])
     form = return_form(grant, spend_share=0).to_dict()
     form["outcome-mental_health"] = "evidenced"
     response = client.post(_url(grant, ret), data={**form, "action": "submit"})
@@ -185,18 +185,18 @@ def test_evidenced_outcome_needs_its_evidence(client, login, hood, grant, ret):
     assert "Say what shows" in html.unescape(response.get_data(as_text=True))
 
 
-def test_a_sent_back_return_opens_with_everything_submitted(hood, grant, ret):
+def test_a_sent_back_return_opens_with_everything_submitted(neighbourhood, grant, ret):
     from pb.grants import returns as return_rules
     from pb.grants import reviews
 
-    ward = hood.wards["Macclesfield Hurdsfield"]
-    submit_return(grant, ret, hood.users["grantee"], **{
+    ward = neighbourhood.wards["Macclesfield Hurdsfield"]
+    submit_return(grant, ret, neighbourhood.users["grantee"], **{
         "age-4": "9", f"ward-{ward.id}": "14", "case_study": "Mavis found friends here.",
         "outcome-mental_health": "claimed"})
     submitted = return_rules.draft_from_form(return_rules.values_for(ret))
     ret.draft_json = "{}"  # as if the draft had never been kept
     db.session.commit()
-    reviews.review(grant, ret, hood.users["grant_officer"],
+    reviews.review(grant, ret, neighbourhood.users["grant_officer"],
                    decisions(people="Please split the over-65s by ward."))
     values = return_rules.values_for(ret)
     assert values["age-4"] == "9" and values[f"ward-{ward.id}"] == "14"

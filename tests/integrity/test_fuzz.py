@@ -371,9 +371,9 @@ def test_the_fuzz_covers_every_rule(app):
     assert len(RULES) >= 60
 
 
-def test_hostile_values_that_once_made_a_500_now_get_an_answer(client, login, neighbourhood):
+def test_hostile_values_that_once_made_a_500_now_get_an_answer(client, sign_in, neighbourhood):
     """The fuzz is not vacuous: these reached the database and made a 500 before."""
-    login(neighbourhood.users["admin"])
+    sign_in(neighbourhood.users["admin"])
     round_ = neighbourhood.rounds["proposals"]
     assert client.get("/admin/people?page=99999999999999999999").status_code == 200
     assert client.get("/audit?page=99999999999999999999").status_code == 200

@@ -40,9 +40,9 @@ def _key(page: str) -> str:
 
 # One after the other (the test client) -------------------------------------------------
 
-def test_a_ballot_sent_twice_is_stored_once_with_one_receipt(client, login, neighbourhood):
+def test_a_ballot_sent_twice_is_stored_once_with_one_receipt(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood)
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     key = _key(client.get(f"/rounds/{round_.id}/vote").get_data(as_text=True))
     data = {"project": [projects[0].id], "submission": key}
     first = client.post(f"/rounds/{round_.id}/vote", data=data)
@@ -55,10 +55,10 @@ def test_a_ballot_sent_twice_is_stored_once_with_one_receipt(client, login, neig
     assert _count(Ballot) == 1 and _audits("ballot.cast") == 1 and _audits("ballot.changed") == 0
 
 
-def test_an_old_ballot_page_with_other_choices_is_not_taken_as_a_repeat(client, login,
+def test_an_old_ballot_page_with_other_choices_is_not_taken_as_a_repeat(client, sign_in,
                                                                         neighbourhood):
     round_, projects = make_ballot_round(neighbourhood)
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     key = _key(client.get(f"/rounds/{round_.id}/vote").get_data(as_text=True))
     client.post(f"/rounds/{round_.id}/vote", data={"project": [projects[0].id],
                                                      "submission": key})
@@ -70,7 +70,7 @@ def test_an_old_ballot_page_with_other_choices_is_not_taken_as_a_repeat(client, 
     assert _count(Ballot) == 1
 
 
-def test_a_count_a_change_and_a_certification_sent_twice_happen_once(client, login,
+def test_a_count_a_change_and_a_certification_sent_twice_happen_once(client, sign_in,
                                                                       neighbourhood):
     round_, projects = make_ballot_round(neighbourhood, budget_pence=20_000_00)
     for n, chosen in enumerate([[0, 1], [0, 2], [1, 3], [2]]):
@@ -78,7 +78,7 @@ def test_a_count_a_change_and_a_certification_sent_twice_happen_once(client, log
     close_voting(round_)
     base = f"/rounds/{round_.id}/results"
 
-    login(neighbourhood.users["officer"])
+    sign_in(neighbourhood.users["officer"])
     page = client.get(base).get_data(as_text=True)
     tally = {"submission": submissions.new_key(), "seen": "none"}
     assert client.post(f"{base}/tally", data=tally).status_code == 303
@@ -94,7 +94,7 @@ def test_a_count_a_change_and_a_certification_sent_twice_happen_once(client, log
     assert client.post(f"{base}/override", data=change).status_code == 303
     assert _audits("result.overridden") == 1
 
-    login(neighbourhood.users["officer2"])
+    sign_in(neighbourhood.users["officer2"])
     page = client.get(base).get_data(as_text=True)
     seen = re.search(r'name="seen" (?:type="hidden" )?value="([^"]+)"', page).group(1)
     certify = {"submission": submissions.new_key(), "seen": seen}
@@ -103,7 +103,7 @@ def test_a_count_a_change_and_a_certification_sent_twice_happen_once(client, log
     assert _audits("result.certified") == 1
 
 
-def test_certifying_a_result_that_changed_since_it_was_shown_is_refused(app, client, login,
+def test_certifying_a_result_that_changed_since_it_was_shown_is_refused(app, client, sign_in,
                                                                         neighbourhood):
     from pb.results import override as overrides
     from pb.results import services
@@ -113,7 +113,7 @@ def test_certifying_a_result_that_changed_since_it_was_shown_is_refused(app, cli
         cast_for(round_, make_voter(n), {projects[i].id: 1 for i in chosen})
     close_voting(round_)
     services.tally(round_, neighbourhood.users["officer"])
-    login(neighbourhood.users["officer2"])
+    sign_in(neighbourhood.users["officer2"])
     page = client.get(f"/rounds/{round_.id}/results").get_data(as_text=True)
     seen = re.search(r'name="seen" (?:type="hidden" )?value="([^"]+)"', page).group(1)
     # Meanwhile the first officer changes the result.

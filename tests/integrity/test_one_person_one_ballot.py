@@ -194,7 +194,7 @@ def test_two_codes_with_the_same_details_count_once_and_others_are_not_matched(l
     assert sum(r.superseded_reason == REPLACED_BY_SAME_DETAILS for r in rows) == 2
 
 
-def test_the_tally_page_counts_ballots_replaced_this_way(app, client, login, neighbourhood):
+def test_the_tally_page_counts_ballots_replaced_this_way(app, client, sign_in, neighbourhood):
     from tests.factories import cast_as_code, cast_for, close_voting
 
     round_, projects = make_ballot_round(neighbourhood)
@@ -207,7 +207,7 @@ def test_the_tally_page_counts_ballots_replaced_this_way(app, client, login, nei
     db.session.commit()
     cast_for(round_, twin, {projects[2].id: 1})
     close_voting(round_)
-    login(neighbourhood.users["officer"])
+    sign_in(neighbourhood.users["officer"])
     client.post(f"/rounds/{round_.id}/results/tally")
     page = client.get(f"/rounds/{round_.id}/results").get_data(as_text=True)
     assert "2 replaced by a later ballot given with the same postcode and date of birth" in page

@@ -116,9 +116,9 @@ def test_the_receipt_is_printable(client, neighbourhood):
     assert "no-print" in page.split('id="receipt-code"')[0].split("<h1>")[0]
 
 
-def test_an_account_voter_is_told_they_can_change_their_ballot(client, login, neighbourhood):
+def test_an_account_voter_is_told_they_can_change_their_ballot(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood)
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     client.post(f"/rounds/{round_.id}/vote", data={"project": [projects[0].id]})
     page = _text(client.get(f"/rounds/{round_.id}/vote/done"))
     assert "change your ballot</a> while signed in" in page

@@ -112,7 +112,7 @@ def test_a_job_past_its_time_limit_stops(app, neighbourhood):
     assert job.status == "failed" and "time limit" in job.error
 
 
-def test_progress_page_for_its_owner_only(app, client, login, voting_round, neighbourhood):
+def test_progress_page_for_its_owner_only(app, client, sign_in, voting_round, neighbourhood):
     officer = neighbourhood.users["officer"]
     job_id = jobs.enqueue("test-ward-budget-totals", {"round_id": voting_round.id},
                           actor=officer).id
@@ -120,9 +120,9 @@ def test_progress_page_for_its_owner_only(app, client, login, voting_round, neig
     wait_for(job_id)
     url = f"/jobs/{job_id}"
     assert client.get(url).status_code == 302  # signed out: to the log-in page
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     assert client.get(url).status_code == 404
-    login(officer)
+    sign_in(officer)
     page = client.get(url)
     assert page.status_code == 200
     text = page.get_data(as_text=True)
@@ -130,33 +130,33 @@ def test_progress_page_for_its_owner_only(app, client, login, voting_round, neig
     fragment = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<html" not in fragment and 'id="job-progress"' in fragment
     assert 'hx-trigger="every 1s"' not in fragment  # finished: polling stops
-    login(neighbourhood.users["admin"])
+    sign_in(neighbourhood.users["admin"])
     assert client.get(url).status_code == 200
     assert client.get("/jobs/" + "0" * 32).status_code == 404
     assert client.get("/jobs/not-a-job-id").status_code == 404
 
 
-def test_a_running_job_polls_and_works_without_javascript(app, client, login, neighbourhood):
+def test_a_running_job_polls_and_works_without_javascript(app, client, sign_in, neighbourhood):
     officer = neighbourhood.users["officer"]
     job = Job(kind="test-slow", title="A job that runs too long", status="running",
               progress_done=250, progress_total=1000, message="Counting",
               created_by_id=officer.id)
     db.session.add(job)
     db.session.commit()
-    login(officer)
+    sign_in(officer)
     text = client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert 'hx-trigger="every 1s"' in text and "25% done" in text
     assert '<meta http-equiv="refresh" content="3">' in text
 
 
-def test_a_job_whose_worker_died_says_so(app, client, login, neighbourhood):
+def test_a_job_whose_worker_died_says_so(app, client, sign_in, neighbourhood):
     officer = neighbourhood.users["officer"]
     long_ago = utcnow() - timedelta(seconds=app.config["JOB_TIMEOUT_SECONDS"] + 120)
     job = Job(kind="test-slow", title="A job that runs too long", status="running",
               created_by_id=officer.id, started_at=long_ago, heartbeat_at=long_ago)
     db.session.add(job)
     db.session.commit()
-    login(officer)
+    sign_in(officer)
     text = client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert "stopped without finishing" in text and 'hx-trigger' not in text
 

@@ -63,14 +63,14 @@ def _anchor_lines(app) -> list[dict]:
 
 # Certification publishes the head ----------------------------------------------------------
 
-def _certified_round(hood):
-    round_, projects = make_ballot_round(hood, name="Macclesfield Health Decision Day 2025",
+def _certified_round(neighbourhood):
+    round_, projects = make_ballot_round(neighbourhood, name="Macclesfield Health Decision Day 2025",
                                          budget_pence=20_000_00,
                                          max_project_cost_pence=10_000_00)
     for n, picks in enumerate([[0, 1], [0], [1, 2]]):
         cast_for(round_, make_voter(n), {projects[i].id: 1 for i in picks})
     close_voting(round_)
-    results.tally(round_, hood.users["officer"])
+    results.tally(round_, neighbourhood.users["officer"])
     return round_
 
 

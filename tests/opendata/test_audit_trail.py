@@ -17,15 +17,15 @@ def _entries_part(page: str) -> str:
     return page.split('class="audit-entries"', 1)[1].split("</ol>", 1)[0]
 
 
-def _certify(hood):
-    round_, projects = make_ballot_round(hood, name="Sutton Wellbeing Vote 2026",
+def _certify(neighbourhood):
+    round_, projects = make_ballot_round(neighbourhood, name="Sutton Wellbeing Vote 2026",
                                          budget_pence=20_000_00,
                                          max_project_cost_pence=10_000_00)
     for n, picks in enumerate([[0, 1], [0], [1, 2]]):
         cast_for(round_, make_voter(n), {projects[i].id: 1 for i in picks})
     close_voting(round_)
-    results.tally(round_, hood.users["officer"])
-    results.certify(round_, hood.users["officer2"])
+    results.tally(round_, neighbourhood.users["officer"])
+    results.certify(round_, neighbourhood.users["officer2"])
     return round_
 
 

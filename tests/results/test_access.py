@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pb.results import services
-from tests.results.conftest import build_counted_round
+from tests.factories import build_counted_round
 
 ANON = None
 
@@ -56,14 +56,14 @@ TABLE = [
 
 
 @pytest.mark.parametrize("path, method, role, state, expected", TABLE)
-def test_results_access(client, login, neighbourhood, path, method, role, state, expected):
+def test_results_access(client, sign_in, neighbourhood, path, method, role, state, expected):
     counted = build_counted_round(neighbourhood, ballots=[[0, 1], [0], [2]])
     if state in ("tallied", "certified"):
         services.tally(counted.round, neighbourhood.users["officer"])
     if state == "certified":
         services.certify(counted.round, neighbourhood.users["officer2"])
     if role:
-        login(neighbourhood.users[role])
+        sign_in(neighbourhood.users[role])
     data = {"read_it": "y", "selected": [counted.projects[2].pb_id],
             "reason": "The cafe's landlord withdrew the offer of the building."}
     response = client.open(path.format(r=counted.round.id, draft=neighbourhood.rounds["draft"].id),

@@ -12,7 +12,7 @@ from pb.models.voting import Ballot, VotingCode
 
 
 @pytest.mark.slow
-def test_demo_voting_is_complete_and_idempotent(app, runner):
+def test_demo_voting_is_complete_and_idempotent(app, runner, client):
     from pb.demo import ROUND_DECISION_DAY, ROUND_OPEN_VOTE
     from pb.demo.proposals import DECISION_DAY_FUNDED
     from pb.demo.voting import demo_codes
@@ -39,6 +39,7 @@ def test_demo_voting_is_complete_and_idempotent(app, runner):
     titles = {r["id"]: r["title"] for r in results.result_rows(outcome, decision)}
     assert sorted(titles[pid] for pid in outcome.selected) == sorted(DECISION_DAY_FUNDED)
     assert outcome.certified_by_id != outcome.tallied_by_id
+    _shows_wieliczka_style_metrics(client, decision, outcome)
 
     open_vote = db.session.scalar(select(Round).where(Round.name == ROUND_OPEN_VOTE))
     assert open_vote.status == "voting"
@@ -69,3 +70,21 @@ def test_demo_resident_and_demo_codes_can_vote(app, runner, client):
     assert login.status_code == 302
     page = client2.get(f"/rounds/{open_vote.id}/vote").get_data(as_text=True)
     assert "Macclesfield Hurdsfield projects" in page and 'name="project"' in page
+
+
+def _shows_wieliczka_style_metrics(client, round_, result):
+    """The demo's certified round publishes, per rule, who got nothing and how fairly wards fared."""
+    from pb.allocation import COMPARISON_RULES
+
+    comparison = client.get(f"/api/v1/rounds/{round_.id}/results").get_json()["comparison"]
+    assert set(COMPARISON_RULES) <= set(comparison)
+    for rule, figures in comparison.items():
+        metrics = figures["metrics"]
+        reached, nothing = metrics["voters_with_funded_project"], metrics["voters_with_nothing_funded"]
+        assert 0 < reached <= 1 and abs(reached + nothing - 1) < 0.001, rule
+        assert 0 < metrics["share_of_budget_spent"] <= 1, rule
+        assert metrics["per_ward"], rule  # a proportionality figure per ward
+    assert comparison[result.rule]["selected"] == sorted(result.computed_selected) or set(
+        comparison[result.rule]["selected"]) == set(result.computed_selected)
+    page = client.get(f"/rounds/{round_.id}/results").get_data(as_text=True)
+    assert "Voters with at least one funded project they voted for" in page

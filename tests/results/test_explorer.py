@@ -77,17 +77,17 @@ def _jobs() -> int:
     (SMALL_PB.replace("VOTES\n", "").encode(), "This is not a pabulib file pb can read"),
     (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "not UTF-8 text"),
 ])
-def test_bad_uploads_get_a_clear_message_and_no_job(client, login, neighbourhood, data, message):
-    login(neighbourhood.users["officer"])
+def test_bad_uploads_get_a_clear_message_and_no_job(client, sign_in, neighbourhood, data, message):
+    sign_in(neighbourhood.users["officer"])
     response = _upload(client, data)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert _jobs() == 0
 
 
-def test_an_oversized_upload_is_refused_with_the_limit(app, client, login, neighbourhood):
+def test_an_oversized_upload_is_refused_with_the_limit(app, client, sign_in, neighbourhood):
     app.config["UPLOAD_MAX_BYTES"] = 200
-    login(neighbourhood.users["officer"])
+    sign_in(neighbourhood.users["officer"])
     response = _upload(client, SMALL_PB.encode())
     assert response.status_code == 400
     assert "the limit is" in response.get_data(as_text=True) and _jobs() == 0
@@ -111,8 +111,8 @@ RULES = ["greedy-approval", "greedy-cost", "phragmen"]
 
 
 @pytest.mark.skipif(not LARGE.exists(), reason="the shared pabulib files are not here")
-def test_a_large_real_file_runs_with_the_embedded_worker(client, login, neighbourhood):
-    login(neighbourhood.users["officer"])
+def test_a_large_real_file_runs_with_the_embedded_worker(client, sign_in, neighbourhood):
+    sign_in(neighbourhood.users["officer"])
     response = _upload(client, LARGE.read_bytes(), rules=RULES, tie_breaks=["id", "cost"])
     assert response.status_code == 303
     job_id = response.headers["Location"].rsplit("/", 1)[1]
@@ -140,10 +140,10 @@ def redis_app(app):
 
 
 @pytest.mark.skipif(not LARGE.exists(), reason="the shared pabulib files are not here")
-def test_a_large_real_file_runs_as_an_rq_job_on_redis(redis_app, client, login, neighbourhood):
+def test_a_large_real_file_runs_as_an_rq_job_on_redis(redis_app, client, sign_in, neighbourhood):
     from pb.jobs.queue import connection, work
 
-    login(neighbourhood.users["officer"])
+    sign_in(neighbourhood.users["officer"])
     response = _upload(client, LARGE.read_bytes(), rules=RULES[:2], tie_breaks=["id"])
     job_id = response.headers["Location"].rsplit("/", 1)[1]
     time.sleep(0.3)
@@ -156,8 +156,8 @@ def test_a_large_real_file_runs_as_an_rq_job_on_redis(redis_app, client, login, 
     connection(redis_app).delete(f"rq:queue:{redis_app.config['JOBS_QUEUE']}")
 
 
-def test_a_past_rounds_ballots_under_its_own_constraints(client, login, neighbourhood, counted):
-    login(neighbourhood.users["officer"])
+def test_a_past_rounds_ballots_under_its_own_constraints(client, sign_in, neighbourhood, counted):
+    sign_in(neighbourhood.users["officer"])
     response = client.post("/explorer", data={
         "round_id": str(counted.round.id), "rules": ["greedy-approval", "phragmen", "max-utility"],
         "tie_breaks": ["id"], "settings": ["round", "none"]})
@@ -168,12 +168,12 @@ def test_a_past_rounds_ballots_under_its_own_constraints(client, login, neighbou
     assert len(rows) == 6 and {r["setting"] for r in rows} == {"round", "none"}
     assert all("selected" in r for r in rows)
     # Others cannot see it.
-    login(neighbourhood.users["officer2"])
+    sign_in(neighbourhood.users["officer2"])
     assert client.get(f"/explorer/{job.id}").status_code == 404
 
 
-def test_an_open_round_or_too_many_counts_is_refused(client, login, neighbourhood):
-    login(neighbourhood.users["officer"])
+def test_an_open_round_or_too_many_counts_is_refused(client, sign_in, neighbourhood):
+    sign_in(neighbourhood.users["officer"])
     voting = neighbourhood.rounds["voting"]
     response = client.post("/explorer", data={"round_id": str(voting.id),
                                               "rules": ["greedy-approval"]})

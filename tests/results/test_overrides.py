@@ -81,9 +81,9 @@ def test_the_count_itself_keeps_to_the_ward_budget(ward_round):
 
 
 def test_an_override_over_a_ward_budget_is_refused_without_an_exception(
-        client, login, neighbourhood, ward_round):
+        client, sign_in, neighbourhood, ward_round):
     round_, projects, result = ward_round
-    login(neighbourhood.users["officer"])
+    sign_in(neighbourhood.users["officer"])
     # Roof + kit = £6,150 of Hurdsfield's £6,000 (the case a council was told about).
     wanted = _ids(projects, "roof", "kit", "helpline")
     refused = _post(client, round_, wanted)
@@ -111,7 +111,7 @@ def test_an_override_over_a_ward_budget_is_refused_without_an_exception(
         "The Macclesfield Hurdsfield ward budget of £6,000")
 
     # Published: on the page the certifying officer sees, then in the open data.
-    login(neighbourhood.users["officer2"])
+    sign_in(neighbourhood.users["officer2"])
     page = _text(client.get(f"/rounds/{round_.id}/results"))
     assert "an exception to the count's own rules" in page
     assert "ward budget of £6,000: the projects chosen there cost £6,150" in page

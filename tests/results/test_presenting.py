@@ -16,13 +16,13 @@ from pb.models.voting import BALLOT_COUNTED, Ballot, Voter
 from pb.results import presenting, services
 from tests.factories import (
     add_ward_budgets,
+    build_counted_round,
     cast_for,
     close_voting,
     make_ballot_round,
     make_proposal,
     make_voter,
 )
-from tests.results.conftest import build_counted_round
 
 
 def _certified(neighbourhood, counted):
@@ -112,12 +112,12 @@ def _ward_round(neighbourhood, leftover):
     ("returned", False, "the £1,000 left was not spent and goes back to the partnership"),
     ("rollover", False, "the £1,000 left is added to Macclesfield Hurdsfield ward's budget in the next round"),
 ])
-def test_where_a_wards_leftover_went_is_stated(client, login, neighbourhood, leftover,
+def test_where_a_wards_leftover_went_is_stated(client, sign_in, neighbourhood, leftover,
                                                funded_helpline, said):
     round_, allotment, helpline = _ward_round(neighbourhood, leftover)
     result = services.tally(round_, None)
     assert (helpline.pb_id in result.selected) is funded_helpline
-    login(neighbourhood.users["officer"])
+    sign_in(neighbourhood.users["officer"])
     page = html.unescape(client.get(f"/rounds/{round_.id}/results").get_data(as_text=True))
     assert said in page
     assert "city-wide" not in page
@@ -126,11 +126,11 @@ def test_where_a_wards_leftover_went_is_stated(client, login, neighbourhood, lef
 
 # Before certifying (issue 13, item 5) ---------------------------------------------------
 
-def test_certifying_needs_the_tick_that_the_officer_has_read_the_count(client, login,
+def test_certifying_needs_the_tick_that_the_officer_has_read_the_count(client, sign_in,
                                                                       neighbourhood, counted):
     round_ = counted.round
     services.tally(round_, neighbourhood.users["officer"])
-    login(neighbourhood.users["officer2"])
+    sign_in(neighbourhood.users["officer2"])
     page = html.unescape(client.get(f"/rounds/{round_.id}/results").get_data(as_text=True))
     assert "Before you certify: the count explained" in page
     assert "This is the first count of this round" in page
@@ -151,7 +151,7 @@ def test_certifying_needs_the_tick_that_the_officer_has_read_the_count(client, l
     assert services.result_for(round_).certified_at is not None
 
 
-def test_the_review_shows_what_changed_since_the_provisional_count(client, login, neighbourhood,
+def test_the_review_shows_what_changed_since_the_provisional_count(client, sign_in, neighbourhood,
                                                                    counted):
     round_ = counted.round
     services.tally(round_, neighbourhood.users["officer"])
@@ -165,7 +165,7 @@ def test_the_review_shows_what_changed_since_the_provisional_count(client, login
     cast_for(round_, counted.voters[0], {counted.projects[3].id: 1}, replaces=previous)
     close_voting(round_)
     services.tally(round_, neighbourhood.users["officer"])
-    login(neighbourhood.users["officer2"])
+    sign_in(neighbourhood.users["officer2"])
     page = html.unescape(client.get(f"/rounds/{round_.id}/results").get_data(as_text=True))
     review = page.split("Before you certify", 1)[1].split("</section>", 1)[0]
     assert "had 13 ballots; this one has 16" in review

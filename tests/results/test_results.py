@@ -12,8 +12,7 @@ from pb.extensions import db
 from pb.models import AuditEntry, Round
 from pb.models.result import RoundResult
 from pb.results import services
-from tests.factories import cast_for, close_voting, make_ballot_round
-from tests.results.conftest import build_counted_round
+from tests.factories import build_counted_round, cast_for, close_voting, make_ballot_round
 
 # Votes: walking 6, cafe 6, shed 4, cinema 3, cooking 2, carers 3. Greedy by votes with
 # ties to the smaller id: walking (4,500), cafe (9,000), shed (3,000) = 16,500; cinema
@@ -29,9 +28,9 @@ def _audit(action):
     return db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
 
 
-def test_tally_is_refused_before_voting_closes(client, login, neighbourhood, runner):
+def test_tally_is_refused_before_voting_closes(client, sign_in, neighbourhood, runner):
     counted = build_counted_round(neighbourhood, close=False)
-    login(neighbourhood.users["officer"])
+    sign_in(neighbourhood.users["officer"])
     response = client.post(f"/rounds/{counted.round.id}/results/tally")
     assert response.status_code == 400
     assert "Voting has not closed yet" in response.get_data(as_text=True)
@@ -40,14 +39,14 @@ def test_tally_is_refused_before_voting_closes(client, login, neighbourhood, run
     assert db.session.scalar(select(RoundResult)) is None
 
 
-def test_tally_then_certification_by_a_second_officer(client, login, neighbourhood, counted):
+def test_tally_then_certification_by_a_second_officer(client, sign_in, neighbourhood, counted):
     round_id = counted.round.id
     # Before any count: the public sees "being checked"; the API has no result.
     assert "Results are being checked" in client.get(f"/rounds/{round_id}/results").get_data(
         as_text=True)
     assert client.get(f"/api/v1/rounds/{round_id}/results").status_code == 404
 
-    login(neighbourhood.users["officer"])
+    sign_in(neighbourhood.users["officer"])
     response = client.post(f"/rounds/{round_id}/results/tally")
     assert response.status_code == 303
     result = db.session.scalar(select(RoundResult))
@@ -64,15 +63,15 @@ def test_tally_then_certification_by_a_second_officer(client, login, neighbourho
     assert client.get(f"/api/v1/rounds/{round_id}/results").status_code == 404
 
     # The officer who counted cannot certify.
-    login(neighbourhood.users["officer"])
+    sign_in(neighbourhood.users["officer"])
     refused = client.post(f"/rounds/{round_id}/results/certify")
     assert refused.status_code == 403
     assert "A second officer must certify" in refused.get_data(as_text=True)
     # Nor can an officer of another partnership.
-    login(neighbourhood.users["other_officer"])
+    sign_in(neighbourhood.users["other_officer"])
     assert client.post(f"/rounds/{round_id}/results/certify").status_code == 403
 
-    login(neighbourhood.users["officer2"])
+    sign_in(neighbourhood.users["officer2"])
     assert client.post(f"/rounds/{round_id}/results/certify", data={"read_it": "y"}).status_code == 303
     db.session.expire_all()
     result = db.session.scalar(select(RoundResult))
@@ -103,12 +102,12 @@ def test_tally_then_certification_by_a_second_officer(client, login, neighbourho
     assert cinema["selected"] is False and "Not funded" in cinema["explanation"]
 
 
-def test_a_certified_result_is_frozen(client, login, neighbourhood, counted, runner):
+def test_a_certified_result_is_frozen(client, sign_in, neighbourhood, counted, runner):
     round_ = counted.round
     services.tally(round_, neighbourhood.users["officer"])
     services.certify(round_, neighbourhood.users["officer2"])
     stored = db.session.scalar(select(RoundResult)).outcome_json
-    login(neighbourhood.users["officer"])
+    sign_in(neighbourhood.users["officer"])
     again = client.post(f"/rounds/{round_.id}/results/tally")
     assert again.status_code == 409
     assert "certified and published, so it cannot be counted again" in again.get_data(
@@ -118,17 +117,17 @@ def test_a_certified_result_is_frozen(client, login, neighbourhood, counted, run
     override = client.post(f"/rounds/{round_.id}/results/override", data={
         "selected": _ids(counted, [0]), "reason": "Trying to change a certified result."})
     assert override.status_code == 409
-    login(neighbourhood.users["admin"])
+    sign_in(neighbourhood.users["admin"])
     assert client.post(f"/rounds/{round_.id}/results/certify").status_code == 409
     db.session.expire_all()
     assert db.session.scalar(select(RoundResult)).outcome_json == stored
 
 
-def test_override_needs_a_written_reason_shown_publicly(client, login, neighbourhood, counted,
+def test_override_needs_a_written_reason_shown_publicly(client, sign_in, neighbourhood, counted,
                                                         runner):
     round_id = counted.round.id
     assert runner.invoke(args=["tally", counted.round.name]).exit_code == 0
-    login(neighbourhood.users["officer"])
+    sign_in(neighbourhood.users["officer"])
     # Swap the shed (3,000) for the cinema (6,000): walking + cafe + cinema = 19,500.
     wanted = _ids(counted, [0, 1, 3])
     no_reason = client.post(f"/rounds/{round_id}/results/override",
@@ -157,7 +156,7 @@ def test_override_needs_a_written_reason_shown_publicly(client, login, neighbour
 
     # The officer who overrode cannot certify; another can.
     assert client.post(f"/rounds/{round_id}/results/certify").status_code == 403
-    login(neighbourhood.users["officer2"])
+    sign_in(neighbourhood.users["officer2"])
     assert client.post(f"/rounds/{round_id}/results/certify", data={"read_it": "y"}).status_code == 303
     client.post("/account/logout")
     page = client.get(f"/rounds/{round_id}/results").get_data(as_text=True)

@@ -23,10 +23,10 @@ def _local(days: int) -> str:
     return (utcnow() + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
 
 
-def _data(hood, **changes) -> dict:
+def _data(neighbourhood, **changes) -> dict:
     data = {
         "name": NAME, "description": "Small grants for wellbeing.",
-        "partnership_id": str(hood.partnership.id), "is_published": "y", "budget": "20,000",
+        "partnership_id": str(neighbourhood.partnership.id), "is_published": "y", "budget": "20,000",
         "proposals_open_at": _local(1), "proposals_close_at": _local(20),
         "review_close_at": _local(30), "voting_open_at": _local(40), "voting_close_at": _local(50),
         "ballot_design": "approval", "allocation_rule": "greedy-approval", "tie_break": "id",
@@ -41,11 +41,11 @@ def _page(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-def test_every_constraint_goes_through_the_form_into_the_core(client, login, neighbourhood):
+def test_every_constraint_goes_through_the_form_into_the_core(client, sign_in, neighbourhood):
     hood = neighbourhood
     older, young = hood.themes["Older people"], hood.themes["Children and families"]
     hurdsfield = hood.wards["Macclesfield Hurdsfield"]
-    login(hood.users["officer"])
+    sign_in(hood.users["officer"])
     form = _page(client.get("/admin/rounds/new"))
     assert "What happens to money a ward's own budget does not spend" in form
     assert "Caps and reserves per theme" in form and "Lottery seed" in form
@@ -76,8 +76,8 @@ def test_every_constraint_goes_through_the_form_into_the_core(client, login, nei
     assert 'value="8,000' in again or 'value="8000' in again
 
 
-def test_the_rule_guide_names_rules_for_people(client, login, neighbourhood):
-    login(neighbourhood.users["officer"])
+def test_the_rule_guide_names_rules_for_people(client, sign_in, neighbourhood):
+    sign_in(neighbourhood.users["officer"])
     page = _page(client.get("/admin/rounds/new"))
     guide = page.split('class="rule-guide-box"', 1)[1].split("</details>", 1)[0]
     assert "Equal Shares, spending the whole budget" in guide
@@ -86,10 +86,10 @@ def test_the_rule_guide_names_rules_for_people(client, login, neighbourhood):
     assert '<option value="mes-cost-add1">Equal Shares, spending the whole budget</option>' in page
 
 
-def test_bad_constraints_are_refused_with_reasons(client, login, neighbourhood):
+def test_bad_constraints_are_refused_with_reasons(client, sign_in, neighbourhood):
     hood = neighbourhood
     older = hood.themes["Older people"]
-    login(hood.users["officer"])
+    sign_in(hood.users["officer"])
     cases = [
         (dict(tie_break="lottery", lottery_seed=""), "Enter the seed the lottery is drawn from"),
         (dict(tie_break="lottery", lottery_seed="drop table; --"), "Use letters, digits, spaces"),
@@ -111,10 +111,10 @@ def test_bad_constraints_are_refused_with_reasons(client, login, neighbourhood):
     assert db.session.scalar(select(Round).where(Round.name == NAME)) is None
 
 
-def test_constraints_are_locked_once_voting_opens(client, login, neighbourhood):
+def test_constraints_are_locked_once_voting_opens(client, sign_in, neighbourhood):
     hood = neighbourhood
     older = hood.themes["Older people"]
-    login(hood.users["officer"])
+    sign_in(hood.users["officer"])
     assert client.post("/admin/rounds/new", data=_data(
         hood, ward_leftover="returned", min_support_votes="3",
         **{f"theme_cap_{older.id}": "8,000"})).status_code == 302
@@ -140,7 +140,7 @@ def test_constraints_are_locked_once_voting_opens(client, login, neighbourhood):
     assert [t.cap_pence for t in round_.theme_limits] == [8_000_00]
 
 
-def test_constraints_decide_the_count_and_the_page_says_so(client, login, neighbourhood):
+def test_constraints_decide_the_count_and_the_page_says_so(client, sign_in, neighbourhood):
     hood = neighbourhood
     older = hood.themes["Older people"]
     round_, projects = make_ballot_round(hood, name="Constrained vote", budget_pence=20_000_00,
@@ -167,7 +167,7 @@ def test_constraints_decide_the_count_and_the_page_says_so(client, login, neighb
     # Minimum support of 4 votes: the cinema's 3 are too few.
     assert reasons[cinema.pb_id] == ("Not fundable: it had 3 votes, fewer than the 4 a project "
                                      "needs to be funded.")
-    login(hood.users["officer"])
+    sign_in(hood.users["officer"])
     page = _page(client.get(f"/rounds/{round_.id}/results"))
     assert "A project needed at least 4 votes to be funded." in page
     assert "At most £10,000 could go to Older people projects." in page

@@ -8,8 +8,8 @@ from pb.extensions import db
 from pb.models import InterestDeclaration, ProposalStatusChange, ProposalVersion, RoundResult
 
 
-def _decisions(hood, w):
-    officer = hood.users["officer"]
+def _decisions(neighbourhood, w):
+    officer = neighbourhood.users["officer"]
     project = w["projects"][3]
     db.session.add(ProposalStatusChange(proposal_id=project.id, from_status="submitted",
                                         to_status="ineligible", changed_by_id=officer.id,
@@ -22,10 +22,10 @@ def _decisions(hood, w):
     result = db.session.query(RoundResult).filter_by(round_id=w["decided"].id).one()
     result.override_selected_json = json.dumps([p.pb_id for p in w["projects"][:2]])
     result.override_reason = "The tool library found another funder."
-    result.override_by_id = hood.users["officer2"].id
+    result.override_by_id = neighbourhood.users["officer2"].id
     cafe = w["grants"][0]
     cafe.rag_override, cafe.rag_override_reason = "green", "Late return agreed in advance."
-    db.session.add(InterestDeclaration(grant_id=cafe.id, user_id=hood.users["grant_officer"].id,
+    db.session.add(InterestDeclaration(grant_id=cafe.id, user_id=neighbourhood.users["grant_officer"].id,
                                        nature="My mother attends the cafe."))
     db.session.commit()
 

@@ -66,13 +66,13 @@ TABLE = [
 
 
 @pytest.mark.parametrize("path, method, role, expected", TABLE)
-def test_voting_access(client, login, neighbourhood, path, method, role, expected):
+def test_voting_access(client, sign_in, neighbourhood, path, method, role, expected):
     round_, _ = make_ballot_round(neighbourhood)
     make_codes(round_, neighbourhood.users["officer2"], 2)
     batch = db.session.scalar(db.select(VotingCodeBatch.id))
     url = path.format(voting=round_.id, draft=neighbourhood.rounds["draft"].id, batch=batch)
     if role:
-        login(neighbourhood.users[role])
+        sign_in(neighbourhood.users[role])
     data = {"label": "Library", "count": "2", "submission": submissions.new_key()}
     response = client.open(url, method=method, data=data if method == "POST" else None)
     assert response.status_code == expected, response.get_data(as_text=True)[:300]
@@ -94,10 +94,10 @@ def _cards(response) -> list[str]:
     return re.findall(r'class="code-card-code">([A-Z0-9-]+)<', response.get_data(as_text=True))
 
 
-def test_officer_makes_a_printable_sheet_that_a_refresh_never_repeats(app, client, login,
+def test_officer_makes_a_printable_sheet_that_a_refresh_never_repeats(app, client, sign_in,
                                                                       neighbourhood):
     round_, _ = make_ballot_round(neighbourhood)
-    login(neighbourhood.users["officer"])
+    sign_in(neighbourhood.users["officer"])
     form = client.get(f"/rounds/{round_.id}/codes").get_data(as_text=True)
     key = re.search(r'name="submission"[^>]*value="([^"]+)"', form).group(1)
     data = {"label": "Hurdsfield library drop-in", "count": "12", "submission": key}
@@ -133,9 +133,9 @@ def test_officer_makes_a_printable_sheet_that_a_refresh_never_repeats(app, clien
     assert cast.ballot.channel == "code"
 
 
-def test_a_bad_batch_form_keeps_what_was_typed(client, login, neighbourhood):
+def test_a_bad_batch_form_keeps_what_was_typed(client, sign_in, neighbourhood):
     round_, _ = make_ballot_round(neighbourhood)
-    login(neighbourhood.users["officer"])
+    sign_in(neighbourhood.users["officer"])
     bad = client.post(f"/rounds/{round_.id}/codes", data={
         "label": "", "count": "0", "submission": submissions.new_key()})
     assert bad.status_code == 400
@@ -146,13 +146,13 @@ def test_a_bad_batch_form_keeps_what_was_typed(client, login, neighbourhood):
     assert 'value="Library"' in stale.get_data(as_text=True)
 
 
-def test_turnout_shows_counts_but_not_choices(client, login, neighbourhood):
+def test_turnout_shows_counts_but_not_choices(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood)
     cast_for(round_, neighbourhood.users["resident"], {projects[3].id: 1})
     cast_for(round_, neighbourhood.users["resident2"], {projects[3].id: 1})
     [code] = make_codes(round_, neighbourhood.users["officer"])
     cast_as_code(round_, code, {projects[3].id: 1}, postcode="SK11 6AA")
-    login(neighbourhood.users["officer"])
+    sign_in(neighbourhood.users["officer"])
     page = client.get(f"/rounds/{round_.id}/turnout").get_data(as_text=True)
     assert "3 counted ballots" in page
     assert "Macclesfield Hurdsfield" in page and "Macclesfield South" in page

@@ -28,9 +28,9 @@ def _receipt_from(client, round_):
     return match.group(1) if match else None, page
 
 
-def test_approval_ballot_is_counted_with_a_receipt(client, login, neighbourhood, outbox):
+def test_approval_ballot_is_counted_with_a_receipt(client, sign_in, neighbourhood, outbox):
     round_, projects = make_ballot_round(neighbourhood, ballot_max_choices=3)
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     page = client.get(_vote_url(round_))
     assert page.status_code == 200
     assert "Tytherington walking group" in page.get_data(as_text=True)
@@ -63,9 +63,9 @@ def test_approval_ballot_is_counted_with_a_receipt(client, login, neighbourhood,
     assert "is counted" in listing
 
 
-def test_changing_a_ballot_supersedes_the_old_one(client, login, neighbourhood):
+def test_changing_a_ballot_supersedes_the_old_one(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood)
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     client.post(_vote_url(round_), data={"project": [projects[0].id]})
     first_receipt, _ = _receipt_from(client, round_)
     first = _counted(round_)[0]
@@ -94,9 +94,9 @@ def test_changing_a_ballot_supersedes_the_old_one(client, login, neighbourhood):
     assert "is counted" in new
 
 
-def test_a_second_tab_is_told_it_already_voted(client, login, neighbourhood):
+def test_a_second_tab_is_told_it_already_voted(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood)
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     # Both tabs loaded the empty ballot; the first submits, then the second.
     assert client.post(_vote_url(round_), data={"project": [projects[0].id]}).status_code == 303
     response = client.post(_vote_url(round_), data={"project": [projects[1].id]})
@@ -110,10 +110,10 @@ def test_a_second_tab_is_told_it_already_voted(client, login, neighbourhood):
     assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
 
 
-def test_budget_ballot_valid_and_running_total(client, login, neighbourhood):
+def test_budget_ballot_valid_and_running_total(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood, design="budget",
                                          budget_pence=15_000_00, rule="mes-cost-add1")
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     page = client.get(_vote_url(round_)).get_data(as_text=True)
     assert f'hx-get="/rounds/{round_.id}/vote/total"' in page
     assert "You have chosen <strong>£0</strong> of £15,000" in page
@@ -141,10 +141,10 @@ def test_budget_ballot_valid_and_running_total(client, login, neighbourhood):
     assert len(_counted(round_)) == 1
 
 
-def test_points_ballot_valid(client, login, neighbourhood):
+def test_points_ballot_valid(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood, design="points", ballot_points_total=10,
                                          ballot_points_per_project_max=6)
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     response = client.post(_vote_url(round_), data={f"points-{projects[0].id}": "6",
                                                      f"points-{projects[1].id}": "4",
                                                      f"points-{projects[2].id}": ""})
@@ -154,9 +154,9 @@ def test_points_ballot_valid(client, login, neighbourhood):
                                                                  projects[1].id: 4}
 
 
-def test_scores_ballot_valid(client, login, neighbourhood):
+def test_scores_ballot_valid(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood, design="scores")
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     data = {f"points-{p.id}": str(i % 6) for i, p in enumerate(projects)}
     assert client.post(_vote_url(round_), data=data).status_code == 303
     ballot = _counted(round_)[0]
@@ -164,10 +164,10 @@ def test_scores_ballot_valid(client, login, neighbourhood):
         p.id: i % 6 for i, p in enumerate(projects) if i % 6}
 
 
-def test_ranking_ballot_valid(client, login, neighbourhood):
+def test_ranking_ballot_valid(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood, design="ranking", ballot_rank_length=3,
                                          rule="mes-cost")
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     page = client.get(_vote_url(round_)).get_data(as_text=True)
     assert "Your 1st choice" in page and "Your 3rd choice" in page
     # 1st and 3rd places filled: ranks close up.
@@ -179,7 +179,7 @@ def test_ranking_ballot_valid(client, login, neighbourhood):
                                                                projects[1].id: 2}
 
 
-def test_projects_appear_in_a_random_order_stable_per_voter(client, login, neighbourhood):
+def test_projects_appear_in_a_random_order_stable_per_voter(client, sign_in, neighbourhood):
     titles = [(f"Community project {n}", 1_000_00) for n in range(12)]
     round_, _projects = make_ballot_round(neighbourhood, projects=titles)
 
@@ -187,23 +187,23 @@ def test_projects_appear_in_a_random_order_stable_per_voter(client, login, neigh
         page = client.get(_vote_url(round_)).get_data(as_text=True)
         return re.findall(r"Community project (\d+)<", page)
 
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     first = order()
     assert first == order()  # stable for that voter
-    login(neighbourhood.users["resident2"])
+    sign_in(neighbourhood.users["resident2"])
     other = order()
     assert sorted(first) == sorted(other) and first != other
     assert first != sorted(first, key=int) or other != sorted(other, key=int)
 
 
-def test_choices_are_stored_once_per_project(client, login, neighbourhood):
+def test_choices_are_stored_once_per_project(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood)
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     client.post(_vote_url(round_), data={"project": [projects[0].id, projects[0].id]})
     assert db.session.scalar(select(func.count()).select_from(BallotChoice)) == 1
 
 
-def test_round_page_links_to_voting_and_receipts(client, login, neighbourhood):
+def test_round_page_links_to_voting_and_receipts(client, sign_in, neighbourhood):
     round_, _projects = make_ballot_round(neighbourhood)
     page = client.get(f"/rounds/{round_.id}").get_data(as_text=True)
     assert f'href="/rounds/{round_.id}/vote"' in page and "Vote now" in page

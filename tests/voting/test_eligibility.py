@@ -35,11 +35,11 @@ def _code_form(client, round_, code, postcode="SK10 2LH", born=date(1990, 1, 1))
     ({"born": None}, "add a date of birth to your account"),
     ({"verified": False}, "Confirm your email address first"),
 ])
-def test_accounts_that_cannot_vote_are_told_why(client, login, neighbourhood, kwargs, message):
+def test_accounts_that_cannot_vote_are_told_why(client, sign_in, neighbourhood, kwargs, message):
     round_, projects = make_ballot_round(neighbourhood)
     user = make_user("kim.ng@example.org", "Kim", **kwargs)
     db.session.commit()
-    login(user)
+    sign_in(user)
     page = client.get(f"/rounds/{round_.id}/vote")
     assert page.status_code == 200
     assert message in page.get_data(as_text=True)
@@ -49,27 +49,27 @@ def test_accounts_that_cannot_vote_are_told_why(client, login, neighbourhood, kw
     assert db.session.scalar(select(func.count()).select_from(Ballot)) == 0
 
 
-def test_eleven_today_may_vote(client, login, neighbourhood):
+def test_eleven_today_may_vote(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood)
     user = make_user("young.voter@example.org", "Ava", born=_years_ago(11))
     db.session.commit()
-    login(user)
+    sign_in(user)
     assert client.post(f"/rounds/{round_.id}/vote",
                        data={"project": [projects[0].id]}).status_code == 303
 
 
-def test_no_postcode_rule_lets_anyone_vote(client, login, neighbourhood):
+def test_no_postcode_rule_lets_anyone_vote(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood, eligibility_postcode=False)
     user = make_user("visitor@example.org", "Visitor", postcode="M1 1AE")
     db.session.commit()
-    login(user)
+    sign_in(user)
     assert client.post(f"/rounds/{round_.id}/vote",
                        data={"project": [projects[0].id]}).status_code == 303
 
 
-def test_code_only_round_refuses_accounts(client, login, neighbourhood):
+def test_code_only_round_refuses_accounts(client, sign_in, neighbourhood):
     round_, _projects = make_ballot_round(neighbourhood, voter_verification="code")
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     page = client.get(f"/rounds/{round_.id}/vote").get_data(as_text=True)
     assert "uses voting codes" in page and 'name="code"' in page
 
@@ -158,12 +158,12 @@ def test_code_holders_answer_the_place_and_age_questions(client, neighbourhood, 
     assert db.session.scalar(select(VotingCode)).used_at is None
 
 
-def test_code_used_while_signed_in_is_tied_to_the_account(client, login, neighbourhood):
+def test_code_used_while_signed_in_is_tied_to_the_account(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood)
     user = make_user("new.resident@example.org", "Sam", verified=False)
     db.session.commit()
     [printed] = make_codes(round_, neighbourhood.users["officer"])
-    login(user)
+    sign_in(user)
     assert _code_form(client, round_, printed).status_code == 303
     assert client.post(f"/rounds/{round_.id}/vote",
                        data={"project": [projects[0].id]}).status_code == 303
@@ -198,12 +198,12 @@ def test_codes_are_long_random_checked_and_stored_only_as_keyed_hashes(neighbour
     assert len(codes.ALPHABET) ** 15 >= 2 ** 60
 
 
-def test_an_account_that_voted_cannot_add_a_code_ballot(client, login, neighbourhood):
+def test_an_account_that_voted_cannot_add_a_code_ballot(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood)
     user = neighbourhood.users["resident"]
     cast_for(round_, user, {projects[0].id: 1})
     [printed] = make_codes(round_, neighbourhood.users["officer"])
-    login(user)
+    sign_in(user)
     response = _code_form(client, round_, printed)
     assert response.status_code == 400
     assert "already voted in this round while signed in" in response.get_data(as_text=True)
@@ -212,12 +212,12 @@ def test_an_account_that_voted_cannot_add_a_code_ballot(client, login, neighbour
 
 
 def test_an_account_without_a_birthday_is_asked_for_it_where_codes_are_taken(
-        client, login, neighbourhood):
+        client, sign_in, neighbourhood):
     """Both facts are needed to match a code ballot to the same person's account."""
     round_, projects = make_ballot_round(neighbourhood, eligibility_min_age=None)
     user = make_user("no.birthday@example.org", "Jo", born=None)
     db.session.commit()
-    login(user)
+    sign_in(user)
     page = client.get(f"/rounds/{round_.id}/vote").get_data(as_text=True)
     assert "we need your postcode and date of birth" in page
     accounts_only, _ = make_ballot_round(neighbourhood, name="Macclesfield Online Vote",

@@ -21,10 +21,10 @@ def _no_ballots():
     return db.session.scalar(select(func.count()).select_from(Ballot)) == 0
 
 
-def test_approval_too_many_and_too_few(client, login, neighbourhood):
+def test_approval_too_many_and_too_few(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood, ballot_min_choices=2,
                                          ballot_max_choices=3)
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     response, page = _post(client, round_, {"project": [p.id for p in projects[:5]]})
     assert response.status_code == 400
     assert "You chose 5 projects; the most you can choose is 3. Remove 2." in page
@@ -38,10 +38,10 @@ def test_approval_too_many_and_too_few(client, login, neighbourhood):
     assert _no_ballots()
 
 
-def test_budget_over_budget_and_under_minimum_share(client, login, neighbourhood):
+def test_budget_over_budget_and_under_minimum_share(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood, design="budget", budget_pence=15_000_00,
                                          rule="greedy-cost", ballot_min_budget_percent=70)
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     # 9,000 + 8,000 = 17,000 > 15,000
     response, page = _post(client, round_, {"project": [projects[1].id, projects[5].id]})
     assert response.status_code == 400
@@ -54,10 +54,10 @@ def test_budget_over_budget_and_under_minimum_share(client, login, neighbourhood
     assert _no_ballots()
 
 
-def test_budget_ballot_on_a_share_of_the_budget(client, login, neighbourhood):
+def test_budget_ballot_on_a_share_of_the_budget(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood, design="budget", budget_pence=20_000_00,
                                          rule="greedy-cost", ballot_budget_percent=50)
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     response, page = _post(client, round_, {"project": [projects[0].id, projects[3].id]})
     assert response.status_code == 400  # 10,500 > 50% of 20,000
     assert "more than the £10,000 you have" in page
@@ -65,10 +65,10 @@ def test_budget_ballot_on_a_share_of_the_budget(client, login, neighbourhood):
     assert response.status_code == 303
 
 
-def test_points_over_the_total_and_over_the_per_project_cap(client, login, neighbourhood):
+def test_points_over_the_total_and_over_the_per_project_cap(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood, design="points", ballot_points_total=10,
                                          ballot_points_per_project_max=5)
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     response, page = _post(client, round_, {f"points-{projects[0].id}": "5",
                                             f"points-{projects[1].id}": "5",
                                             f"points-{projects[2].id}": "2"})
@@ -87,9 +87,9 @@ def test_points_over_the_total_and_over_the_per_project_cap(client, login, neigh
 
 
 @pytest.mark.parametrize("value", ["6", "-1", "2.5", "five"])
-def test_scores_out_of_range(client, login, neighbourhood, value):
+def test_scores_out_of_range(client, sign_in, neighbourhood, value):
     round_, projects = make_ballot_round(neighbourhood, design="scores")
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     response, page = _post(client, round_, {f"points-{projects[0].id}": value,
                                             f"points-{projects[1].id}": "3"})
     assert response.status_code == 400
@@ -98,17 +98,17 @@ def test_scores_out_of_range(client, login, neighbourhood, value):
     assert _no_ballots()
 
 
-def test_scores_need_at_least_one_project_scored(client, login, neighbourhood):
+def test_scores_need_at_least_one_project_scored(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood, design="scores")
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     response, page = _post(client, round_, {f"points-{p.id}": "0" for p in projects})
     assert response.status_code == 400 and "Score at least 1 project above 0." in page
 
 
-def test_ranking_same_project_twice_and_too_few(client, login, neighbourhood):
+def test_ranking_same_project_twice_and_too_few(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood, design="ranking", ballot_rank_length=3,
                                          ballot_min_choices=2, rule="phragmen")
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     response, page = _post(client, round_, {"rank-1": projects[0].id, "rank-2": projects[0].id})
     assert response.status_code == 400
     assert "You put this project at number 1 already" in page
@@ -119,13 +119,13 @@ def test_ranking_same_project_twice_and_too_few(client, login, neighbourhood):
     assert _no_ballots()
 
 
-def test_project_not_in_the_round_is_refused(client, login, neighbourhood):
+def test_project_not_in_the_round_is_refused(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood)
     other_round = neighbourhood.rounds["voting"]
     stranger = make_proposal(other_round, "Congleton park run", 2_000_00)
     withdrawn = make_proposal(round_, "Withdrawn idea", 1_000_00, status="withdrawn")
     db.session.commit()
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     for bad in (stranger.id, withdrawn.id, "999999", "not-a-number"):
         response, page = _post(client, round_, {"project": [projects[0].id, bad]})
         assert response.status_code == 400
@@ -134,9 +134,9 @@ def test_project_not_in_the_round_is_refused(client, login, neighbourhood):
     assert _no_ballots()
 
 
-def test_ballot_after_voting_closed_is_refused(client, login, neighbourhood):
+def test_ballot_after_voting_closed_is_refused(client, sign_in, neighbourhood):
     round_, projects = make_ballot_round(neighbourhood)
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     close_voting(round_)
     response, page = _post(client, round_, {"project": [projects[0].id]})
     assert response.status_code == 400
@@ -145,8 +145,8 @@ def test_ballot_after_voting_closed_is_refused(client, login, neighbourhood):
     assert client.get(f"/rounds/{round_.id}/vote").status_code == 200
 
 
-def test_ballot_before_voting_opens_is_refused(client, login, neighbourhood):
+def test_ballot_before_voting_opens_is_refused(client, sign_in, neighbourhood):
     round_ = neighbourhood.rounds["proposals"]
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     response, page = _post(client, round_, {"project": ["1"]})
     assert response.status_code == 400 and "Voting is not open" in page

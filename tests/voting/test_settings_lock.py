@@ -52,10 +52,10 @@ def _edit(client, round_, **changes):
     return client.post(f"/admin/rounds/{round_.id}/edit", data=form_data(round_, **changes))
 
 
-def test_unchanged_form_saves_during_voting(client, login, neighbourhood):
+def test_unchanged_form_saves_during_voting(client, sign_in, neighbourhood):
     round_, _ = make_ballot_round(neighbourhood)
     _whole_minutes(round_)
-    login(neighbourhood.users["officer"])
+    sign_in(neighbourhood.users["officer"])
     response = _edit(client, round_, description="Now with a clearer description.")
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     db.session.expire_all()
@@ -73,11 +73,11 @@ def test_unchanged_form_saves_during_voting(client, login, neighbourhood):
     ("voter_verification", "code", "voter_verification"),
     ("ward_ballot", "own_ward", "ward_ballot"),
 ])
-def test_rules_are_locked_once_voting_opens(client, login, neighbourhood, field, value, column):
+def test_rules_are_locked_once_voting_opens(client, sign_in, neighbourhood, field, value, column):
     round_, _ = make_ballot_round(neighbourhood)
     _whole_minutes(round_)
     before = getattr(round_, column)
-    login(neighbourhood.users["officer"])
+    sign_in(neighbourhood.users["officer"])
     response = _edit(client, round_, **{field: value})
     assert response.status_code == 400
     assert "Voting has opened, so this can no longer change." in response.get_data(as_text=True)
@@ -85,10 +85,10 @@ def test_rules_are_locked_once_voting_opens(client, login, neighbourhood, field,
     assert getattr(db.session.get(Round, round_.id), column) == before
 
 
-def test_rules_can_change_before_voting_opens(client, login, neighbourhood):
+def test_rules_can_change_before_voting_opens(client, sign_in, neighbourhood):
     round_, _ = make_ballot_round(neighbourhood, phase="review")
     _whole_minutes(round_)
-    login(neighbourhood.users["officer"])
+    sign_in(neighbourhood.users["officer"])
     response = _edit(client, round_, ballot_design="budget", allocation_rule="mes-cost-add1",
                      budget="40000.00")
     assert response.status_code == 302
@@ -108,10 +108,10 @@ def test_rules_can_change_before_voting_opens(client, login, neighbourhood):
     ("ranking", "max-utility", False),
     ("ranking", "greedy-points", False),
 ])
-def test_only_valid_rule_and_design_pairs(client, login, neighbourhood, design, rule, ok):
+def test_only_valid_rule_and_design_pairs(client, sign_in, neighbourhood, design, rule, ok):
     round_, _ = make_ballot_round(neighbourhood, phase="review")
     _whole_minutes(round_)
-    login(neighbourhood.users["officer"])
+    sign_in(neighbourhood.users["officer"])
     extra = {"ballot_points_total": "10"} if design == "points" else {}
     if design == "ranking":
         extra["ballot_rank_length"] = "3"

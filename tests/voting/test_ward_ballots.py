@@ -11,10 +11,10 @@ from pb.models.voting import Ballot
 from tests.factories import add_ward_budgets, make_ballot_round, make_proposal
 
 
-def _ward_round(hood, ward_ballot, design="budget"):
-    round_, _ = make_ballot_round(hood, design=design, rule="greedy-approval", projects=[],
+def _ward_round(neighbourhood, ward_ballot, design="budget"):
+    round_, _ = make_ballot_round(neighbourhood, design=design, rule="greedy-approval", projects=[],
                                   budget_pence=30_000_00, ward_ballot=ward_ballot)
-    wards = hood.wards
+    wards = neighbourhood.wards
     add_ward_budgets(round_, {wards["Macclesfield Hurdsfield"]: 8_000_00,
                               wards["Macclesfield South"]: 8_000_00,
                               wards["Macclesfield Central"]: 8_000_00})
@@ -31,9 +31,9 @@ def _ward_round(hood, ward_ballot, design="budget"):
     return round_, projects
 
 
-def test_own_ward_and_area(client, login, neighbourhood):
+def test_own_ward_and_area(client, sign_in, neighbourhood):
     round_, projects = _ward_round(neighbourhood, "own_ward_and_area")
-    login(neighbourhood.users["resident"])  # SK10 2LH: Hurdsfield
+    sign_in(neighbourhood.users["resident"])  # SK10 2LH: Hurdsfield
     page = client.get(f"/rounds/{round_.id}/vote").get_data(as_text=True)
     assert "Hurdsfield allotment" in page and "Town-wide carers" in page
     assert "Moss Rose" not in page and "Central library" not in page
@@ -47,17 +47,17 @@ def test_own_ward_and_area(client, login, neighbourhood):
     assert ok.status_code == 303
 
 
-def test_own_ward_only(client, login, neighbourhood):
+def test_own_ward_only(client, sign_in, neighbourhood):
     round_, _projects = _ward_round(neighbourhood, "own_ward")
-    login(neighbourhood.users["resident2"])  # SK11 7AB: South
+    sign_in(neighbourhood.users["resident2"])  # SK11 7AB: South
     page = client.get(f"/rounds/{round_.id}/vote").get_data(as_text=True)
     assert "Moss Rose walking football" in page
     assert "Hurdsfield allotment" not in page and "Town-wide" not in page
 
 
-def test_own_ward_and_one_other_of_their_choice(client, login, neighbourhood):
+def test_own_ward_and_one_other_of_their_choice(client, sign_in, neighbourhood):
     round_, projects = _ward_round(neighbourhood, "own_ward_and_one_other")
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     page = client.get(f"/rounds/{round_.id}/vote").get_data(as_text=True)
     assert "Hurdsfield allotment" in page and "Moss Rose" not in page
     assert re.search(r'<select id="other_ward" name="other_ward"', page)
@@ -78,12 +78,12 @@ def test_own_ward_and_one_other_of_their_choice(client, login, neighbourhood):
     assert bad.status_code == 400
 
 
-def test_each_ward_section_keeps_to_its_own_money(client, login, neighbourhood):
+def test_each_ward_section_keeps_to_its_own_money(client, sign_in, neighbourhood):
     round_, projects = _ward_round(neighbourhood, "own_ward_and_area")
     extra = make_proposal(round_, "Hurdsfield bike repair", 4_000_00,
                           wards=[neighbourhood.wards["Macclesfield Hurdsfield"]])
     db.session.commit()
-    login(neighbourhood.users["resident"])
+    sign_in(neighbourhood.users["resident"])
     response = client.post(f"/rounds/{round_.id}/vote",
                            data={"project": [projects["hurdsfield"].id, extra.id]})
     assert response.status_code == 400
