@@ -48,7 +48,8 @@ LOCKED_LABELS = {
     "voter_verification": "How voters prove who they are", "ward_ballot": "Ward ballots",
     "voting_open_at": "Voting opens",
 }
-assert set(LOCKED_LABELS) == set(LOCKED_WHEN_VOTING)
+if set(LOCKED_LABELS) != set(LOCKED_WHEN_VOTING):  # checked at import, also under python -O
+    raise RuntimeError("LOCKED_LABELS must name every field in LOCKED_WHEN_VOTING")
 
 
 @dataclass(frozen=True)

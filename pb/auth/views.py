@@ -161,7 +161,8 @@ def unlock(token: str):
             apply_errors(form, exc)
             status = exc.status
         except AccountError as exc:
-            apply_errors(form, {"password": "That password is not right for this account."}
+            # Waiver for bandit B105: a message shown to the person, not a password.
+            apply_errors(form, {"password": "That password is not right for this account."}  # nosec B105
                          if exc.message == signin.WRONG else exc)
             status = 400
         else:
