@@ -40,13 +40,14 @@ def limits(user: User) -> tuple[timedelta, timedelta]:
             timedelta(hours=config["SESSION_MAX_HOURS"]))
 
 
-def _now() -> int:
+def now_seconds() -> int:
+    """The time now, in whole seconds since 1970 (as the session cookie keeps it)."""
     return calendar.timegm(throttle.now().utctimetuple())
 
 
 def stamp_new_session(remember: bool) -> None:
     """Called on signing in: the session starts now."""
-    session[SEEN] = session[STARTED] = _now()
+    session[SEEN] = session[STARTED] = now_seconds()
     session[REMEMBER] = bool(remember)
 
 
@@ -70,7 +71,7 @@ def enforce() -> object | None:
     """Before every request: end a session past its limits, else note it was used."""
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
-    user, now = current_user._get_current_object(), _now()
+    user, now = current_user._get_current_object(), now_seconds()
     reason = expired(user, now)
     if reason is None:
         session[SEEN] = now
