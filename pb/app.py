@@ -124,3 +124,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(results_bp)
     app.register_blueprint(grants_bp)  # /grants/..., /programmes/...
     app.register_blueprint(events_bp)  # /rounds/<id>/events, /events/..., /kiosk
+    from pb.privacy.views import bp as privacy_bp
+
+    app.register_blueprint(privacy_bp)  # /privacy, /account/data...

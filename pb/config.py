@@ -113,6 +113,12 @@ class Config:
     SESSION_IDLE_MINUTES_STAFF = 30
     SESSION_MAX_HOURS_STAFF = 8
 
+    # Personal data kept only as long as needed (`flask --app pb purge`, see pb/privacy/):
+    # decision-day check-in details (the desk's keyed hashes of name, postcode and age band)
+    # and equality monitoring answers. The privacy notice quotes these.
+    RETENTION_DAYS_CHECK_IN = 90
+    RETENTION_DAYS_EQUALITY = 730
+
     # Time zone the pages show dates in (the database keeps UTC).
     DISPLAY_TIMEZONE = "Europe/London"
 

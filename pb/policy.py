@@ -267,3 +267,12 @@ def can_see_event_report(user, event) -> bool:
     """An event's report (counts only, small numbers suppressed): anyone once the round's
     result is published; before that, whoever may see the round's turnout."""
     return event.round.status == "results" or can_see_turnout(user, event.round)
+
+
+def can_delete_account(user, account) -> bool:
+    """Only the account's owner, signed in, and only for an account with no staff role
+    (officers, event staff, scrutiny, grant officers, grantees and admins are closed by an
+    administrator, so the work they are accountable for keeps a named owner)."""
+    if not is_signed_in(user) or user.id != account.id:
+        return False
+    return all(role.value == "resident" for role in account.role_set())
