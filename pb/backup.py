@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+
+# Waiver for bandit B404: pg_dump/pg_restore run with argument lists, never a shell.
 import subprocess  # nosec B404
 from collections.abc import Callable
 from dataclasses import asdict, dataclass

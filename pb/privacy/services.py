@@ -22,7 +22,7 @@ from pb.extensions import db
 from pb.models import LoginAttempt, Proposal, User, UserSession
 from pb.models.base import utcnow
 from pb.models.voting import Ballot, Voter
-from pb.passwords import verify_password
+from pb.passwords import hash_password, verify_password
 from pb.privacy import PrivacyError
 
 DELETED_NAME = "Deleted account"
@@ -79,7 +79,7 @@ def delete_account(user: User, actor: User, password: str) -> None:
     user.email = f"deleted-{user.id}-{secrets.token_hex(4)}@deleted.invalid"
     user.display_name = DELETED_NAME
     user.postcode = user.date_of_birth = user.email_verified_at = user.last_login_at = None
-    user.password_hash = "!deleted"
+    user.password_hash = hash_password(secrets.token_urlsafe(32))  # nobody knows it
     user.is_active_account = False
     user.session_version += 1
     user.roles.clear()

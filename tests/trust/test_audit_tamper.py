@@ -15,7 +15,7 @@ from sqlalchemy.exc import ProgrammingError
 
 from pb import audit
 from pb.extensions import db
-from pb.models.audit import AuditEntry
+from pb.models.audit import SQLITE_TRIGGERS, AuditEntry
 
 ENTRIES = 120
 TRIALS = 1_000
@@ -64,7 +64,30 @@ def _tamper(rng: random.Random, rows: list[dict]) -> tuple[str, int, str | None]
     return kind, victim + 1, None
 
 
-def test_a_thousand_tamper_trials_are_all_found_at_the_exact_entry(app, figure):
+@pytest.fixture
+def without_append_only_triggers(app, database):
+    """The attacker here has the database file or its owner's password, so the triggers
+    that refuse UPDATE and DELETE are out of their way; the chain must still tell."""
+    if database[0] == "sqlite":
+        db.session.execute(text("DROP TRIGGER audit_entries_no_update"))
+        db.session.execute(text("DROP TRIGGER audit_entries_no_delete"))
+    else:
+        db.session.execute(text("ALTER TABLE audit_entries DISABLE TRIGGER "
+                                "audit_entries_append_only"))
+    db.session.commit()
+    yield
+    db.session.rollback()
+    if database[0] == "sqlite":
+        for statement in SQLITE_TRIGGERS:
+            db.session.execute(text(statement))
+    else:
+        db.session.execute(text("ALTER TABLE audit_entries ENABLE TRIGGER "
+                                "audit_entries_append_only"))
+    db.session.commit()
+
+
+def test_a_thousand_tamper_trials_are_all_found_at_the_exact_entry(
+        app, without_append_only_triggers, figure):
     _build_log()
     clean = audit.verify_chain()
     assert clean.ok and clean.entries == ENTRIES
