@@ -175,7 +175,6 @@ def test_postgres_app_role_can_insert_audit_entries_but_not_update_or_delete(
     finally:
         engine.dispose()
         with owner.connect() as conn:
-            conn.execute(text("DELETE FROM audit_entries WHERE id = 100000"))
             conn.execute(text(f'REASSIGN OWNED BY {role} TO CURRENT_USER'))
             conn.execute(text(f"DROP OWNED BY {role}"))
             conn.execute(text(f"DROP ROLE {role}"))
