@@ -110,6 +110,8 @@ def register_blueprints(app: Flask) -> None:
     from pb.events.views import bp as events_bp
     from pb.grants.views import bp as grants_bp
     from pb.main.views import bp as main_bp
+    from pb.opendata.views import bp as opendata_bp
+    from pb.privacy.views import bp as privacy_bp
     from pb.proposals.views import bp as proposals_bp
     from pb.results.views import bp as results_bp
     from pb.scrutiny.views import bp as scrutiny_bp
@@ -126,6 +128,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(grants_bp)  # /grants/..., /programmes/...
     app.register_blueprint(events_bp)  # /rounds/<id>/events, /events/..., /kiosk
     app.register_blueprint(scrutiny_bp, url_prefix="/scrutiny")
-    from pb.opendata.views import bp as opendata_bp
-
     app.register_blueprint(opendata_bp)  # /open-data, /open-data/api
+    app.register_blueprint(privacy_bp)  # /privacy, /account/data...

@@ -100,6 +100,25 @@ class Config:
     # Paging.
     PAGE_SIZE = 20
 
+    # Served over HTTPS (PB_HTTPS=1): cookies are Secure and take the __Host- prefix (bound
+    # to this exact host, path /), HSTS is sent, links are built with https. Behind a proxy
+    # (PROXY_COUNT) a request the proxy says came over https gets Secure cookies and HSTS too.
+    HTTPS = False
+    # Signed-in sessions end after this long without a request (OWASP ASVS 4.0.3 3.3.2) and
+    # this long after signing in, whichever comes first. Staff (officers, event staff,
+    # scrutiny, grant officers, admins) have shorter limits, and "keep me signed in" does
+    # not outlast them; a resident who ticks it stays signed in on that device.
+    SESSION_IDLE_MINUTES = 60
+    SESSION_MAX_HOURS = 12
+    SESSION_IDLE_MINUTES_STAFF = 30
+    SESSION_MAX_HOURS_STAFF = 8
+
+    # Personal data kept only as long as needed (`flask --app pb purge`, see pb/privacy/):
+    # decision-day check-in details (the desk's keyed hashes of name, postcode and age band)
+    # and equality monitoring answers. The privacy notice quotes these.
+    RETENTION_DAYS_CHECK_IN = 90
+    RETENTION_DAYS_EQUALITY = 730
+
     # Time zone the pages show dates in (the database keeps UTC).
     DISPLAY_TIMEZONE = "Europe/London"
 

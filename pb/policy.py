@@ -303,3 +303,14 @@ def can_declare_round_interest(user, round_) -> bool:
         can_manage_round(user, round_)
         or user.has_role(Role.EVENT_STAFF, partnership_id=round_.partnership_id)
         or user.has_role(Role.GRANT_OFFICER, partnership_id=round_.partnership_id))
+
+
+# Personal data ---------------------------------------------------------------------------
+
+def can_delete_account(user, account) -> bool:
+    """Only the account's owner, signed in, and only for an account with no staff role
+    (officers, event staff, scrutiny, grant officers, grantees and admins are closed by an
+    administrator, so the work they are accountable for keeps a named owner)."""
+    if not is_signed_in(user) or user.id != account.id:
+        return False
+    return all(role.value == "resident" for role in account.role_set())

@@ -35,8 +35,52 @@ class PbRequest(Request):
     parameter_storage_class = CleanValues
 
 
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def use_https(app: Flask) -> None:
+    """PB_HTTPS=1 (or PREFERRED_URL_SCHEME=https): Secure cookies named with the __Host-
+    prefix (which browsers only accept when Secure, with Path=/ and no Domain), HSTS."""
+    config = app.config
+    if config.get("HTTPS"):
+        config["PREFERRED_URL_SCHEME"] = "https"
+    if config["PREFERRED_URL_SCHEME"] != "https":
+        return
+    config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
+    if not config.get("SESSION_COOKIE_DOMAIN") and config.get("SESSION_COOKIE_PATH") in (None, "/"):
+        config["SESSION_COOKIE_NAME"] = "__Host-" + config["SESSION_COOKIE_NAME"].removeprefix(
+            "__Host-")
+    if not config.get("REMEMBER_COOKIE_DOMAIN") and config.get("REMEMBER_COOKIE_PATH",
+                                                                "/") == "/":
+        name = config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        config["REMEMBER_COOKIE_NAME"] = "__Host-" + name.removeprefix("__Host-")
+
+
+class SecureCookiesOverHttps:
+    """WSGI middleware: on a request that came over https (as ProxyFix reports it), every
+    cookie set is marked Secure, including the session cookie Flask writes after the
+    ``after_request`` hooks have run."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("wsgi.url_scheme") != "https":
+            return self.wsgi_app(environ, start_response)
+
+        def secure_start_response(status, headers, exc_info=None):
+            headers = [(name, value + "; Secure" if name.lower() == "set-cookie"
+                        and "; secure" not in value.lower() else value)
+                       for name, value in headers]
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, secure_start_response)
+
+
 def init_app(app: Flask) -> None:
     app.request_class = PbRequest
+    use_https(app)
+    app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)
 
     @app.after_request
     def _headers(response):
@@ -47,8 +91,8 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config["PREFERRED_URL_SCHEME"] == "https":
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if app.config["PREFERRED_URL_SCHEME"] == "https" or request.is_secure:
+            headers.setdefault("Strict-Transport-Security", HSTS)
         if response.status_code == 429:
             # The throttles set the real wait (pb.throttle.Wait); a minute otherwise.
             headers.setdefault("Retry-After", "60")

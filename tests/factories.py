@@ -257,9 +257,23 @@ def png_bytes(size=(8, 8), colour=(200, 30, 30)) -> bytes:
     return out.getvalue()
 
 
-MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-               b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-               b"trailer<</Root 1 0 R>>\n%%EOF\n")
+def pdf_bytes(*objects: bytes) -> bytes:
+    """A PDF whose numbered objects are ``objects`` (object 1 the catalog), with a correct
+    cross-reference table, so a real parser (pypdf, as uploads use) reads it."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj" % number + body + b"endobj\n"
+    start = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1,
+                                                                            start)
+    return bytes(out)
+
+
+MINIMAL_PDF = pdf_bytes(b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[]/Count 0>>")
 
 
 def add_document(proposal: Proposal, name: str = "quote-from-the-hall.pdf",

@@ -50,7 +50,8 @@ LOCKED_LABELS = {
     "min_support_votes": "Votes a project needs", "min_support_percent": "Share of voters a "
     "project needs",
 }
-assert set(LOCKED_LABELS) == set(LOCKED_WHEN_VOTING)
+if set(LOCKED_LABELS) != set(LOCKED_WHEN_VOTING):  # checked at import, also under python -O
+    raise RuntimeError("LOCKED_LABELS must name every field in LOCKED_WHEN_VOTING")
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,16 @@ def end_session(user: User) -> None:
     db.session.commit()
 
 
+def expire_session(user: User, reason: str) -> None:
+    """End this browser's session because it went past a time limit (``idle``/``absolute``)."""
+    if user.session_token:
+        db.session.execute(update(UserSession).where(
+            UserSession.token_hash == session_token_hash(user.session_token),
+            UserSession.user_id == user.id).values(revoked_at=throttle.now()))
+    audit.record("account.session_expired", user, actor=user, after={"reason": reason})
+    db.session.commit()
+
+
 def sign_out_everywhere(user: User) -> None:
     user.session_version += 1
     db.session.execute(update(UserSession).where(

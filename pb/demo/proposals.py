@@ -33,7 +33,8 @@ from pb.passwords import hash_password
 from pb.proposals.markup import render_markdown
 
 DEMO_DOMAIN = "demo.pb.localhost"
-SUPPORTER_PASSWORD = "demo-resident-silk-2026"
+# Waiver for bandit B105: the demo accounts' password, published in the README on purpose.
+SUPPORTER_PASSWORD = "demo-resident-silk-2026"  # nosec B105
 SUPPORTERS = [("bev.hollins", "Bev"), ("arjun.mehta", "Arjun"), ("carol.whitehead", "Carol"),
               ("dan.okafor", "Dan"), ("eileen.pryce", "Eileen"), ("femi.adeyemi", "Femi"),
               ("gwen.talbot", "Gwen"), ("harry.nolan", "Harry")]

@@ -1,8 +1,11 @@
 """Uploaded images and documents: checked by their content, never by their name.
 
 Allowed: PNG, JPEG and WebP images (re-encoded with Pillow, which drops metadata
-and anything hidden after or inside the image) and PDF documents (refused when
-they carry JavaScript or launch actions). Everything else (SVG, HTML, executables,
+and anything hidden after or inside the image) and PDF documents, parsed with pypdf
+and refused when any object (including those packed in compressed object streams,
+and names written with #xx escapes) carries JavaScript, actions run on opening,
+launch actions, embedded files, forms that submit or rich media, or when the file
+also reads as HTML. Everything else (SVG, HTML, executables,
 GIF/JS polyglots...) is refused. Files are stored under ``instance/uploads/`` with
 random names, outside ``static/``, and served by a view that re-checks who may see
 the proposal.
@@ -14,11 +17,15 @@ import contextlib
 import io
 import re
 import secrets
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from pb.extensions import db
 from pb.models.proposal import Proposal, ProposalDocument
@@ -27,8 +34,16 @@ IMAGE_TYPES = {"png": ("image/png", "PNG"), "jpeg": ("image/jpeg", "JPEG"),
                "webp": ("image/webp", "WEBP")}
 PDF_TYPE = "application/pdf"
 MAX_IMAGE_PIXELS = 40_000_000
-# PDF features that run code or open other things.
+# PDF features that run code or open other things: a quick look at the raw bytes first,
+# then the real check on the parsed objects (names there are already unescaped).
 PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|OpenAction|AA|RichMedia|XFA)\b")
+PDF_ACTIVE_NAMES = frozenset(f"/{name}" for name in (
+    "JavaScript", "JS", "Launch", "EmbeddedFile", "EmbeddedFiles", "OpenAction", "AA",
+    "RichMedia", "XFA", "SubmitForm", "ImportData", "GoToE", "Sound", "Movie"))
+# Bytes that make a file readable as a web page too (a PDF/HTML polyglot).
+HTML_MARKERS = re.compile(rb"<\s*(script|html|svg|iframe|object|embed|body|img)\b|javascript:",
+                          re.IGNORECASE)
+PDF_MAX_OBJECTS = 200_000
 
 
 class UploadError(ValueError):
@@ -111,10 +126,68 @@ def check_document(storage) -> CheckedFile:
         raise UploadError("Supporting documents must be PDF files.")
     if b"%%EOF" not in data[-1024:]:
         raise UploadError("That PDF looks damaged or incomplete.")
-    if PDF_ACTIVE.search(data):
-        raise UploadError("That PDF contains scripts or embedded files, which we do not "
-                          "accept. Print it to a new PDF and try again.")
+    if PDF_ACTIVE.search(data) or HTML_MARKERS.search(data) or pdf_active_content(data):
+        raise UploadError(ACTIVE_PDF)
     return CheckedFile(data, PDF_TYPE, "pdf", clean_name(storage.filename))
+
+
+ACTIVE_PDF = ("That PDF contains scripts or embedded files, which we do not accept. Print it "
+              "to a new PDF and try again.")
+DAMAGED_PDF = "That PDF looks damaged or incomplete."
+
+
+def pdf_active_content(data: bytes) -> bool:
+    """Whether the parsed PDF has active content anywhere; ``UploadError`` if it does not
+    parse (or is encrypted, so it cannot be looked inside)."""
+    try:
+        with warnings.catch_warnings():
+            # pypdf warns about harmless oddities it repairs; the verdict is what matters.
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                raise UploadError("That PDF is protected by a password, so we cannot check "
+                                  "it. Save an unprotected copy and try again.")
+            roots = [reader.trailer] + [IndirectObject(number, generation, reader)
+                                        for number, generation in _object_numbers(reader)]
+            return _has_active_names(roots)
+    except UploadError:
+        raise
+    except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, OSError,
+            RecursionError, IndexError) as exc:
+        raise UploadError(DAMAGED_PDF) from exc
+
+
+def _object_numbers(reader: PdfReader) -> list[tuple[int, int]]:
+    """Every object the file defines, including ones no page refers to and ones packed in
+    compressed object streams."""
+    numbers = [(number, generation) for generation, table in reader.xref.items()
+               for number in table]
+    numbers += [(number, 0) for number in reader.xref_objStm]
+    if len(numbers) > PDF_MAX_OBJECTS:
+        raise UploadError("That PDF is too complicated for us to check.")
+    return numbers
+
+
+def _has_active_names(roots: list) -> bool:
+    seen: set[tuple[int, int]] = set()
+    stack = list(roots)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            item = item.get_object()
+        if isinstance(item, NameObject) and item in PDF_ACTIVE_NAMES:
+            return True
+        if isinstance(item, DictionaryObject):
+            if any(str(key) in PDF_ACTIVE_NAMES for key in item):
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+    return False
 
 
 def upload_folder() -> Path:

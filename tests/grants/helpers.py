@@ -8,9 +8,10 @@ from werkzeug.datastructures import FileStorage, MultiDict
 
 from pb.grants import evidence, returns, reviews
 from pb.models.monitoring import SECTIONS
+from tests.factories import MINIMAL_PDF
 
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
-       b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+# A PDF with a cross-reference table: uploads parse PDFs with pypdf (issue 14).
+PDF = MINIMAL_PDF
 
 
 def receipt(name: str = "receipt.pdf") -> FileStorage:

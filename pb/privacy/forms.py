@@ -1,0 +1,13 @@
+"""Privacy forms: shape only."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import DataRequired
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired(
+        "Enter your password to delete your account.")],
+        description="We ask for it so nobody else at this computer can delete your account.")
