@@ -152,6 +152,7 @@ def test_a_decision_day_from_check_in_to_the_reveal(live_app, neighbourhood, pag
     tom = _context(browser, live_server)
     browser_sign_in(tom, hood.users["officer2"].email)
     tom.goto(f"/rounds/{round_id}/results")
+    tom.get_by_label("I have read the result").check()
     tom.get_by_role("button", name="Certify and publish this result").click()
     expect(tom.locator(".flashes")).to_contain_text("Result certified")
 

@@ -97,7 +97,7 @@ def test_an_officer_edits_an_open_vote_in_the_browser(live_app, neighbourhood, p
     round_id = neighbourhood.rounds["voting"].id
     browser_sign_in(page, neighbourhood.users["officer"].email)
     page.goto(f"/admin/rounds/{round_id}/edit")
-    expect(page.get_by_role("note")).to_contain_text("Voting has opened")
+    expect(page.get_by_role("note").filter(has_text="Voting has opened").first).to_be_visible()
     opens = page.get_by_label("Voting opens")
     expect(opens).not_to_have_value("")
     page.get_by_label("Description").fill("Vote online or at Hurdsfield Community Centre.")
