@@ -31,6 +31,7 @@ AREA_COMMANDS = (
     ("pb.results.cli", "tally_command"),
     ("pb.grants.cli", "grants_command"),
     ("pb.events.cli", "events_command"),
+    ("pb.demo.scale", "scale_demo_command"),
 )
 
 
