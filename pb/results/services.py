@@ -49,7 +49,7 @@ class ResultFrozen(ResultError):
 
 def instance_from_round(round_: Round) -> Instance:
     projects = []
-    for proposal in ballot_proposals(round_):
+    for proposal in ballot_proposals(round_, with_themes=True):
         # Sorted here, not by the relationships' order_by: a collection changed earlier in
         # the same session keeps its insertion order, and the inputs must hash the same.
         wards = sorted(w.name for w in proposal.wards)

@@ -20,11 +20,11 @@ from pb.models.voting import (
     Voter,
 )
 from pb.voting import codes
-from pb.voting.identity import Identity, voter_for
+from pb.voting.identity import Identity, slot_of
 
 
 def current_ballot(round_: Round, identity: Identity) -> Ballot | None:
-    voter = voter_for(round_, identity.key)
+    voter = slot_of(round_, identity)
     if voter is None:
         return None
     return db.session.scalar(select(Ballot).where(Ballot.voter_id == voter.id,
