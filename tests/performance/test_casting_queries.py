@@ -23,7 +23,7 @@ def _ward_round(neighbourhood, n: int, name: str):
         proposal.is_area_wide = i % 3 == 0
         proposal.wards = [] if proposal.is_area_wide else [wards[i % len(wards)]]
     db.session.commit()
-    add_ward_budgets(round_, {ward: 20_000_00 for ward in wards})
+    add_ward_budgets(round_, dict.fromkeys(wards, 2000000))
     return round_, proposals
 
 
