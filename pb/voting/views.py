@@ -332,8 +332,12 @@ def receipts(round_id: int):
     round_ = visible_round_or_404(round_id)
     query = (request.args.get("receipt") or "").strip()[:60]
     found = services.look_up_receipt(round_, query) if query else None
+    page = request.args.get("page", "1")
+    listing = services.receipt_page(
+        round_, int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1,
+        (request.args.get("fingerprint") or "")[:64])
     return render_template("voting/receipts.html", round=round_, query=query, found=found,
-                           hashes=services.counted_receipt_hashes(round_),
+                           listing=listing,
                            looked_up_hash=codes.receipt_hash(query) if query else None)
 
 
