@@ -22,25 +22,28 @@ BATCH = 10_000  # rows per fetch from the server-side cursor
 
 
 def ballot_counts(round_id: int, kind: str, known: set[str]) -> Counter:
-    """{distinct ballot: voters}, a ballot being a tuple of (project id, points, rank)."""
-    rows = db.session.execute(
+    """{distinct ballot: voters}, a ballot being a tuple of project ids (approval) or of
+    (project id, points, rank)."""
+    # Core, not the ORM session's execute: plain rows, no ORM result machinery per row.
+    rows = db.session.connection().execution_options(yield_per=BATCH).execute(
         select(Ballot.id, BallotChoice.proposal_id, BallotChoice.points, BallotChoice.rank)
         .join(BallotChoice, BallotChoice.ballot_id == Ballot.id, isouter=True)
         .where(Ballot.round_id == round_id, Ballot.status == BALLOT_COUNTED)
-        .order_by(Ballot.id),
-        execution_options={"yield_per": BATCH})
+        .order_by(Ballot.id))
     names = {int(pid): pid for pid in known if pid.isdigit()}  # proposal id -> project id
+    approval = kind == "approval"  # then a ballot is just its project ids
     counts: Counter = Counter()
     current, entries = None, []
     try:
-        for ballot_id, proposal_id, points, rank in rows:
-            if ballot_id != current:
-                if current is not None:
-                    counts[tuple(entries)] += 1
-                current, entries = ballot_id, []
-            name = names.get(proposal_id)
-            if name is not None:
-                entries.append((name, points, rank))
+        for chunk in rows.partitions():
+            for ballot_id, proposal_id, points, rank in chunk:
+                if ballot_id != current:
+                    if current is not None:
+                        counts[tuple(entries)] += 1
+                    current, entries = ballot_id, []
+                name = names.get(proposal_id)
+                if name is not None:
+                    entries.append(name if approval else (name, points, rank))
     finally:
         rows.close()
     if current is not None:
@@ -53,7 +56,7 @@ def profile_from_rows(round_id: int, kind: str, known: set[str]) -> Profile:
     ballots = []
     for entries, n in ballot_counts(round_id, kind, known).items():
         if kind == "approval":
-            ballots.append(CoreBallot(tuple(pid for pid, _p, _r in entries), None, n))
+            ballots.append(CoreBallot(entries, None, n))
         elif kind == "ordinal":
             ranked = sorted(entries, key=lambda e: e[2] or 0)
             ballots.append(CoreBallot(tuple(pid for pid, _p, _r in ranked), None, n))
