@@ -31,8 +31,8 @@ from pb.models import Round, User
 from pb.models.base import utcnow
 from pb.models.result import RoundResult
 from pb.policy import can_certify_result, can_manage_round
+from pb.results.profile_rows import profile_from_rows
 from pb.voting.designs import CORE_KIND
-from pb.voting.profile_rows import profile_from_rows
 from pb.voting.services import ballot_proposals, is_area_wide
 
 

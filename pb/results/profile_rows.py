@@ -1,5 +1,8 @@
 """The counted ballots of a round as the core's Profile, built straight from rows.
 
+Part of the results area's bridge to the core (``services.profile_from_ballots`` calls
+it); a module of its own, kept by the performance work (issue 15).
+
 One SELECT of (ballot id, project, points, rank) ordered by ballot, read in batches
 from a server-side cursor; consecutive rows of a ballot become one tuple, identical
 tuples are counted once in a dict, and only the distinct ballots (with their counts)
