@@ -28,11 +28,13 @@ def ballot_counts(round_id: int, kind: str, known: set[str]) -> Counter:
     """{distinct ballot: voters}, a ballot being a tuple of project ids (approval) or of
     (project id, points, rank)."""
     # Core, not the ORM session's execute: plain rows, no ORM result machinery per row.
-    rows = db.session.connection().execution_options(yield_per=BATCH).execute(
+    # The options go on this statement only: Connection.execution_options would change
+    # the session's connection for every later statement (a cursor for an INSERT).
+    rows = db.session.connection().execute(
         select(Ballot.id, BallotChoice.proposal_id, BallotChoice.points, BallotChoice.rank)
         .join(BallotChoice, BallotChoice.ballot_id == Ballot.id, isouter=True)
         .where(Ballot.round_id == round_id, Ballot.status == BALLOT_COUNTED)
-        .order_by(Ballot.id))
+        .order_by(Ballot.id), execution_options={"yield_per": BATCH})
     names = {int(pid): pid for pid in known if pid.isdigit()}  # proposal id -> project id
     approval = kind == "approval"  # then a ballot is just its project ids
     counts: Counter = Counter()
