@@ -32,6 +32,7 @@ AREA_COMMANDS = (
     ("pb.grants.cli", "grants_command"),
     ("pb.events.cli", "events_command"),
     ("pb.privacy.cli", "purge_command"),
+    ("pb.demo.scale", "scale_demo_command"),
 )
 
 

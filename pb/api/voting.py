@@ -6,13 +6,16 @@
 - ``/rounds/<id>/receipts``: SHA-256 fingerprints of the counted ballots' receipts.
 """
 
-from flask import Response, abort, jsonify
+from flask import Response, abort, jsonify, send_file
 
 from pb.api import bp
 from pb.api.listing import rows_list
 from pb.loaders import published_round_or_404
 from pb.results import services as results
+from pb.voting import ballot_files
 from pb.voting import services as voting
+
+CERTIFIED_MAX_AGE = 24 * 3600  # a certified round's ballots never change
 
 
 @bp.route("/rounds/<int:round_id>/results")
@@ -29,9 +32,20 @@ def round_ballots_pb(round_id: int):
     round_ = published_round_or_404(round_id)
     if round_.status not in ("closed", "results"):
         abort(404)
-    return Response(results.ballots_pb(round_), mimetype="text/plain",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="round-{round_.id}-ballots.pb"'})
+    name = f"round-{round_.id}-ballots.pb"
+    result = results.result_for(round_)
+    if result is not None and result.is_certified:
+        try:
+            path = ballot_files.certified_file(round_.id, result.inputs_hash,
+                                               lambda: results.ballots_pb(round_))
+        except ValueError:
+            path = None  # changed since certification: serve what is there now
+        if path is not None:
+            return send_file(path, mimetype="text/plain", as_attachment=True,
+                             download_name=name, etag=result.inputs_hash, conditional=True,
+                             max_age=CERTIFIED_MAX_AGE)
+    return Response(ballot_files.chunks(results.ballots_pb(round_)), mimetype="text/plain",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.route("/rounds/<int:round_id>/receipts")

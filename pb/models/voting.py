@@ -80,6 +80,10 @@ class Ballot(db.Model):
               sqlite_where=text("status = 'counted' AND facts_hash IS NOT NULL"),
               postgresql_where=text("status = 'counted' AND facts_hash IS NOT NULL")),
         Index("ix_ballots_round_status", "round_id", "status"),
+        # Covering indexes for the city-scale pages (migration 0012_performance): the
+        # receipts list in fingerprint order, and each voter's first ballot for turnout.
+        Index("ix_ballots_round_status_receipt", "round_id", "status", "receipt_hash"),
+        Index("ix_ballots_round_voter_cast", "round_id", "voter_id", "cast_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

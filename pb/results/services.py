@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -43,9 +42,9 @@ from pb.models import Round, User
 from pb.models.base import utcnow
 from pb.models.result import RoundResult
 from pb.models.round import RULES_FOR_DESIGN
-from pb.models.voting import BALLOT_COUNTED, Ballot, BallotChoice
 from pb.policy import can_certify_result, can_manage_round
 from pb.results.presenting import result_rows, results_json  # noqa: F401  (the API uses them)
+from pb.results.profile_rows import profile_from_rows
 from pb.voting.designs import CORE_KIND
 from pb.voting.services import ballot_proposals, is_area_wide
 
@@ -62,7 +61,7 @@ class ResultFrozen(ResultError):
 
 def instance_from_round(round_: Round) -> Instance:
     projects = []
-    for proposal in ballot_proposals(round_):
+    for proposal in ballot_proposals(round_, with_themes=True):
         # Sorted here, not by the relationships' order_by: a collection changed earlier in
         # the same session keeps its insertion order, and the inputs must hash the same.
         wards = sorted(w.name for w in proposal.wards)
@@ -102,27 +101,7 @@ def instance_from_round(round_: Round) -> Instance:
 def profile_from_ballots(round_: Round, instance: Instance | None = None) -> Profile:
     """Every counted ballot of the round, anonymised, as the core's Profile."""
     instance = instance or instance_from_round(round_)
-    known = set(instance.ids)
-    kind = CORE_KIND[round_.ballot_design]
-    rows = db.session.execute(
-        select(Ballot.id, BallotChoice.proposal_id, BallotChoice.points, BallotChoice.rank)
-        .join(BallotChoice, BallotChoice.ballot_id == Ballot.id, isouter=True)
-        .where(Ballot.round_id == round_.id, Ballot.status == BALLOT_COUNTED)
-        .order_by(Ballot.id)).all()
-    by_ballot: dict[int, list] = defaultdict(list)
-    for ballot_id, proposal_id, points, rank in rows:
-        entry = by_ballot[ballot_id]
-        if proposal_id is not None and str(proposal_id) in known:
-            entry.append((str(proposal_id), points, rank))
-    ballots = []
-    for entries in by_ballot.values():
-        if kind == "approval":
-            ballots.append([pid for pid, _p, _r in entries])
-        elif kind == "ordinal":
-            ballots.append([pid for pid, _p, _r in sorted(entries, key=lambda e: e[2] or 0)])
-        else:
-            ballots.append({pid: points or 0 for pid, points, _r in entries})
-    return Profile.from_ballots(kind, ballots)
+    return profile_from_rows(round_.id, CORE_KIND[round_.ballot_design], set(instance.ids))
 
 
 def constraints_for(round_: Round, voters: int = 0) -> Constraints:

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import url_for
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from pb import audit, submissions
@@ -46,7 +46,7 @@ from pb.models.voting import (
 )
 from pb.voting import AlreadyVoted, BallotProblems, CodeError, VotingClosed, VotingError, codes
 from pb.voting.designs import check_ballot
-from pb.voting.identity import Identity, account_slot, voter_for
+from pb.voting.identity import Identity, account_slot, slot_of
 from pb.voting.paper import Paper
 
 ACTION = "ballot.cast"
@@ -61,6 +61,9 @@ class Cast:
     replaced_same_details: bool = False  # another slot's ballot with the same details stopped counting
     repeated: bool = False  # the same form again: the first request's ballot, nothing new
     notify: list[str] = field(default_factory=list)  # accounts whose ballot this replaced
+    ballot_id: int | None = None  # read before the commit, so using it costs no reload
+    round_id: int | None = None  # likewise
+    emails: list[tuple[str, str, str]] = field(default_factory=list)  # sent after the commit
 
 
 def _already_voted() -> AlreadyVoted:
@@ -103,13 +106,15 @@ def cast_ballot(round_: Round, identity: Identity, paper: Paper, choices: dict[i
                           channel, record_with)
         except IntegrityError:
             db.session.rollback()
+            identity.forget_slot()  # the winner's slot: read it again
             if attempt == 2:
                 raise _already_voted() from None
             continue
         except VotingError:
             db.session.rollback()
             raise
-        _send_emails(round_, identity, cast)
+        for to, subject, body in cast.emails:
+            send_mail(to, subject, body)
         return cast
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -127,7 +132,8 @@ def _repeat(identity: Identity, submission: str | None, choices: dict[int, int],
     if stored != {pid: v for pid, v in choices.items() if v} \
             or ballot.other_ward_id != paper.other_ward_id:
         return None  # different choices from an old page: handled as a stale form
-    return Cast(ballot, codes.receipt_for(submission), repeated=True)
+    return Cast(ballot, codes.receipt_for(submission), repeated=True, ballot_id=ballot.id,
+                round_id=ballot.round_id)
 
 
 def _store(round_: Round, identity: Identity, paper: Paper, choices: dict[int, int],
@@ -142,14 +148,15 @@ def _store(round_: Round, identity: Identity, paper: Paper, choices: dict[int, i
                     receipt_hash=codes.receipt_hash(receipt),
                     other_ward_id=paper.other_ward_id, facts_hash=identity.facts_hash,
                     entered_by_id=entered_by.id if entered_by else None)
-    design = paper.rules.design
-    for pid, value in sorted(choices.items()):
-        if value:
-            ballot.choices.append(BallotChoice(
-                proposal_id=pid, points=value if design in ("points", "scores") else None,
-                rank=value if design == "ranking" else None))
     db.session.add(ballot)
     db.session.flush()
+    design = paper.rules.design
+    # One executemany for the choices, not one INSERT ... RETURNING per project.
+    db.session.execute(insert(BallotChoice), [
+        {"ballot_id": ballot.id, "proposal_id": pid,
+         "points": value if design in ("points", "scores") else None,
+         "rank": value if design == "ranking" else None}
+        for pid, value in sorted(choices.items()) if value])
     submissions.record(submission, ACTION, ballot.id, identity.user)
     after = {"channel": ballot.channel, "receipt_hash": ballot.receipt_hash}
     if replaced:
@@ -158,18 +165,35 @@ def _store(round_: Round, identity: Identity, paper: Paper, choices: dict[int, i
                  actor=entered_by or identity.user)
     if record_with is not None:
         record_with(ballot)  # pb.events: where it was given, in this transaction
-    db.session.commit()
-    return Cast(ballot, receipt, replaced_same_details=bool(replaced), notify=notify)
+    cast = Cast(ballot, receipt, replaced_same_details=bool(replaced), notify=notify,
+                ballot_id=ballot.id, round_id=round_.id)
+    cast.emails = emails_for(round_, identity, cast)  # while the round is loaded
+    _commit_keeping_loaded()
+    return cast
+
+
+def _commit_keeping_loaded() -> None:
+    """Commit without expiring what this request loaded: the round, the person and the
+    ballot were read or written in this very transaction, so reading them again after
+    the commit (three more queries per ballot) would learn nothing."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def _slot(round_: Round, identity: Identity, replaces: int | None) -> tuple[Voter, int | None]:
     """The voter's slot, made (and its code claimed) for a first ballot; and the ballot
     it replaces, superseded. Refuses a stale form and a second channel."""
-    voter = voter_for(round_, identity.key)
+    voter = slot_of(round_, identity)
     if voter is None:
         if replaces:
             raise _already_voted()
-        if identity.user is not None and (slot := account_slot(round_, identity.user)):
+        # account_identity has looked for the account's slot already (by any channel)
+        if identity.user is not None and not identity.account_checked \
+                and (slot := account_slot(round_, identity.user)):
             raise _other_channel(slot)
         voter = Voter(round_id=round_.id, voter_key=identity.key, channel=identity.channel,
                       ward_id=identity.ward_id,
@@ -236,24 +260,27 @@ def _link(round_: Round, endpoint: str) -> str:
         return f"/rounds/{round_.id}"
 
 
-def _send_emails(round_: Round, identity: Identity, cast: Cast) -> None:
+def emails_for(round_: Round, identity: Identity, cast: Cast) -> list[tuple[str, str, str]]:
+    """(to, subject, body) of the receipt email and of each replaced voter's notice."""
+    emails = []
     if identity.email:
-        send_mail(identity.email, f"Your ballot in {round_.name} was received",
-                  f"Thank you for voting in {round_.name}.\n\n"
-                  f"Your receipt code is: {display_receipt(cast.receipt)}\n\n"
-                  f"To check your ballot is counted, look it up at "
-                  f"{_link(round_, 'voting.receipts')}\n"
-                  "The receipt does not show how you voted. If you did not vote, or you get a "
-                  "receipt you do not recognise, contact the partnership.\n")
+        body = (f"Thank you for voting in {round_.name}.\n\n"
+                f"Your receipt code is: {display_receipt(cast.receipt)}\n\n"
+                f"To check your ballot is counted, look it up at "
+                f"{_link(round_, 'voting.receipts')}\n"
+                "The receipt does not show how you voted. If you did not vote, or you get a "
+                "receipt you do not recognise, contact the partnership.\n")
+        emails.append((identity.email, f"Your ballot in {round_.name} was received", body))
     for email in cast.notify:
-        send_mail(email, f"Your ballot in {round_.name} has been replaced",
-                  f"A ballot has just been given in {round_.name} with the same postcode and "
-                  "date of birth as yours. pb counts one ballot per person, the latest, so "
-                  "yours no longer counts.\n\n"
-                  "If that was you, there is nothing to do. If it was not (someone else, or "
-                  "someone sharing your postcode and birthday), vote again at "
-                  f"{_link(round_, 'voting.vote')} before voting closes, and tell the "
-                  "partnership.\n")
+        body = (f"A ballot has just been given in {round_.name} with the same postcode and "
+                "date of birth as yours. pb counts one ballot per person, the latest, so "
+                "yours no longer counts.\n\n"
+                "If that was you, there is nothing to do. If it was not (someone else, or "
+                "someone sharing your postcode and birthday), vote again at "
+                f"{_link(round_, 'voting.vote')} before voting closes, and tell the "
+                "partnership.\n")
+        emails.append((email, f"Your ballot in {round_.name} has been replaced", body))
+    return emails
 
 
 def display_receipt(receipt: str) -> str:

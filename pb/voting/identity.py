@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -36,6 +36,19 @@ class Identity:
     code_id: int | None = None
     email: str | None = None
     facts_hash: str | None = None
+    # The voter slot found for ``key`` in this request, once looked up (see ``slot_of``):
+    # a ballot POST reads it once, not three times.
+    slot: Voter | None = field(default=None, repr=False, compare=False)
+    slot_known: bool = field(default=False, repr=False, compare=False)
+    # True once this request found no slot held by the account (by any channel).
+    account_checked: bool = field(default=False, repr=False, compare=False)
+
+    def remember_slot(self, slot: Voter | None) -> None:
+        self.slot, self.slot_known = slot, True
+
+    def forget_slot(self) -> None:
+        """Look the slot up again (after a rollback: a concurrent request may have made it)."""
+        self.slot, self.slot_known, self.account_checked = None, False, False
 
 
 def facts_hash(round_: Round, postcode: str | None, born: date | None) -> str | None:
@@ -84,6 +97,14 @@ def voter_for(round_: Round, key: str) -> Voter | None:
                                                  Voter.voter_key == key))
 
 
+def slot_of(round_: Round, identity: Identity) -> Voter | None:
+    """The identity's voter slot in the round (None before their first ballot), read once
+    per request; ``Identity.forget_slot`` makes the next call read it again."""
+    if not identity.slot_known:
+        identity.remember_slot(voter_for(round_, identity.key))
+    return identity.slot
+
+
 def account_slot(round_: Round, user: User) -> Voter | None:
     """The voter slot a signed-in person already has in the round, by either channel."""
     return db.session.scalar(select(Voter).where(Voter.round_id == round_.id,
@@ -94,8 +115,10 @@ def _slot_identity(round_: Round, user: User, slot: Voter) -> Identity:
     facts = db.session.scalar(select(Ballot.facts_hash).where(
         Ballot.voter_id == slot.id, Ballot.status == BALLOT_COUNTED))
     code_id = int(slot.voter_key.split(":", 1)[1]) if slot.channel == "code" else None
-    return Identity(slot.voter_key, slot.channel, slot.ward_id, user=user, code_id=code_id,
-                    email=user.email, facts_hash=facts)
+    identity = Identity(slot.voter_key, slot.channel, slot.ward_id, user=user, code_id=code_id,
+                        email=user.email, facts_hash=facts)
+    identity.remember_slot(slot)
+    return identity
 
 
 def account_identity(round_: Round, user: User) -> Identity:
@@ -121,9 +144,13 @@ def account_identity(round_: Round, user: User) -> Identity:
         raise NotEligible("This vote also takes voting codes, so that each person's ballot "
                           "counts once we need your postcode and date of birth: add them to "
                           "your account.", field=missing)
-    return Identity(f"user:{user.id}", "account", ward.id if ward else None, user=user,
-                    email=user.email,
-                    facts_hash=facts_hash(round_, user.postcode, user.date_of_birth))
+    identity = Identity(f"user:{user.id}", "account", ward.id if ward else None, user=user,
+                        email=user.email,
+                        facts_hash=facts_hash(round_, user.postcode, user.date_of_birth))
+    # No slot by account, so none by the key "user:<id>" either (its user_id is the account).
+    identity.remember_slot(None)
+    identity.account_checked = True
+    return identity
 
 
 def code_identity(round_: Round, claim: dict, user: User | None) -> Identity | None:

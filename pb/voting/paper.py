@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from pb.extensions import db
 from pb.models import Proposal, Round, Ward
@@ -37,9 +38,15 @@ class Paper:
         return {p.id for p in self.projects}
 
 
-def ballot_proposals(round_: Round) -> list[Proposal]:
-    return list(db.session.scalars(select(Proposal).where(
-        Proposal.round_id == round_.id, Proposal.status.in_(ON_BALLOT)).order_by(Proposal.id)))
+def ballot_proposals(round_: Round, *, with_themes: bool = False) -> list[Proposal]:
+    """The projects on the round's ballot, with their wards (and themes if asked) loaded in
+    one more query each, never one per project."""
+    query = select(Proposal).where(Proposal.round_id == round_.id,
+                                   Proposal.status.in_(ON_BALLOT)).order_by(Proposal.id)
+    query = query.options(selectinload(Proposal.wards))
+    if with_themes:
+        query = query.options(selectinload(Proposal.themes))
+    return list(db.session.scalars(query))
 
 
 def _ward_ids(proposal: Proposal) -> set[int]:

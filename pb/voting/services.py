@@ -26,6 +26,7 @@ from pb.voting.queries import (
     counted_receipt_hashes,
     current_ballot,
     look_up_receipt,
+    receipt_page,
     replaced_counts,
     turnout,
 )
@@ -36,6 +37,6 @@ __all__ = [
     "NotEligible", "Paper", "VotingClosed", "VotingError", "account_identity", "age_on",
     "ballot_proposals", "build_paper", "cast_ballot", "check_place_and_age", "code_batches",
     "code_identity", "counted_receipt_hashes", "current_ballot", "display_receipt",
-    "facts_hash", "generate_codes", "is_area_wide", "look_up_receipt", "redeem_code",
+    "facts_hash", "generate_codes", "is_area_wide", "look_up_receipt", "receipt_page", "redeem_code",
     "replaced_counts", "turnout",
 ]

@@ -90,8 +90,12 @@ def _claims() -> dict:
 
 
 def _forget_code(round_: Round) -> None:
+    _forget_code_of(round_.id)
+
+
+def _forget_code_of(round_id: int) -> None:
     claims = _claims()
-    if claims.pop(str(round_.id), None) is not None:
+    if claims.pop(str(round_id), None) is not None:
         session[CLAIMS] = claims
 
 
@@ -221,10 +225,12 @@ def _cast(round_, identity, paper, choices):
                             problems=Problems(general=[exc.message]), status=exc.status)
     if identity.channel == "code":
         # A shared device forgets the code at once: the next person sees no ballot.
-        _forget_code(round_)
-    session[RECEIPT] = {"round_id": round_.id, "ballot_id": cast.ballot.id,
+        _forget_code_of(cast.round_id)
+    # Ids read before the commit (cast.ballot_id, round_id): no reload after it.
+    round_id = cast.round_id
+    session[RECEIPT] = {"round_id": round_id, "ballot_id": cast.ballot_id,
                         "receipt": cast.receipt, "replaced": cast.replaced_same_details}
-    return redirect(url_for("voting.done", round_id=round_.id), code=303)
+    return redirect(url_for("voting.done", round_id=round_id), code=303)
 
 
 @bp.route("/rounds/<int:round_id>/vote/total")
@@ -326,8 +332,12 @@ def receipts(round_id: int):
     round_ = visible_round_or_404(round_id)
     query = (request.args.get("receipt") or "").strip()[:60]
     found = services.look_up_receipt(round_, query) if query else None
+    page = request.args.get("page", "1")
+    listing = services.receipt_page(
+        round_, int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1,
+        (request.args.get("fingerprint") or "")[:64])
     return render_template("voting/receipts.html", round=round_, query=query, found=found,
-                           hashes=services.counted_receipt_hashes(round_),
+                           listing=listing,
                            looked_up_hash=codes.receipt_hash(query) if query else None)
 
 

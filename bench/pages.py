@@ -1,0 +1,69 @@
+"""City-scale pages under gunicorn, against a trivial endpoint measured in the same run.
+
+    .venv/bin/python bench/pages.py --database-url sqlite:////tmp/perfdb/city.sqlite
+
+Needs a database with the demo (``flask --app pb demo``, for officer@) and a city round
+(``flask --app pb scale-demo``). Serves pb with gunicorn (4 workers) on 127.0.0.1, loads
+each page with 8 clients for a few seconds, and prints each median latency as a multiple
+of ``/healthz``'s (one SELECT 1) and of the static stylesheet's. Target: within 5x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.loadgen import cookie_header, load, serve, sign_in  # noqa: E402
+
+OFFICER = ("officer@demo.pb.localhost", "demo-officer-silk-2026")
+
+
+def city_round(database_url: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        round_id = conn.execute(text("SELECT max(id) FROM rounds WHERE name LIKE "
+                                     "'City-scale vote%'")).scalar()
+    engine.dispose()
+    if round_id is None:
+        raise SystemExit("No city round: run flask --app pb scale-demo first.")
+    return round_id
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("PB_DATABASE_URL"))
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=6.0)
+    args = parser.parse_args()
+    round_id = city_round(args.database_url)
+    with serve(args.database_url) as port:
+        officer = {"Cookie": cookie_header(sign_in(port, *OFFICER))}
+        pages = [
+            ("static stylesheet", "/static/pb.css", None),
+            ("trivial endpoint /healthz", "/healthz", None),
+            ("round page", f"/rounds/{round_id}", None),
+            ("proposal list (API)", f"/api/v1/rounds/{round_id}/proposals", None),
+            ("receipts page", f"/rounds/{round_id}/receipts", None),
+            ("receipts page 300", f"/rounds/{round_id}/receipts?page=300", None),
+            ("turnout page (officer)", f"/rounds/{round_id}/turnout", officer),
+            ("results API", f"/api/v1/rounds/{round_id}/results", None),
+        ]
+        rows = []
+        for label, path, headers in pages:
+            load(port, path, 2, 1.0, headers, ok=(200, 404))  # warm up
+            rows.append((label, load(port, path, args.clients, args.seconds, headers,
+                                     ok=(200, 404))))
+    trivial = rows[1][1].p50
+    print(f"{'page':30} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x trivial':>10}")
+    for label, result in rows:
+        print(f"{label:30} {result.rate:8.1f} {result.p50:8.1f} {result.percentile(99):8.1f} "
+              f"{result.errors:7d} {result.p50 / trivial:10.1f}")
+
+
+if __name__ == "__main__":
+    main()
