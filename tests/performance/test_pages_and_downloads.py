@@ -11,9 +11,9 @@ from pb.results import services as results
 from tests.factories import cast_for, make_ballot_round, make_voter
 
 
-def _round_with_ballots(hood, name: str, projects: int, ballots: int, first_voter: int):
+def _round_with_ballots(neighbourhood, name: str, projects: int, ballots: int, first_voter: int):
     round_, proposals = make_ballot_round(
-        hood, name=name, ballot_max_choices=3,
+        neighbourhood, name=name, ballot_max_choices=3,
         projects=[(f"Community garden {i}", 1_000_00 + 10_00 * i) for i in range(projects)])
     for n in range(ballots):
         picks = {proposals[(n + k) % projects].id: 1 for k in range(3)}
