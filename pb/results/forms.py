@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import Length, ValidationError
 
 from pb import submissions
+from pb.forms import db_id
 
 
 class ResultActionForm(FlaskForm):
@@ -55,7 +56,9 @@ class MultiCheckboxField(SelectMultipleField):
 class ExplorerForm(FlaskForm):
     """What to explore: a past round or an uploaded .pb file, and the settings to try."""
 
-    round_id = SelectField("A past round's ballots", coerce=int, validate_choice=False)
+    # db_id: an overflowing or non-numeric id is "no round", never a database error.
+    round_id = SelectField("A past round's ballots", coerce=lambda v: db_id(v) or 0,
+                           validate_choice=False)
     upload = FileField("Or upload a pabulib .pb file")
     rules = MultiCheckboxField("Rules", validate_choice=False)
     tie_breaks = MultiCheckboxField("Tie-breaks", validate_choice=False)
