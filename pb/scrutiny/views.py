@@ -13,7 +13,7 @@ import io
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from pb import policy
+from pb import links, policy
 from pb.errors import DomainError
 from pb.forms import apply_errors
 from pb.htmx import render_page_or_fragment
@@ -80,6 +80,12 @@ def scrutiny_detail():
     filters = filtering.parse(request.args)
     return render_template("scrutiny/detail.html", filters=filters,
                            records=detail.records(filters))
+
+
+@links.staff
+def _interest_link(round_, user):
+    if policy.can_declare_round_interest(user, round_):
+        yield ("Declare an interest", url_for("scrutiny.round_interest", round_id=round_.id))
 
 
 @bp.route("/rounds/<int:round_id>/interests", methods=["GET", "POST"])

@@ -55,3 +55,13 @@ def test_scrutiny_reads_every_declaration(client, sign_in, neighbourhood):
     sign_in(neighbourhood.users["scrutiny"])
     page = client.get("/scrutiny/detail").get_data(as_text=True)
     assert WORDS.replace("'", "&#39;") in page and "Priya" in page
+
+
+@pytest.mark.parametrize("who, shown", [("officer", True), ("event_staff", True),
+                                         ("other_officer", False)])
+def test_staff_reach_the_declaration_from_their_tasks(client, sign_in, neighbourhood, who, shown):
+    round_ = neighbourhood.rounds["voting"]
+    sign_in(neighbourhood.users[who])
+    page = client.get("/manage").get_data(as_text=True)
+    link = f'href="/scrutiny/rounds/{round_.id}/interests"'
+    assert (link in page) is shown
