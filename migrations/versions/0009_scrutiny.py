@@ -34,5 +34,13 @@ def downgrade():
     with op.batch_alter_table('area_profiles', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_area_profiles_area_id'))
     op.drop_table('area_profiles')
-    with op.batch_alter_table('wards', schema=None) as batch_op:
-        batch_op.drop_column('population')
+    _drop_column('wards', 'population')
+
+
+def _drop_column(table, column):
+    # In place on SQLite too (3.35+): a batch rebuild would cascade-delete child rows
+    # (rebuilding rounds would take every ballot with it); see 0006_vote_integrity.
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    else:
+        op.drop_column(table, column)

@@ -43,9 +43,16 @@ def downgrade():
     with op.batch_alter_table('round_theme_limits', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_round_theme_limits_round_id'))
     op.drop_table('round_theme_limits')
-    with op.batch_alter_table('round_results', schema=None) as batch_op:
-        batch_op.drop_column('comparison_json')
-    with op.batch_alter_table('rounds', schema=None) as batch_op:
-        batch_op.drop_column('min_support_percent')
-        batch_op.drop_column('min_support_votes')
-        batch_op.drop_column('ward_leftover')
+    _drop_column('round_results', 'comparison_json')
+    _drop_column('rounds', 'min_support_percent')
+    _drop_column('rounds', 'min_support_votes')
+    _drop_column('rounds', 'ward_leftover')
+
+
+def _drop_column(table, column):
+    # In place on SQLite too (3.35+): a batch rebuild would cascade-delete child rows
+    # (rebuilding rounds would take every ballot with it); see 0006_vote_integrity.
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    else:
+        op.drop_column(table, column)

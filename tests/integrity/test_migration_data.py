@@ -70,6 +70,12 @@ def old_database(empty_database, tmp_path, monkeypatch):
     with app.app_context():
         assert runner.invoke(args=["db", "upgrade", "0003"]).exit_code == 0
     yield app, runner, empty_database
+    # Close the app's pooled connections now, not when they are garbage-collected
+    # during some later test (a ResourceWarning there fails that test on PostgreSQL).
+    from pb.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()
 
 
 def _seed_0003(url: str) -> None:

@@ -97,7 +97,7 @@ def test_a_count_a_change_and_a_certification_sent_twice_happen_once(client, sig
     sign_in(neighbourhood.users["officer2"])
     page = client.get(base).get_data(as_text=True)
     seen = re.search(r'name="seen" (?:type="hidden" )?value="([^"]+)"', page).group(1)
-    certify = {"submission": submissions.new_key(), "seen": seen}
+    certify = {"submission": submissions.new_key(), "seen": seen, "read_it": "y"}
     assert client.post(f"{base}/certify", data=certify).status_code == 303
     assert client.post(f"{base}/certify", data=certify).status_code == 303
     assert _audits("result.certified") == 1
@@ -121,7 +121,7 @@ def test_certifying_a_result_that_changed_since_it_was_shown_is_refused(app, cli
                        [projects[0].pb_id, projects[3].pb_id],
                        "The cafe has found another funder, so the cinema is funded instead.")
     refused = client.post(f"/rounds/{round_.id}/results/certify",
-                          data={"submission": submissions.new_key(), "seen": seen})
+                          data={"submission": submissions.new_key(), "seen": seen, "read_it": "y"})
     assert refused.status_code == 409
     assert "The result has changed since this page was shown" in refused.get_data(as_text=True)
     assert _audits("result.certified") == 0
@@ -219,7 +219,7 @@ def test_a_count_and_a_certification_sent_many_times_at_once_happen_once(live):
     assert {r.status for r in results} == {303}, [r.status for r in results]
     seen = re.search(r'name="seen" (?:type="hidden" )?value="([^"]+)"',
                      second.get(url).text).group(1)
-    certify = {"submission": submissions.new_key(), "seen": seen}
+    certify = {"submission": submissions.new_key(), "seen": seen, "read_it": "y"}
     results = storm([lambda: second.post(f"{url}/certify", certify)] * DOUBLE)
     assert {r.status for r in results} == {303}, [r.status for r in results]
     with app.app_context():
