@@ -58,7 +58,7 @@ from pb.models.proposal import (
     ProposalVersion,
 )
 from pb.models.result import RoundResult
-from pb.models.round import Round, RoundThemeLimit, RoundWardBudget
+from pb.models.round import Round, RoundThemeLimit, RoundWardBudget, WardCarryOver
 from pb.models.scrutiny import AreaProfile, RoundInterest
 from pb.models.submission import Submission
 from pb.models.user import (
@@ -83,7 +83,7 @@ __all__ = [
     "Organisation", "OrganisationMember", "Partnership", "PostcodeCoverage", "Proposal",
     "ProposalDocument", "ProposalOutcome", "ProposalStatusChange", "ProposalSupport",
     "ProposalVersion", "Role", "RoleAssignment", "Round", "RoundResult", "RoundThemeLimit", "RoundWardBudget", "Submission",
-    "Theme", "User", "UserSession", "Voter", "VotingCode", "VotingCodeAttempt", "VotingCodeBatch", "Ward",
+    "WardCarryOver", "Theme", "User", "UserSession", "Voter", "VotingCode", "VotingCodeAttempt", "VotingCodeBatch", "Ward",
     "normalise_email", "normalise_postcode", "utcnow",
     # Grants
     "Adjustment", "Correction", "FundingLine", "Grant", "GrantBudgetLine", "GrantDocument",
