@@ -349,4 +349,8 @@ def _round_values(form: RoundForm, round_: Round | None = None) -> dict:
 
 
 # Phase controls (decision days, issue 12) hang their routes on this blueprint.
-from pb.admin import phase_views  # noqa: E402,F401
+# The public pages' text (accessibility, contact, cookies, terms, privacy) is edited here too.
+from pb.admin import (
+    page_views,  # noqa: E402,F401
+    phase_views,  # noqa: E402,F401
+)
