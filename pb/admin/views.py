@@ -348,9 +348,6 @@ def _round_values(form: RoundForm, round_: Round | None = None) -> dict:
     return values
 
 
-# Phase controls (decision days, issue 12) hang their routes on this blueprint.
-# The public pages' text (accessibility, contact, cookies, terms, privacy) is edited here too.
-from pb.admin import (
-    page_views,  # noqa: E402,F401
-    phase_views,  # noqa: E402,F401
-)
+# Phase controls (decision days, issue 12) and the public pages' text (accessibility,
+# contact, cookies, terms, privacy) hang their routes on this blueprint.
+from pb.admin import page_views, phase_views  # noqa: E402,F401

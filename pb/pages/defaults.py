@@ -195,8 +195,8 @@ recorded in the audit log, which scrutiny can check.
 # Publication and licence
 
 Proposals are public once submitted: residents vote on them. A submitted proposal's title,
-summary and cost are published in the [open data](/open-data) under the [Open Government
-Licence v3.0](https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/),
+summary and cost are published in the [open data](/open-data) under the
+[Open Government Licence v3.0](https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/),
 so anyone may reuse them with credit, and you agree that the text of your proposal may be
 shared that way. Pictures and documents you upload stay yours, but you allow us to show
 them with your proposal for as long as the round's record is kept.
