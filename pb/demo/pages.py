@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pb.models import User
 from pb.pages import services
-from pb.pages.defaults import CONTACT
+from pb.pages.defaults import CONTACT, unwrap
 
 CONTACT_DETAILS = """\
 The Macclesfield Community Health Partnership runs participatory budgeting in
@@ -25,4 +25,4 @@ def seed(area, partnership, rounds) -> None:
     from pb.demo import ACCOUNTS
 
     admin = User.by_email(ACCOUNTS[0].email)
-    services.save_page(admin, "contact", "Contact us", CONTACT_DETAILS + CONTACT)
+    services.save_page(admin, "contact", "Contact us", unwrap(CONTACT_DETAILS + CONTACT))

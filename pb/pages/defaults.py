@@ -108,7 +108,7 @@ Documents published before 23 September 2018 are not in scope; this website has 
 Every change to this website goes through automated tests before it is published. They
 include tests that drive the pages in a real browser (Chromium, through Playwright):
 
-- the sign-in form and the voting pages are used with the keyboard alone
+- the sign-in form is used with the keyboard alone, from the top of the page
 - the "Skip to main content" link is the first thing the keyboard reaches, and moves to
   the main content
 - pages are shown 360 pixels wide, as on a phone, and checked for sideways scrolling
@@ -223,23 +223,37 @@ If you are not happy with the answer, you can complain to the Information Commis
 Office ([ico.org.uk](https://ico.org.uk/make-a-complaint/), 0303 123 1113).
 """
 
+
+
+def unwrap(text: str) -> str:
+    """The source above is wrapped to fit this file; an administrator's editor shows each
+    paragraph and list item on one line, as people type them."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if lines and lines[-1] and line.strip() and not line.startswith(("- ", "#")):
+            lines[-1] += " " + line.strip()
+        else:
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
 PAGES: dict[str, PageDefault] = {
     "accessibility": PageDefault(
         "Accessibility statement", "pages.accessibility",
-        "The accessibility statement, in the GOV.UK model's form.", ACCESSIBILITY),
+        "The accessibility statement, in the GOV.UK model's form.", unwrap(ACCESSIBILITY)),
     "contact": PageDefault(
         "Contact us", "pages.contact",
         "How to reach the partnership and report a problem with a vote. The partnerships' "
-        "email addresses are listed under it automatically.", CONTACT),
+        "email addresses are listed under it automatically.", unwrap(CONTACT)),
     "cookies": PageDefault(
         "Cookies", "pages.cookies",
         "What cookies are and why there is no banner. The table of the cookies pb sets is "
-        "added under it automatically.", COOKIES),
+        "added under it automatically.", unwrap(COOKIES)),
     "terms": PageDefault(
         "Terms for proposers", "pages.terms",
-        "What people agree to when they put forward a proposal.", TERMS),
+        "What people agree to when they put forward a proposal.", unwrap(TERMS)),
     "privacy": PageDefault(
         "Who to ask about your data", "privacy.notice",
         "The part of the privacy notice that names who runs the service and who to ask. "
-        "The table of what pb keeps is fixed: it describes what the software does.", PRIVACY),
+        "The table of what pb keeps is fixed: it describes what the software does.", unwrap(PRIVACY)),
 }

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from pb.extensions import db
-from pb.models import Partnership
+from pb.models import AuditEntry, Partnership
 from pb.pages import services
 
 PAGES = {
@@ -107,3 +107,13 @@ def test_favicon_ico_answers_with_the_icon_not_a_404(client):
     assert response.status_code == 200
     assert response.mimetype == "image/svg+xml"
     assert response.get_data() == client.get("/static/favicon.svg").get_data()
+
+
+def test_the_demo_gives_the_contact_page_its_partnerships_details(runner, client):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    page = client.get("/contact").get_data(as_text=True)
+    assert "0306 999 0142" in page and "Macclesfield SK10 1AA" in page
+    assert "Report a problem with a vote" in page
+    assert runner.invoke(args=["demo"]).exit_code == 0  # a second run changes nothing
+    assert len(db.session.scalars(db.select(AuditEntry).where(
+        AuditEntry.action == "page.edited")).all()) == 1
