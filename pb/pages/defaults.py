@@ -135,7 +135,7 @@ described above and by checking pages by hand with a keyboard and at phone width
 
 CONTACT = """\
 The partnership that runs each round answers questions about it. Its email address is on
-the round's page and in the list below.
+the round's page and in the list at the end of this page.
 
 # Report a problem with a vote
 

@@ -44,6 +44,10 @@ def test_an_administrator_edits_the_terms_in_the_browser(neighbourhood, page, br
     browser_sign_in(page, neighbourhood.users["admin"].email)
     page.goto("/admin/")
     page.get_by_role("navigation", name="Admin").get_by_role("link", name="Public pages").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Public pages")
+    for width in (1280, 360):
+        _fits(page, width, "admin-pages")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("main").get_by_role("link", name="Terms for proposers", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Edit: Terms for proposers")
     for width in (1280, 360):
