@@ -3,13 +3,13 @@ the ward's budget in a later round of the same area until an officer adds it the
 One new table, so it re-chains easily at merge.
 
 Revision ID: 0014_carry_overs
-Revises: 0012_performance
+Revises: 0013_public_pages
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0014_carry_overs'
-down_revision = '0012_performance'
+down_revision = '0013_public_pages'
 branch_labels = None
 depends_on = None
 

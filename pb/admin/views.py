@@ -351,6 +351,6 @@ def _round_values(form: RoundForm, round_: Round | None = None) -> dict:
     return values
 
 
-# Phase controls (decision days, issue 12) and carried-over money hang their routes on this
-# blueprint.
-from pb.admin import carry_over_views, phase_views  # noqa: E402,F401
+# Phase controls (decision days, issue 12), carried-over money and the public pages' text
+# (accessibility, contact, cookies, terms, privacy) hang their routes on this blueprint.
+from pb.admin import carry_over_views, page_views, phase_views  # noqa: E402,F401

@@ -262,4 +262,4 @@ def _feature_steps():
 
 # Each later feature adds its module here; each exposes seed(area, partnership, rounds).
 FEATURE_SEEDERS: list[str] = ["pb.demo.proposals", "pb.demo.voting", "pb.demo.events",
-                               "pb.demo.grants", "pb.demo.scrutiny"]
+                               "pb.demo.grants", "pb.demo.scrutiny", "pb.demo.pages"]

@@ -37,6 +37,7 @@ from pb.models.monitoring import (
     ReturnSpend,
     SectionReview,
 )
+from pb.models.page import PublicPage
 from pb.models.place import (
     Area,
     Organisation,
@@ -95,4 +96,6 @@ __all__ = [
     "PaperBallot", "PaperEntry", "PaperWaiver",
     # Scrutiny
     "AreaProfile", "RoundInterest",
+    # Public-service pages
+    "PublicPage",
 ]
