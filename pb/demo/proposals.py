@@ -447,16 +447,7 @@ def seed(area, partnership, rounds) -> None:
         db.session.add(OrganisationMember(organisation_id=centre.id, user_id=resident.id))
     common = dict(officer=officer, area=area, themes=themes, orgs=orgs)
 
-    past = rounds[ROUND_PAST]
-    for index, spec in enumerate(PAST):
-        status, reason = spec[8], spec[9]
-        proposal = _make(past, spec, status=status, reason=reason,
-                         proposer=supporters[(index + 5) % len(supporters)],
-                         submitted_at=past.proposals_open_at + timedelta(days=4 + 2 * index),
-                         **common)
-        if status == "shortlisted":
-            _support(proposal, supporters, 3 + index % 3)
-
+    _seed_past(rounds[ROUND_PAST], supporters, common)
     decision = rounds[ROUND_DECISION_DAY]
     for index, spec in enumerate(DECISION_DAY):
         proposer = supporters[index % len(supporters)]
@@ -493,6 +484,17 @@ def seed(area, partnership, rounds) -> None:
           submitted_at=min(utcnow(), taking.proposals_open_at + timedelta(days=4)),
           paper_name=PAPER[10], **common)
     db.session.flush()
+
+
+def _seed_past(past, supporters: list[User], common: dict) -> None:
+    for index, spec in enumerate(PAST):
+        status, reason = spec[8], spec[9]
+        proposal = _make(past, spec, status=status, reason=reason,
+                         proposer=supporters[(index + 5) % len(supporters)],
+                         submitted_at=past.proposals_open_at + timedelta(days=4 + 2 * index),
+                         **common)
+        if status == "shortlisted":
+            _support(proposal, supporters, 3 + index % 3)
 
 
 def shortlisted(round_) -> list[Proposal]:
