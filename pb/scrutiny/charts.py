@@ -57,8 +57,8 @@ class Chart:
         return not self.rows
 
     def fmt(self, value) -> str:
-        """A value as the chart writes it (money in whole pounds; the table and the CSV
-        give pence)."""
+        """A value as the chart writes it (money in whole pounds; the table gives pence
+        where there are some, the CSV always)."""
         return format_value(value, self.unit, whole=True)
 
     def cells(self, row: list) -> list[str]:
@@ -83,7 +83,7 @@ class Chart:
             for row in self.rows]
 
 
-def format_value(value, unit: str, *, whole: bool = False) -> str:
+def format_value(value, unit: str, *, whole: bool = True) -> str:
     if value is None:
         return "no figure"
     if isinstance(value, str):
