@@ -173,9 +173,18 @@ def parse_filters(args, statuses) -> Filters:
         setattr(filters, f"{name}_text", text)
         if text:
             try:
-                setattr(filters, attr, min(max(parse_pounds(text), 0), MAX_ID))
+                pence = parse_pounds(text)
             except MoneyError:
                 filters.errors[name] = "Enter an amount in pounds, for example 2,500."
+                continue
+            if pence < 0:
+                filters.errors[name] = "Enter an amount of £0 or more."
+                continue
+            setattr(filters, attr, min(pence, MAX_ID))
+    if filters.min_pence is not None and filters.max_pence is not None \
+            and filters.min_pence > filters.max_pence:
+        filters.errors["max"] = "Enter a highest cost that is not below the lowest cost."
+        filters.max_pence = None
     return filters
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pb.extensions import db
@@ -86,7 +88,21 @@ def test_filters_with_and_without_htmx(client, neighbourhood, listed, query, exp
 def test_bad_cost_filter_is_explained_not_a_500(client, neighbourhood, listed):
     response = client.get(_url(neighbourhood, "?min=lots"))
     assert response.status_code == 200
-    assert "Enter an amount in pounds" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Enter an amount in pounds" in page
+    # The list is not emptied by a filter it could not read: every proposal, said so.
+    everything = client.get(_url(neighbourhood, "")).get_data(as_text=True)
+    count = re.search(r"(\d+) proposals\.", everything).group(1)
+    assert f"{count} proposals, without the cost filter that could not be used." in page
+
+
+@pytest.mark.parametrize("query, message", [
+    ("?max=-5", "Enter an amount of £0 or more."),
+    ("?min=2000&max=1000", "Enter a highest cost that is not below the lowest cost."),
+])
+def test_impossible_cost_filters_are_flagged(client, neighbourhood, listed, query, message):
+    page = client.get(_url(neighbourhood, query)).get_data(as_text=True)
+    assert message in page and "without the cost filter that could not be used" in page
 
 
 @pytest.mark.parametrize("sort, first", [("cost_low", "netball"), ("cost_high", "befriend"),
