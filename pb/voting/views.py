@@ -327,18 +327,23 @@ def finish(round_id: int):
     return redirect(url_for("main.round_detail", round_id=round_.id), code=303)
 
 
-@bp.route("/rounds/<int:round_id>/receipts")
+@bp.route("/rounds/<int:round_id>/receipts", methods=["GET", "POST"])
 def receipts(round_id: int):
+    """The counted ballots' fingerprints; a receipt code is checked by POST, so the code
+    stays out of addresses, browser history and server logs."""
     round_ = visible_round_or_404(round_id)
-    query = (request.args.get("receipt") or "").strip()[:60]
+    query = (request.form.get("receipt") or "").strip()[:60] if request.method == "POST" else ""
+    error = ("Enter the receipt code from the page shown after you voted (or from its email)."
+             if request.method == "POST" and not query else None)
     found = services.look_up_receipt(round_, query) if query else None
     page = request.args.get("page", "1")
     listing = services.receipt_page(
         round_, int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1,
         (request.args.get("fingerprint") or "")[:64])
     return render_template("voting/receipts.html", round=round_, query=query, found=found,
-                           listing=listing,
-                           looked_up_hash=codes.receipt_hash(query) if query else None)
+                           listing=listing, error=error,
+                           looked_up_hash=codes.receipt_hash(query) if query else None), \
+        400 if error else 200, NO_STORE
 
 
 # The officers' pages hang on this blueprint too.

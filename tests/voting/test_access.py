@@ -30,6 +30,9 @@ TABLE = [
     ("/rounds/{voting}/vote/code", "POST", ANON, 400),
     ("/rounds/{voting}/vote/finish", "POST", ANON, 303),
     ("/rounds/{voting}/receipts", "GET", ANON, 200),
+    ("/rounds/{voting}/receipts", "POST", ANON, 400),  # no code typed
+    ("/rounds/{voting}/receipts", "POST", "resident", 400),
+    ("/rounds/{draft}/receipts", "POST", ANON, 404),
     ("/rounds/{draft}/receipts", "GET", ANON, 404),
     ("/rounds/{voting}/turnout", "GET", ANON, 302),
     ("/rounds/{voting}/turnout", "GET", "resident", 403),

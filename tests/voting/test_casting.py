@@ -58,9 +58,25 @@ def test_approval_ballot_is_counted_with_a_receipt(client, sign_in, neighbourhoo
     assert entry is not None and "Tytherington" not in (entry.after_json or "")
 
     # The public list has its fingerprint, and the lookup finds it counted.
-    listing = client.get(f"/rounds/{round_.id}/receipts?receipt={receipt}").get_data(as_text=True)
+    listing = client.post(f"/rounds/{round_.id}/receipts",
+                          data={"receipt": receipt}).get_data(as_text=True)
     assert codes.receipt_hash(receipt) in listing
     assert "is counted" in listing
+
+
+def test_a_receipt_is_checked_by_post_and_an_empty_check_is_explained(client, neighbourhood):
+    round_, _projects = make_ballot_round(neighbourhood)
+    page = client.get(f"/rounds/{round_.id}/receipts").get_data(as_text=True)
+    assert 'method="post"' in page and 'name="receipt"' in page
+    empty = client.post(f"/rounds/{round_.id}/receipts", data={"receipt": "  "})
+    text = empty.get_data(as_text=True)
+    assert empty.status_code == 400 and "<title>Error: " in text
+    assert 'href="#receipt">Enter the receipt code from the page shown after you voted' in text
+    assert empty.headers["Cache-Control"] == "no-store"
+    # A code in the address is not read (it would sit in history and server logs).
+    ignored = client.get(f"/rounds/{round_.id}/receipts?receipt=ABCD-EFGH").get_data(
+        as_text=True)
+    assert "No ballot in this round has that receipt" not in ignored
 
 
 def test_changing_a_ballot_supersedes_the_old_one(client, sign_in, neighbourhood):
@@ -86,11 +102,12 @@ def test_changing_a_ballot_supersedes_the_old_one(client, sign_in, neighbourhood
     assert db.session.get(Ballot, first.id).superseded_at is not None
     assert db.session.scalar(select(func.count()).select_from(Voter)) == 1
 
-    old = client.get(f"/rounds/{round_.id}/receipts?receipt={first_receipt}").get_data(as_text=True)
+    old = client.post(f"/rounds/{round_.id}/receipts",
+                      data={"receipt": first_receipt}).get_data(as_text=True)
     assert "replaced by a newer ballot" in old
     assert codes.receipt_hash(first_receipt) not in old.split('class="receipt-hashes"')[1]
-    new = client.get(f"/rounds/{round_.id}/receipts?receipt={second_receipt}").get_data(
-        as_text=True)
+    new = client.post(f"/rounds/{round_.id}/receipts",
+                      data={"receipt": second_receipt}).get_data(as_text=True)
     assert "is counted" in new
 
 
