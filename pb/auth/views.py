@@ -66,7 +66,7 @@ def verify_email(token: str):
     try:
         services.verify_email(token)
     except AccountError as exc:
-        return render_template("auth/link_problem.html", message=exc.message), 400
+        return render_template("auth/link_problem.html", message=exc.message, kind="verify"), 400
     flash("Thank you: your email address is confirmed.", "success")
     return redirect(url_for("auth.account") if current_user.is_authenticated
                     else url_for("auth.login"))

@@ -120,6 +120,9 @@ def test_verification_link_confirms_the_address_once(client, outbox, neighbourho
     again = client.get(link)
     assert again.status_code == 400
     assert "already been used" in _text(again)
+    # A second click on a confirmation link is not sent to "password reset".
+    assert "If you have already confirmed your email address" in _text(again)
+    assert "password reset" not in _text(again)
 
 
 def test_tampered_verification_link_is_refused(client, outbox, neighbourhood):
