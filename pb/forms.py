@@ -186,9 +186,10 @@ class DateInputField(Field):
         try:
             when = date(year, month, day)
         except (ValueError, OverflowError):
-            wrong = [p for p, bad in (("day", not 1 <= day <= 31),
-                                      ("month", not 1 <= month <= 12)) if bad]
-            self._refuse(f"{self.subject} must be a real date", wrong or DATE_PARTS)
+            month_ok = 1 <= month <= 12  # then the day is past the month's end
+            wrong = [p for p, bad in (("day", month_ok or not 1 <= day <= 31),
+                                      ("month", not month_ok)) if bad]
+            self._refuse(f"{self.subject} must be a real date", wrong)
         if self.past and when >= date.today():
             self._refuse(f"{self.subject} must be in the past")
         if self.earliest and when < self.earliest:
