@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import request
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from wtforms import Field
 from wtforms.validators import StopValidation
 
@@ -113,10 +113,10 @@ class DateInputWidget:
             if box.invalid:
                 attrs["aria-invalid"] = "true"
             attrs.update(kwargs)
-            inner = " ".join(f'{k}="{escape(v)}"' for k, v in attrs.items())
-            html.append(f'<div class="date-input-item"><label for="{escape(box.id)}">'
-                        f'{escape(box.label)}</label><input {inner}></div>')
-        return Markup('<div class="date-input">' + "".join(html) + "</div>")
+            inner = Markup(" ").join(Markup('{}="{}"').format(k, v) for k, v in attrs.items())
+            html.append(Markup('<div class="date-input-item"><label for="{}">{}</label>'
+                               "<input {}></div>").format(box.id, box.label, inner))
+        return Markup('<div class="date-input">{}</div>').format(Markup("").join(html))
 
 
 class DateInputField(Field):

@@ -171,3 +171,19 @@ def test_optional_fields_say_so_in_their_label(client, neighbourhood):
     for required in ("Your first name (shown on proposals you make)", "Email address",
                      "Password"):
         assert re.search(rf">{re.escape(required)}</label>", page), required
+
+
+def test_the_date_widget_alone_escapes_what_was_typed():
+    from werkzeug.datastructures import MultiDict
+    from wtforms import Form
+
+    from pb.forms import DateInputField
+
+    class Born(Form):
+        born = DateInputField("Date of birth", autocomplete="bday")
+
+    form = Born(MultiDict({"born-day": '"><script>', "born-month": "3", "born-year": "1984"}))
+    assert not form.validate()
+    rendered = str(form.born())
+    assert "<script>" not in rendered and 'value="&#34;&gt;&lt;script&gt;"' in rendered
+    assert 'autocomplete="bday-month"' in rendered and 'aria-invalid="true"' in rendered
