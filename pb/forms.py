@@ -174,14 +174,14 @@ class DateInputField(Field):
     def _parse(self) -> date:
         missing = [part for part in DATE_PARTS if not self.typed[part]]
         if missing:  # not all three: pre_validate leaves an empty date to the validators
-            self._refuse(f"{self.subject} must include {_phrase(missing)}", missing)
+            self._refuse(f"{self.subject} must include {_phrase(missing)}.", missing)
         not_numbers = [p for p in DATE_PARTS if not (self.typed[p].isascii()
                                                      and self.typed[p].isdigit()
                                                      and len(self.typed[p]) <= 4)]
         if not_numbers:
-            self._refuse(f"{self.subject} must be a real date", not_numbers)
+            self._refuse(f"{self.subject} must be a real date.", not_numbers)
         if len(self.typed["year"]) != 4:
-            self._refuse("Year must include 4 numbers", ["year"])
+            self._refuse("Year must include 4 numbers.", ["year"])
         day, month, year = (int(self.typed[p]) for p in DATE_PARTS)
         try:
             when = date(year, month, day)
@@ -189,12 +189,12 @@ class DateInputField(Field):
             month_ok = 1 <= month <= 12  # then the day is past the month's end
             wrong = [p for p, bad in (("day", month_ok or not 1 <= day <= 31),
                                       ("month", not month_ok)) if bad]
-            self._refuse(f"{self.subject} must be a real date", wrong)
+            self._refuse(f"{self.subject} must be a real date.", wrong)
         if self.past and when >= date.today():
-            self._refuse(f"{self.subject} must be in the past")
+            self._refuse(f"{self.subject} must be in the past.")
         if self.earliest and when < self.earliest:
             self._refuse(f"{self.subject} must be the same as or after "
-                         f"{self.earliest.day} {self.earliest:%B %Y}")
+                         f"{self.earliest.day} {self.earliest:%B %Y}.")
         return when
 
     def boxes(self) -> list[DatePart]:

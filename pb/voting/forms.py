@@ -23,7 +23,7 @@ class CodeForm(FlaskForm):
                                        "here and to show your ward's projects.",
                        render_kw=POSTCODE)
     date_of_birth = DateInputField("Date of birth",
-                                   validators=[DataRequired("Enter your date of birth")],
+                                   validators=[DataRequired("Enter your date of birth.")],
                                    past=True, autocomplete="bday",
                                    description="For example, 27 3 1984. With your postcode, it "
                                                "makes sure each person's ballot counts once. "

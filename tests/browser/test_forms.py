@@ -50,7 +50,7 @@ def test_a_date_of_birth_in_three_boxes_with_its_error_and_link(live_app, neighb
     expect(page.locator(".error-summary")).to_be_focused()
     born = page.get_by_role("group", name="Date of birth (optional)")
     expect(born.get_by_label("Day")).to_have_value("27")
-    page.get_by_role("link", name="Date of birth must include a month").click()
+    page.get_by_role("link", name="Date of birth must include a month.").click()
     expect(born.get_by_label("Month")).to_be_focused()
     _fits(page, "register-date-error")
     page.keyboard.type("3")

@@ -60,7 +60,7 @@ def test_a_wrong_date_of_birth_says_what_is_wrong_and_keeps_what_was_typed(
     page = _text(response)
     error = page.split('id="date_of_birth-error"', 1)[1].split("</p>", 1)[0]
     assert message in error
-    assert f'<a href="#date_of_birth-{first_box}">{message}</a>' in _summary(page)
+    assert f'<a href="#date_of_birth-{first_box}">{message}.</a>' in _summary(page)
     for part, value in zip(("day", "month", "year"), typed, strict=True):
         box = re.search(rf'<input [^>]*id="date_of_birth-{part}"[^>]*>', page).group(0)
         assert f'value="{value}"' in box
@@ -111,7 +111,7 @@ def test_the_voting_code_form_requires_a_date_of_birth(client, neighbourhood):
         "code": "ABCD-EFGH-JKLM-NPQR", "postcode": "SK10 2LH", **date_boxes(None)})
     assert response.status_code == 400
     page = _text(response)
-    assert '<a href="#date_of_birth-day">Enter your date of birth</a>' in _summary(page)
+    assert '<a href="#date_of_birth-day">Enter your date of birth.</a>' in _summary(page)
     assert _title(page).startswith("Error: ")
 
 
