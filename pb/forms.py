@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import request
-from markupsafe import Markup
 from wtforms import Field
 from wtforms.validators import StopValidation
 
@@ -100,23 +99,13 @@ def _phrase(parts: list[str]) -> str:
 
 
 class DateInputWidget:
-    """The three boxes, labelled Day, Month and Year (the ``date_input`` macro adds the
-    fieldset, legend, hint and error around them)."""
+    """Drawn by the ``date_input`` macro in templates/_macros/forms.html (which ``field``
+    calls for a date): pb marks no HTML safe outside its sanitiser, so there is no Python
+    rendering to keep in step with it."""
 
-    def __call__(self, field: DateInputField, **kwargs) -> Markup:
-        html = []
-        for box in field.boxes():
-            attrs = {"class": f"date-input-{box.part}", "id": box.id, "name": box.name,
-                     "type": "text", "inputmode": "numeric", "value": box.value}
-            if box.autocomplete:
-                attrs["autocomplete"] = box.autocomplete
-            if box.invalid:
-                attrs["aria-invalid"] = "true"
-            attrs.update(kwargs)
-            inner = Markup(" ").join(Markup('{}="{}"').format(k, v) for k, v in attrs.items())
-            html.append(Markup('<div class="date-input-item"><label for="{}">{}</label>'
-                               "<input {}></div>").format(box.id, box.label, inner))
-        return Markup('<div class="date-input">{}</div>').format(Markup("").join(html))
+    def __call__(self, field: DateInputField, **kwargs):
+        raise TypeError(f"Render {field.name} with the date_input (or field) macro from "
+                        "_macros/forms.html.")
 
 
 class DateInputField(Field):
