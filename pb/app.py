@@ -38,9 +38,10 @@ def build_app(config: dict | None = None) -> Flask:
     init_extensions(app)
     register_blueprints(app)
 
-    from pb import cli, errors, jobs, templating, web_security
+    from pb import cli, errors, jobs, limits, templating, web_security
 
     errors.init_app(app)
+    limits.init_app(app)
     jobs.init_app(app)
     templating.init_app(app)
     web_security.init_app(app)
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from pb.grants.views import bp as grants_bp
     from pb.main.views import bp as main_bp
     from pb.opendata.views import bp as opendata_bp
+    from pb.pages.views import bp as pages_bp
     from pb.privacy.views import bp as privacy_bp
     from pb.proposals.views import bp as proposals_bp
     from pb.results.views import bp as results_bp
@@ -130,3 +132,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(scrutiny_bp, url_prefix="/scrutiny")
     app.register_blueprint(opendata_bp)  # /open-data, /open-data/api
     app.register_blueprint(privacy_bp)  # /privacy, /account/data...
+    app.register_blueprint(pages_bp)  # /accessibility, /contact, /cookies, /terms, /favicon.ico

@@ -91,6 +91,11 @@ class Config:
     # the background-job queue across app servers. None: one machine's embedded defaults.
     REDIS_URL: str | None = None
 
+    # Abuse limits (pb/limits.py: how often one connection, account or email address may
+    # register, ask for reset emails, propose, run the explorer...). PB_RATELIMIT_ENABLED=false
+    # switches them off (the test suite does, except in the tests of the limits themselves).
+    RATELIMIT_ENABLED = True
+
     # Background jobs (rule explorer, city tallies, exports). With Redis they go to this RQ
     # queue for `flask --app pb worker`; without it, this many threads per app server run them.
     JOBS_QUEUE = "pb"

@@ -27,7 +27,12 @@ def staff(fn):
 
 
 def round_links(round_) -> list[tuple[str, str]]:
-    return [link for fn in PUBLIC for link in fn(round_, current_user)]
+    """(label, url) in the blueprints' order, except that the phase's main action (a link
+    yielded as (label, url, True), such as "Vote now" while voting is open) comes first,
+    so the round page shows it as the primary button."""
+    links = [link for fn in PUBLIC for link in fn(round_, current_user)]
+    links.sort(key=lambda link: not (len(link) > 2 and link[2]))  # stable: order kept
+    return [(link[0], link[1]) for link in links]
 
 
 def staff_links(round_) -> list[tuple[str, str]]:

@@ -35,8 +35,9 @@ def parse_pounds(text: str) -> int:
     return pence
 
 
-def format_pence(pence: int | None, *, whole: bool = False) -> str:
-    """123450 -> '£1,234.50'; with whole=True and no pence, '£1,234'."""
+def format_pence(pence: int | None, *, whole: bool = True) -> str:
+    """123450 -> '£1,234.50'; 123400 -> '£1,234' (one way everywhere: pence only when there
+    are some). whole=False always shows pence ('£1,234.00'), for columns of sums."""
     if pence is None:
         return ""
     sign = "-" if pence < 0 else ""

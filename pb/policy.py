@@ -225,6 +225,11 @@ def can_administer(user) -> bool:
     return is_signed_in(user) and user.is_admin
 
 
+def can_edit_public_pages(user) -> bool:
+    """The accessibility, contact, cookies, terms and privacy pages' text: administrators."""
+    return is_signed_in(user) and user.is_admin
+
+
 # Decision days ------------------------------------------------------------------------------
 
 def is_on_duty(user, round_, event=None) -> bool:

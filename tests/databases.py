@@ -23,6 +23,8 @@ TEST_CONFIG = {
     "WTF_CSRF_ENABLED": False,
     "SECRET_KEY": "test-secret-key-not-for-production",
     "SERVER_NAME": "pb.test",
+    # Abuse limits count real requests in real time; tests/trust/test_limits.py turns them on.
+    "RATELIMIT_ENABLED": False,
 }
 
 

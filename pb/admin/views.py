@@ -45,6 +45,7 @@ from pb.models.round import (
 )
 from pb.money import MoneyError, parse_pounds, pence_to_pounds_text
 from pb.policy import admin_required, can_manage_round, require, role_required
+from pb.results import carry_over
 
 bp = Blueprint("admin", __name__)
 
@@ -241,6 +242,8 @@ def round_form(round_id: int | None = None):
         theme_inputs=theme_inputs, theme_errors=theme_errors, rule_name=rule_name,
         rule_summary=rule_summary,
         locked=set(LOCKED_WHEN_VOTING) if round_ and round_.voting_has_opened else set(),
+        carry_owed=carry_over.owed_to(round_) if round_ else [],
+        carry_added=carry_over.added_to(round_) if round_ else [],
     ), 400 if has_errors else 200
 
 
@@ -348,5 +351,6 @@ def _round_values(form: RoundForm, round_: Round | None = None) -> dict:
     return values
 
 
-# Phase controls (decision days, issue 12) hang their routes on this blueprint.
-from pb.admin import phase_views  # noqa: E402,F401
+# Phase controls (decision days, issue 12), carried-over money and the public pages' text
+# (accessibility, contact, cookies, terms, privacy) hang their routes on this blueprint.
+from pb.admin import carry_over_views, page_views, phase_views  # noqa: E402,F401

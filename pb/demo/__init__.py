@@ -1,6 +1,6 @@
 """The demo neighbourhood: a town with wards, a health partnership, organisations,
-three rounds (a completed decision day, a round in its vote, a round taking
-proposals) and one account for every role.
+four rounds (last year's online vote and a decision day, both counted and certified, a
+round in its vote, a round taking proposals) and one account for every role.
 
 Every step looks things up by their natural key before creating them, so running
 ``flask --app pb demo`` twice leaves the same data.
@@ -112,6 +112,7 @@ ROLE_FOR_ACCOUNT = {
     "Resident": Role.RESIDENT,
 }
 
+ROUND_PAST = "Macclesfield Community Health Fund 2024-25"
 ROUND_DECISION_DAY = "Macclesfield Health Decision Day 2025"
 ROUND_OPEN_VOTE = "Macclesfield Community Health Fund 2026"
 ROUND_PROPOSALS = "Healthy Neighbourhoods Small Grants 2027"
@@ -176,12 +177,32 @@ def seed_accounts(partnership: Partnership) -> list[DemoAccount]:
     return ACCOUNTS
 
 
+def _past_round() -> dict:
+    """Last year's online vote: fixed dates in the winter of 2024-25."""
+    return dict(
+        description="£40,000 for community health projects, chosen in the partnership's "
+                    "first online vote: residents ticked up to five projects, with a pb "
+                    "account or a voting code from their GP surgery or library.",
+        budget_pence=40_000_00, min_project_cost_pence=500_00,
+        max_project_cost_pence=6_000_00,
+        proposals_open_at=datetime(2024, 9, 2, 9, 0),
+        proposals_close_at=datetime(2024, 10, 25, 17, 0),
+        review_close_at=datetime(2024, 12, 6, 17, 0),
+        voting_open_at=datetime(2025, 1, 13, 9, 0),
+        voting_close_at=datetime(2025, 2, 9, 17, 0),
+        ballot_design="approval", allocation_rule="greedy-approval", tie_break="id",
+        ballot_min_choices=1, ballot_max_choices=5, eligibility_min_age=11,
+        voter_verification="account_or_code", ward_ballot="own_ward_and_area",
+        supports_required=3)
+
+
 def seed_rounds(area: Area, partnership: Partnership) -> dict[str, Round]:
     # Round times fall on the hour people would set (9am), not the minute the demo was built.
     now = utcnow().replace(hour=9, minute=0, second=0, microsecond=0)
     day = timedelta(days=1)
     decision_day = datetime(2025, 10, 11, 9, 0)  # a Saturday
     specs = {
+        ROUND_PAST: _past_round(),
         ROUND_DECISION_DAY: dict(
             description="£100,000 for community health projects across Macclesfield, decided "
                         "by residents at a decision day at Macclesfield Town Hall.",
@@ -262,4 +283,4 @@ def _feature_steps():
 
 # Each later feature adds its module here; each exposes seed(area, partnership, rounds).
 FEATURE_SEEDERS: list[str] = ["pb.demo.proposals", "pb.demo.voting", "pb.demo.events",
-                               "pb.demo.grants", "pb.demo.scrutiny"]
+                               "pb.demo.grants", "pb.demo.scrutiny", "pb.demo.pages"]

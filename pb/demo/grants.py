@@ -1,5 +1,6 @@
-"""Demo grants: the decision day's 17 funded projects as grants in varied states, and the
-two programmes reproducing the seed tables (``pb.demo.grants_tables``).
+"""Demo grants: the decision day's 17 funded projects as grants in varied states, last
+year's online vote's 10 (``pb.demo.grants_past``), and the two programmes reproducing the
+seed tables (``pb.demo.grants_tables``).
 
 The decision day's certification made 17 draft grants (pb.results hands them over); this
 step puts them in the "Macclesfield Community Health Grants" programme and plays out
@@ -134,7 +135,8 @@ def programme_with_catalogue(name, partnership, kpis, unit_costs=(), **values) -
 
 
 def seed(area, partnership, rounds) -> None:
-    from pb.demo import ROUND_DECISION_DAY, ROUND_OPEN_VOTE
+    from pb.demo import ROUND_DECISION_DAY, ROUND_OPEN_VOTE, ROUND_PAST
+    from pb.demo.grants_past import seed_past_grants
     from pb.demo.grants_tables import seed_tables
 
     officer, officer2 = _user("grants"), _second_officer(partnership)
@@ -143,7 +145,7 @@ def seed(area, partnership, rounds) -> None:
         funder="Cheshire East Council Public Health (Lifestyle Area Fund)",
         description="The money Macclesfield residents allocate at decision days and in online "
                     "votes, paid to the groups that deliver the winning projects.",
-        budget_pence=160_000_00, start_year=2025, end_year=2027,
+        budget_pence=200_000_00, start_year=2024, end_year=2027,
         savings_method="Savings to statutory services per year, estimated for each grant "
                        "as a count of avoided events (from attendance records and the "
                        "groups' returns) times the unit costs below. No deadweight or "
@@ -154,8 +156,10 @@ def seed(area, partnership, rounds) -> None:
                   "fewer_admissions", "community_wellbeing", "physical_activity",
                   "healthy_eating"])
     decision = rounds[ROUND_DECISION_DAY]
-    programme.rounds = sorted({decision, rounds[ROUND_OPEN_VOTE], *programme.rounds},
-                              key=lambda r: r.id)
+    programme.rounds = sorted({rounds[ROUND_PAST], decision, rounds[ROUND_OPEN_VOTE],
+                               *programme.rounds}, key=lambda r: r.id)
+    seed_past_grants(rounds[ROUND_PAST], programme, officer=officer, officer2=officer2,
+                     grantee_for=_grantee_for)
     result = db.session.scalar(select(RoundResult).where(RoundResult.round_id == decision.id))
     if result is not None and result.is_certified:
         create_draft_grants(decision, result, _user("officer2"))

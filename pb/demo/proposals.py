@@ -1,5 +1,7 @@
 """Demo proposals: Macclesfield community-health ideas in every state, across the rounds.
 
+- last year's online vote (£40,000, approval ballots): 14 on the ballot (the 10 in
+  ``PAST_FUNDED`` are the ones the voting seeder makes win) and one ruled ineligible;
 - the completed decision day: 22 shortlisted proposals (17 of them, ``DECISION_DAY_FUNDED``,
   are the ones the voting seeder makes win);
 - the round in its vote (ward budgets of £6,000): 14 on the ballot, plus ineligible,
@@ -138,6 +140,67 @@ DECISION_DAY = [
      ["Children and families", "Physical activity"], ["physical_activity"], 4150),
 ]
 DECISION_DAY_FUNDED = tuple(spec[0] for spec in DECISION_DAY[:17])
+
+# Last year's online vote: projects £500 to £6,000, £40,000 in all.
+PAST = [
+    ("Hurdsfield Chatty Café", "A Wednesday café where anyone can drop in for a cuppa and a "
+     "chat.", "cafe", "Hurdsfield Community Centre", ["Macclesfield Hurdsfield"],
+     ["Social isolation", "Older people"], ["social_isolation", "community_wellbeing"], 3200,
+     "shortlisted", ""),
+    ("Parkrun Buddies", "Volunteers who walk or jog the Saturday parkrun with people "
+     "starting out.", "sport", "Silk Town Walkers", None, ["Physical activity"],
+     ["physical_activity", "mental_health"], 1850, "shortlisted", ""),
+    ("Weston Slow Cooker Club", "Slow cookers and a six-week course in cheap, healthy "
+     "one-pot meals.", "food", "Weston Estate Residents' Association",
+     ["Macclesfield West and Ivy"], ["Healthy eating"], ["healthy_eating",
+     "community_wellbeing"], 2750, "shortlisted", ""),
+    ("Carers' Wellbeing Walks", "Gentle fortnightly walks for unpaid carers, with a "
+     "sitting service at home.", "care", "East Cheshire Carers' Network", None,
+     ["Carers", "Physical activity"], ["mental_health", "physical_activity"], 2400,
+     "shortlisted", ""),
+    ("Tytherington Stay and Play", "Free weekly play sessions for under-fives and a "
+     "cuppa for their grown-ups.", "class", "Tytherington Family Hub",
+     ["Macclesfield Tytherington"], ["Children and families"], ["community_wellbeing",
+     "mental_health"], 4600, "shortlisted", ""),
+    ("Memory Lane Reminiscence Group", "Old photos, music and objects to spark memories "
+     "and conversation.", "cafe", "Macclesfield Dementia Friends", ["Macclesfield Central"],
+     ["Dementia", "Older people"], ["social_isolation", "mental_health"], 3900,
+     "shortlisted", ""),
+    ("Upton Holiday Activities and Food", "Sport, crafts and a hot lunch for children in "
+     "the school holidays.", "youth", "Upton Priory Youth Club", ["Broken Cross and Upton"],
+     ["Children and families", "Healthy eating"], ["healthy_eating", "physical_activity"],
+     5800, "shortlisted", ""),
+    ("Men's Health at Moss Rose", "Football sessions for men with a health check and a "
+     "chat at half-time.", "sport", "Macclesfield Town Football Community Trust",
+     ["Macclesfield South"], ["Physical activity", "Mental health"],
+     ["physical_activity", "hospital_admissions"], 5400, "shortlisted", ""),
+    ("Singing for Better Breathing", "A weekly singing group for people with COPD and "
+     "other lung conditions.", "class", "Christ Church Macclesfield", None,
+     ["Older people", "Physical activity"], ["hospital_admissions", "social_isolation"],
+     2950, "shortlisted", ""),
+    ("Tea and Tech in Sheltered Housing", "Help with phones and tablets over tea in the "
+     "sheltered housing lounges.", "digital", "Peaks and Plains Housing Trust Tenants' Forum",
+     ["Macclesfield West and Ivy"], ["Older people", "Social isolation"],
+     ["social_isolation"], 3350, "shortlisted", ""),
+    # Not funded in the vote.
+    ("Broken Cross Outdoor Table Tennis", "Two all-weather table tennis tables in the "
+     "park.", "sport", None, ["Broken Cross and Upton"], ["Physical activity"],
+     ["physical_activity"], 4950, "shortlisted", ""),
+    ("South Macclesfield Allotment Kitchen", "An outdoor kitchen at the allotments to cook "
+     "what is grown.", "garden", None, ["Macclesfield South"], ["Healthy eating"],
+     ["healthy_eating", "community_wellbeing"], 5600, "shortlisted", ""),
+    ("Mindfulness for Beginners", "Eight-week mindfulness courses in the evenings.",
+     "talk", "Talking Spaces Macclesfield", None, ["Mental health"], ["mental_health"],
+     4400, "shortlisted", ""),
+    ("Hurdsfield Bike Repair Workshop", "Volunteers teaching people to fix up donated "
+     "bikes.", "shed", None, ["Macclesfield Hurdsfield"], ["Physical activity"],
+     ["physical_activity", "community_wellbeing"], 4250, "shortlisted", ""),
+    ("New Roof for the Scout Hut", "Replacing the leaking roof of the Upton scout hut.",
+     "shed", None, ["Broken Cross and Upton"], ["Children and families"],
+     ["community_wellbeing"], 5950, "ineligible", "Roof repairs are building works, which "
+     "the fund cannot pay for; activities held in the hut would be eligible."),
+]
+PAST_FUNDED = tuple(spec[0] for spec in PAST[:10])
 
 # The round in its vote: ward budgets £6,000, projects £500 to £8,000.
 OPEN_VOTE = [
@@ -370,7 +433,7 @@ def _support(proposal: Proposal, users: list[User], how_many: int) -> None:
 
 
 def seed(area, partnership, rounds) -> None:
-    from pb.demo import ROUND_DECISION_DAY, ROUND_OPEN_VOTE, ROUND_PROPOSALS
+    from pb.demo import ROUND_DECISION_DAY, ROUND_OPEN_VOTE, ROUND_PAST, ROUND_PROPOSALS
 
     themes = {t.name: t for t in db.session.scalars(select(Theme))}
     orgs = {o.name: o for o in db.session.scalars(select(Organisation))}
@@ -384,6 +447,7 @@ def seed(area, partnership, rounds) -> None:
         db.session.add(OrganisationMember(organisation_id=centre.id, user_id=resident.id))
     common = dict(officer=officer, area=area, themes=themes, orgs=orgs)
 
+    _seed_past(rounds[ROUND_PAST], supporters, common)
     decision = rounds[ROUND_DECISION_DAY]
     for index, spec in enumerate(DECISION_DAY):
         proposer = supporters[index % len(supporters)]
@@ -420,6 +484,17 @@ def seed(area, partnership, rounds) -> None:
           submitted_at=min(utcnow(), taking.proposals_open_at + timedelta(days=4)),
           paper_name=PAPER[10], **common)
     db.session.flush()
+
+
+def _seed_past(past, supporters: list[User], common: dict) -> None:
+    for index, spec in enumerate(PAST):
+        status, reason = spec[8], spec[9]
+        proposal = _make(past, spec, status=status, reason=reason,
+                         proposer=supporters[(index + 5) % len(supporters)],
+                         submitted_at=past.proposals_open_at + timedelta(days=4 + 2 * index),
+                         **common)
+        if status == "shortlisted":
+            _support(proposal, supporters, 3 + index % 3)
 
 
 def shortlisted(round_) -> list[Proposal]:

@@ -1,6 +1,6 @@
 """Demo figures for the scrutiny dashboard: ward populations, the area's population
-profile, and equality answers from voters (both rounds), decision-day attendees and
-people helped by the funded projects.
+profile, and equality answers from voters (the three rounds with ballots), decision-day
+attendees and people helped by the funded projects.
 
 The populations are illustrative, in the shape of the Census 2021 tables, not the real
 figures. The answers are drawn from fixed weights with a fixed seed, so every run gives
@@ -46,7 +46,7 @@ ANSWER_RATE = {"voter": 0.7, "attendee": 0.6, "beneficiary": 1.0}
 
 
 def seed(area, partnership, rounds) -> None:
-    from pb.demo import ROUND_DECISION_DAY, ROUND_OPEN_VOTE
+    from pb.demo import ROUND_DECISION_DAY, ROUND_OPEN_VOTE, ROUND_PAST
 
     wards = {w.name: w for w in db.session.scalars(select(Ward).where(Ward.area_id == area.id))}
     for name, people in WARD_POPULATIONS.items():
@@ -62,6 +62,8 @@ def seed(area, partnership, rounds) -> None:
         seed_voters(rng, round_, list(wards.values()))
     seed_attendees(rng, rounds[ROUND_DECISION_DAY])
     seed_beneficiaries(rng, rounds[ROUND_DECISION_DAY], list(wards.values()))
+    # Last year's voters come after the others, so adding them changed no earlier draw.
+    seed_voters(rng, rounds[ROUND_PAST], list(wards.values()))
     db.session.flush()
 
 

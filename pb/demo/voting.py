@@ -1,6 +1,10 @@
-"""Demo voting: the decision day's ballots and certified result, ballots already cast in the
-open round, and a batch of printed demo voting codes.
+"""Demo voting: last year's online vote and the decision day, both counted and certified,
+ballots already cast in the open round, and a batch of printed demo voting codes.
 
+- Last year's online vote (approval, most votes first, £40,000): 164 ballots cast over
+  four weeks, most with voting codes and the demo residents' with their accounts, each
+  ticking one to five projects so that the 10 in ``PAST_FUNDED`` get the most votes;
+  counted by officer@, certified and published by officer2@.
 - Decision day (scores 0-5, greedy-points, £100,000): 236 ballot papers keyed in from
   voting cards, scored so that the 17 proposals in ``DECISION_DAY_FUNDED`` get the most
   points; counted by officer@, certified and published by officer2@.
@@ -38,6 +42,8 @@ from pb.voting import codes, services
 DEMO_SEED = b"pb-demo-voting-2026"
 DECISION_DAY_BALLOTS = 236
 DECISION_DAY_LABEL = "Decision day ballot papers (Macclesfield Town Hall)"
+PAST_CODE_BALLOTS = 154
+PAST_LABEL = "Voting codes from GP surgeries and libraries (2025 online vote)"
 OPEN_VOTE_CAST = 48
 OPEN_VOTE_CAST_LABEL = "Community hub drop-ins"
 DEMO_CARDS = 20
@@ -82,10 +88,58 @@ def _batch(round_: Round, label: str, count: int) -> tuple[VotingCodeBatch, list
 
 
 def seed(area, partnership, rounds) -> None:
-    from pb.demo import ROUND_DECISION_DAY, ROUND_OPEN_VOTE
+    from pb.demo import ROUND_DECISION_DAY, ROUND_OPEN_VOTE, ROUND_PAST
 
+    _seed_past_round(area, rounds[ROUND_PAST])
     _seed_decision_day(area, rounds[ROUND_DECISION_DAY])
     _seed_open_vote(area, rounds[ROUND_OPEN_VOTE])
+
+
+# Last year's online vote ------------------------------------------------------------------
+
+def _seed_past_round(area, round_: Round) -> None:
+    from pb.demo.proposals import PAST_FUNDED, SUPPORTERS, shortlisted
+
+    proposals = shortlisted(round_)
+    if not proposals:
+        return
+    _batch_, plain, new = _batch(round_, PAST_LABEL, PAST_CODE_BALLOTS)
+    if new:
+        # Waiver for bandit B311: repeatable demo data, not a secret.
+        rng = random.Random(DEMO_SEED + b":past-round")  # nosec B311
+        weights = [4 if p.title in PAST_FUNDED else 1 for p in proposals]
+        wards = list(area.wards)
+        open_for = int((round_.voting_close_at - round_.voting_open_at).total_seconds())
+        voters = []
+        for code in plain:
+            row = db.session.scalar(select(VotingCode).where(
+                VotingCode.code_hash == codes.code_hash(code)))
+            voters.append((f"code:{row.id}", "code", rng.choice(wards).id, None, row))
+        hurdsfield = next(w for w in wards if w.name == "Macclesfield Hurdsfield")
+        for local in [local for local, _name in SUPPORTERS] + ["resident", "grantee"]:
+            user = _user(local)
+            if user is not None:  # the demo residents all live in Hurdsfield (SK10 2LH)
+                voters.append((f"user:{user.id}", "account", hurdsfield.id, user.id, None))
+        for index, (key, channel, ward_id, user_id, code_row) in enumerate(voters):
+            cast_at = round_.voting_open_at + timedelta(seconds=rng.randrange(60, open_for))
+            if code_row is not None:
+                code_row.used_at = cast_at
+            voter = Voter(round_id=round_.id, voter_key=key, channel=channel, ward_id=ward_id,
+                          user_id=user_id, created_at=cast_at)
+            db.session.add(voter)
+            db.session.flush()
+            receipt = "".join(codes.ALPHABET[b % len(codes.ALPHABET)]
+                              for b in _seed("past-receipt", index, codes.RECEIPT_LENGTH))
+            ballot = Ballot(round_id=round_.id, voter_id=voter.id, status=BALLOT_COUNTED,
+                            channel=channel, receipt_hash=codes.receipt_hash(receipt),
+                            cast_at=cast_at)
+            ticked = set()
+            for _ in range(rng.randint(1, round_.ballot_max_choices)):
+                ticked.add(rng.choices(proposals, weights)[0].id)
+            ballot.choices = [BallotChoice(proposal_id=pid) for pid in sorted(ticked)]
+            db.session.add(ballot)
+        db.session.flush()
+    _count_and_certify(round_, published_at=round_.voting_close_at + timedelta(days=3))
 
 
 # The decision day ------------------------------------------------------------------------

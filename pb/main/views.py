@@ -10,6 +10,7 @@ from pb.extensions import db
 from pb.loaders import visible_round_or_404
 from pb.models import Role, Round
 from pb.policy import role_required
+from pb.results import carry_over
 
 bp = Blueprint("main", __name__)
 
@@ -31,7 +32,9 @@ def rounds():
 
 @bp.route("/rounds/<int:round_id>")
 def round_detail(round_id: int):
-    return render_template("main/round.html", round=visible_round_or_404(round_id))
+    round_ = visible_round_or_404(round_id)
+    return render_template("main/round.html", round=round_,
+                           carried=carry_over.added_to(round_) if round_.ward_budgets else [])
 
 
 @bp.route("/manage")

@@ -37,6 +37,7 @@ from pb.models.monitoring import (
     ReturnSpend,
     SectionReview,
 )
+from pb.models.page import PublicPage
 from pb.models.place import (
     Area,
     Organisation,
@@ -58,7 +59,7 @@ from pb.models.proposal import (
     ProposalVersion,
 )
 from pb.models.result import RoundResult
-from pb.models.round import Round, RoundThemeLimit, RoundWardBudget
+from pb.models.round import Round, RoundThemeLimit, RoundWardBudget, WardCarryOver
 from pb.models.scrutiny import AreaProfile, RoundInterest
 from pb.models.submission import Submission
 from pb.models.user import (
@@ -83,7 +84,7 @@ __all__ = [
     "Organisation", "OrganisationMember", "Partnership", "PostcodeCoverage", "Proposal",
     "ProposalDocument", "ProposalOutcome", "ProposalStatusChange", "ProposalSupport",
     "ProposalVersion", "Role", "RoleAssignment", "Round", "RoundResult", "RoundThemeLimit", "RoundWardBudget", "Submission",
-    "Theme", "User", "UserSession", "Voter", "VotingCode", "VotingCodeAttempt", "VotingCodeBatch", "Ward",
+    "WardCarryOver", "Theme", "User", "UserSession", "Voter", "VotingCode", "VotingCodeAttempt", "VotingCodeBatch", "Ward",
     "normalise_email", "normalise_postcode", "utcnow",
     # Grants
     "Adjustment", "Correction", "FundingLine", "Grant", "GrantBudgetLine", "GrantDocument",
@@ -95,4 +96,6 @@ __all__ = [
     "PaperBallot", "PaperEntry", "PaperWaiver",
     # Scrutiny
     "AreaProfile", "RoundInterest",
+    # Public-service pages
+    "PublicPage",
 ]

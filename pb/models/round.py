@@ -359,3 +359,35 @@ class RoundThemeLimit(db.Model):
 
     round: Mapped[Round] = relationship(back_populates="theme_limits")
     theme = relationship("Theme")
+
+
+class WardCarryOver(db.Model):
+    """A ward's leftover from a certified round whose leftovers roll over: money owed to the
+    ward's budget in a later round of the same area, until an officer adds it there."""
+
+    __tablename__ = "ward_carry_overs"
+    __table_args__ = (
+        UniqueConstraint("from_round_id", "ward_id"),
+        CheckConstraint("amount_pence > 0", name="carry_over_positive"),
+        CheckConstraint("into_round_id IS NULL OR into_round_id <> from_round_id",
+                        name="carry_over_into_another_round"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"),
+                                               index=True)
+    ward_id: Mapped[int] = mapped_column(ForeignKey("wards.id"), index=True)
+    amount_pence: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    into_round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rounds.id", ondelete="SET NULL"), index=True)
+    added_at: Mapped[datetime | None] = mapped_column(DateTime)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    from_round = relationship("Round", foreign_keys=[from_round_id])
+    into_round = relationship("Round", foreign_keys=[into_round_id])
+    ward = relationship("Ward")
+
+    @property
+    def is_pending(self) -> bool:
+        return self.into_round_id is None

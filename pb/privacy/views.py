@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, logout_user
 
 from pb import policy
 from pb.forms import apply_errors
+from pb.pages import services as pages
 from pb.privacy import PrivacyError, services
 from pb.privacy.forms import DeleteAccountForm
 
@@ -17,7 +18,7 @@ bp = Blueprint("privacy", __name__)
 
 @bp.route("/privacy")
 def notice():
-    return render_template("privacy/notice.html")
+    return render_template("privacy/notice.html", ask=pages.page("privacy"))
 
 
 @bp.route("/account/data")

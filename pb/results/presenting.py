@@ -11,6 +11,7 @@ from pb.models import Round
 from pb.models.result import RoundResult
 from pb.models.round import rule_name
 from pb.money import format_pence
+from pb.results import carry_over
 from pb.voting.services import ballot_proposals
 
 
@@ -59,6 +60,8 @@ def money_story(result: RoundResult, round_: Round) -> list[str]:
     lines = []
     passes = result.outcome.get("passes") or []
     policy = round_.ward_leftover
+    carried = ({c.ward.name: c for c in carry_over.carried_from(round_)}
+               if policy == "rollover" and result.is_certified else {})
     if result.override_selected_json is None:
         for run in passes:
             budget, spent = Fraction(run["budget"]), Fraction(run["spent"])
@@ -72,8 +75,7 @@ def money_story(result: RoundResult, round_: Round) -> list[str]:
                     lines.append(f"{head}; the {_money(left)} left was pooled into the area-wide "
                                  f"budget, where every unfunded project could compete for it.")
                 elif policy == "rollover":
-                    lines.append(f"{head}; the {_money(left)} left is added to {run['name']} "
-                                 f"ward's budget in the next round.")
+                    lines.append(_rolled_over(head, left, run["name"], carried))
                 else:
                     lines.append(f"{head}; the {_money(left)} left was not spent and goes back "
                                  f"to the partnership.")
@@ -88,8 +90,7 @@ def money_story(result: RoundResult, round_: Round) -> list[str]:
                              + f" funded {_money(spent)} of projects.")
     unspent = result.budget_pence - result.spent_pence
     if unspent > 0:
-        where = ("It is carried into the next round." if policy == "rollover" and passes else
-                 "It goes back to the partnership.")
+        where = _where_unspent_goes(result, round_, unspent, passes)
         fills = result.rule.startswith("greedy") or result.rule.endswith("-add1")
         projects = result.outcome["projects"]
         wanted = [pid for pid, p in projects.items() if p["votes"] and pid not in result.selected]
@@ -103,6 +104,25 @@ def money_story(result: RoundResult, round_: Round) -> list[str]:
     else:
         lines.append(f"The whole budget of {_money(result.budget_pence)} was spent.")
     return lines
+
+
+def _rolled_over(head: str, left, ward: str, carried: dict) -> str:
+    carry = carried.get(ward)
+    if carry is not None and carry.into_round is not None:
+        return (f"{head}; the {_money(left)} left was added to {ward} ward's budget in "
+                f"{carry.into_round.name}.")
+    return f"{head}; the {_money(left)} left is added to {ward} ward's budget in the next round."
+
+
+def _where_unspent_goes(result: RoundResult, round_: Round, unspent: int, passes) -> str:
+    rolled = (sum(carry_over.leftovers(round_, result).values())
+              if round_.ward_leftover == "rollover" and passes else 0)
+    if not rolled:
+        return "It goes back to the partnership."
+    if rolled >= unspent:
+        return "It is carried into the wards' budgets in the next round."
+    return (f"Of this, the {_money(rolled)} left in the wards' own budgets is carried into "
+            f"their budgets in the next round; the rest goes back to the partnership.")
 
 
 def constraint_lines(round_: Round) -> list[str]:
@@ -128,6 +148,8 @@ def constraint_lines(round_: Round) -> list[str]:
         if limit.cap_pence is not None:
             lines.append(f"At most {_money(limit.cap_pence)} could go to {limit.theme.name} "
                          f"projects.")
+    lines += [f"This round's budget includes {carry_over.sentence(carry)}."
+              for carry in carry_over.added_to(round_)]
     return lines
 
 

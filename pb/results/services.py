@@ -43,6 +43,7 @@ from pb.models.base import utcnow
 from pb.models.result import RoundResult
 from pb.models.round import RULES_FOR_DESIGN
 from pb.policy import can_certify_result, can_manage_round
+from pb.results import carry_over
 from pb.results.presenting import result_rows, results_json  # noqa: F401  (the API uses them)
 from pb.results.profile_rows import profile_from_rows
 from pb.voting.designs import CORE_KIND
@@ -289,9 +290,11 @@ def certify(round_: Round, actor: User, *, submission: str | None = None,
     result.certified_by_id = actor.id
     round_.results_published_at = now
     create_draft_grants(round_, result, actor)  # in this transaction: never orphans
+    carried = carry_over.record(round_, result)
     submissions.record(submission, CERTIFIED, result.id, actor)
     audit.record("result.certified", result,
                  after={"round_id": round_.id, "selected": result.selected,
+                        **({"carried_over": carried} if carried else {}),
                         "inputs_hash": result.inputs_hash,
                         "override_reason": result.override_reason,
                         "override_exceptions": result.override_exceptions}, actor=actor)

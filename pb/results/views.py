@@ -38,7 +38,8 @@ POINTS_LABEL = {"points": "Points", "scores": "Total score"}
 def _results_links(round_, user):
     if round_.status == "results" or (round_.status == "closed" and (
             can_manage_round(user, round_) or can_scrutinise(user))):
-        yield ("Results", url_for("results.results", round_id=round_.id))
+        yield ("Results", url_for("results.results", round_id=round_.id),
+               round_.status == "results")
 
 
 def _may_see_unpublished(round_: Round) -> bool:

@@ -57,8 +57,8 @@ class Chart:
         return not self.rows
 
     def fmt(self, value) -> str:
-        """A value as the chart writes it (money in whole pounds; the table and the CSV
-        give pence)."""
+        """A value as the chart writes it (money in whole pounds; the table gives pence
+        where there are some, the CSV always)."""
         return format_value(value, self.unit, whole=True)
 
     def cells(self, row: list) -> list[str]:
@@ -83,7 +83,7 @@ class Chart:
             for row in self.rows]
 
 
-def format_value(value, unit: str, *, whole: bool = False) -> str:
+def format_value(value, unit: str, *, whole: bool = True) -> str:
     if value is None:
         return "no figure"
     if isinstance(value, str):
@@ -227,7 +227,8 @@ def _stacked(chart: Chart) -> tuple[str, int]:
 
 
 def _line(chart: Chart) -> tuple[str, int]:
-    """A line over time: one point per row (in order), each labelled with its value."""
+    """A line over time: one point per row (in order), up to five labelled with their value
+    and month."""
     values = [row[1] or 0 for row in chart.rows]
     top = _scale(values)
     x0, x1, y0, y1 = 60, WIDTH - 40, TOP + 20, TOP + 200
@@ -235,11 +236,13 @@ def _line(chart: Chart) -> tuple[str, int]:
     points = [(x0 + i * step, y1 - (y1 - y0) * v / top) for i, v in enumerate(values)]
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
     parts = [f'<polyline points="{path}" fill="none" stroke="#0b3c5d" stroke-width="2.5"/>']
-    every = max(1, len(points) // 8)
+    # At most five labelled points (counted back from the latest), so labels never overlap;
+    # every point keeps its tooltip and its row in the table.
+    every = -(-len(points) // 5)
     for i, ((x, y), row) in enumerate(zip(points, chart.rows)):
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#0b3c5d">'
                      f'<title>{escape(f"{row[0]}: {chart.fmt(row[1])}")}</title></circle>')
-        if i % every == 0 or i == len(points) - 1:
+        if (len(points) - 1 - i) % every == 0:
             parts.append(_text(x, y - 8, chart.fmt(row[1]), anchor="middle", size=11))
             parts.append(_text(x, y1 + 15, _short(row[0], 10), anchor="middle", size=11))
     parts.append(f'<line x1="{x0}" y1="{y1}" x2="{x1}" y2="{y1}" stroke="#000"/>'

@@ -60,7 +60,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 @links.public
 def _vote_links(round_, user):
     if round_.status == "voting":
-        yield ("Vote now", url_for("voting.vote", round_id=round_.id))
+        yield ("Vote now", url_for("voting.vote", round_id=round_.id), True)
     if round_.status in ("voting", "closed", "results"):
         yield ("Check your ballot was counted", url_for("voting.receipts", round_id=round_.id))
 

@@ -63,3 +63,57 @@ def test_a_resident_on_a_phone_finds_why_a_project_was_not_funded(live_app, page
     expect(trace).to_contain_text("Not funded: ranked 4th of 6 by votes")
     expect(page.locator("#technical")).to_contain_text("greedy-approval")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def _rollover_rounds(live_app) -> tuple[int, int, dict]:
+    """A certified round whose Hurdsfield budget left £1,000 that rolls over, and the next
+    round of the same area, still taking proposals, with a Hurdsfield budget of £3,000."""
+    with live_app.app_context():
+        hood = factories.build_neighbourhood()
+        db.session.commit()
+        hurdsfield = hood.wards["Macclesfield Hurdsfield"]
+        first, _ = factories.make_ballot_round(
+            hood, name="Hurdsfield Health Fund 2026", projects=[], budget_pence=9_500_00,
+            ward_leftover="rollover")
+        factories.add_ward_budgets(first, {hurdsfield: 5_000_00})
+        allotment = factories.make_proposal(first, "Hurdsfield allotment", 4_000_00,
+                                            wards=[hurdsfield])
+        db.session.commit()
+        factories.cast_for(first, factories.make_voter(1), {allotment.id: 1})
+        factories.close_voting(first)
+        services.tally(first, db.session.get(User, hood.users["officer"].id))
+        services.certify(first, db.session.get(User, hood.users["officer2"].id))
+        later = factories.make_round(hood.partnership, "Hurdsfield Health Fund 2027",
+                                     budget_pence=20_000_00)
+        factories.add_ward_budgets(later, {hurdsfield: 3_000_00})
+        ids = (first.id, later.id)
+        email = hood.users["officer"].email
+        db.session.remove()
+    return ids[0], ids[1], {"email": email}
+
+
+def test_an_officer_carries_a_wards_leftover_into_the_next_round(live_app, page,
+                                                                 browser_sign_in):
+    first_id, later_id, officer = _rollover_rounds(live_app)
+    browser_sign_in(page, officer["email"])
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"/admin/rounds/{later_id}/edit")
+        note = page.locator(".carry-over-note")
+        expect(note).to_contain_text("£1,000 left in ward budgets of earlier rounds")
+        note.get_by_role("link", name="Review and add the carried money").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Money carried over from earlier rounds")
+        expect(page.locator(".carry-over")).to_contain_text("£3,000, becomes £4,000")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.get_by_role("button", name="Add the carried money to this round").click()
+    expect(page.get_by_text("No money is waiting to be carried into this round.")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(
+        "£1,000 for Macclesfield Hurdsfield ward, from Hurdsfield Health Fund 2026")
+    page.goto(f"/rounds/{later_id}")
+    expect(page.locator("main")).to_contain_text(
+        "Macclesfield Hurdsfield's budget includes £1,000")
+    page.goto(f"/rounds/{first_id}/results")
+    expect(page.locator(".money-story")).to_contain_text(
+        "added to Macclesfield Hurdsfield ward's budget in Hurdsfield Health Fund 2027")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

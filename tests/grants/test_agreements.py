@@ -53,7 +53,7 @@ def test_officer_completes_and_offers_then_the_lead_accepts(client, sign_in, nei
         assert refused.status_code in (403, 404), who
     sign_in(neighbourhood.users["grantee"])
     page = client.get(f"/grants/{grant.id}/agreement").get_data(as_text=True)
-    assert "Accept the agreement" in page and "£2,400.00" in page
+    assert "Accept the agreement" in page and "£2,400" in page
     missing = client.post(f"/grants/{grant.id}/accept", data={"name": "Dave Booth"})
     assert missing.status_code == 400
     assert "Tick to confirm you accept" in missing.get_data(as_text=True)
@@ -70,10 +70,10 @@ def test_officer_completes_and_offers_then_the_lead_accepts(client, sign_in, nei
 
 
 @pytest.mark.parametrize("changes, field, message", [
-    ({"line-1-amount": "100.00"}, "lines", "they must add up to the award of £4,800.00"),
+    ({"line-1-amount": "100.00"}, "lines", "they must add up to the award of £4,800"),
     ({"tranche-1-amount": "4000.00"}, "tranche-1-amount",
-     "This payment takes the schedule to £6,400.00, over the award of £4,800.00"),
-    ({"tranche-2-amount": "100.00"}, "tranches", "£860.00 short of the award of £4,800.00"),
+     "This payment takes the schedule to £6,400, over the award of £4,800"),
+    ({"tranche-2-amount": "100.00"}, "tranches", "£860 short of the award of £4,800"),
     ({"milestone-0-due": "2027-01-15"}, "milestone-0-due", "outside the grant period"),
     ({"tranche-2-condition": "date", "tranche-2-date": "2025-09-01"}, "tranche-2-date",
      "outside the grant period"),

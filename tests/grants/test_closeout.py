@@ -50,7 +50,7 @@ def test_underspend_must_be_returned_or_agreed(client, sign_in, neighbourhood, f
     grant = finished
     sign_in(neighbourhood.users["grant_officer2"])
     url = f"/grants/{grant.id}/close"
-    assert "£480.00 paid has not been spent" in client.get(url).get_data(as_text=True)
+    assert "£480 paid has not been spent" in client.get(url).get_data(as_text=True)
     silent = client.post(url, data={"note": "All delivered."})
     assert silent.status_code == 400 and "record it as returned" in silent.get_data(
         as_text=True)
@@ -73,7 +73,7 @@ def test_a_closed_grant_is_read_only(client, sign_in, neighbourhood, finished):
         "note": "All delivered.", "underspend": "agreed",
         "agreed_reason": "The group keeps £480 to run sessions over the summer."})
     grant = _reload(grant)
-    assert grant.status == "closed" and "£480.00 agreed" in grant.close_note
+    assert grant.status == "closed" and "£480 agreed" in grant.close_note
     refused = [
         ("POST", f"/grants/{grant.id}/agreement", {"action": "save"}),
         ("POST", f"/grants/{grant.id}/rag", {"value": "red", "reason": "Trying after close."}),

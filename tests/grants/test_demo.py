@@ -46,6 +46,20 @@ def _counts():
             for name in GRANT_TABLES}
 
 
+def _last_years_grants():
+    """Last year's 10 grants: nine closed with every tranche paid, one still running."""
+    from pb.demo import ROUND_PAST
+
+    past = db.session.scalar(select(Round).where(Round.name == ROUND_PAST))
+    grants = db.session.scalars(select(Grant).where(Grant.round_id == past.id)).all()
+    assert len(grants) == 10 and len({g.programme_id for g in grants}) == 1
+    closed = [g for g in grants if g.status == "closed"]
+    assert len(closed) == 9 and [g.status for g in grants if g not in closed] == ["active"]
+    assert all(t.status == "released" for g in closed for t in g.tranches)
+    assert all(r.status == "accepted" for g in closed for r in g.returns)
+    assert any(a.kind == "underspend_returned" for g in closed for a in g.adjustments)
+
+
 @pytest.mark.slow
 def test_the_demo_grants(app, client):
     from pb.demo import ROUND_DECISION_DAY, seed_demo
@@ -69,6 +83,7 @@ def test_the_demo_grants(app, client):
     assert any(t.status == "released" for g in grants for t in g.tranches)
     assert any(r.status == "accepted" for g in grants for r in g.returns)
     assert any(g.rag_override for g in grants)
+    _last_years_grants()
 
     ddim = db.session.scalar(select(Programme).where(Programme.name == DDIM))
     cb = client.get(f"/api/v1/programmes/{ddim.id}/cost-benefit").get_json()

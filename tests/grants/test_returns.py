@@ -67,11 +67,11 @@ def test_autosave_keeps_the_draft_exactly_as_typed(client, sign_in, neighbourhoo
 
 def test_autosave_flags_spend_over_a_budget_line(client, sign_in, neighbourhood, grant, ret):
     sign_in(neighbourhood.users["grantee"])
-    line = grant.budget_lines[1]  # £1,920.00
+    line = grant.budget_lines[1]  # £1,920
     response = client.post(_url(grant, ret, "/autosave"),
                            data={f"spend-{line.id}": "2000.00"}, headers={"HX-Request": "true"})
     body = html.unescape(response.get_data(as_text=True))
-    assert "would reach £2,000.00, over its budget of £1,920.00" in body
+    assert "would reach £2,000, over its budget of £1,920" in body
 
 
 def test_submission_checks_and_keeps_the_draft(client, sign_in, neighbourhood, grant, ret):
@@ -85,7 +85,7 @@ def test_submission_checks_and_keeps_the_draft(client, sign_in, neighbourhood, g
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 400
     assert f"Enter a figure for “{required.kpi.name}” (0 if none this period)." in page
-    assert "over its budget of £1,920.00 by £30.00" in page
+    assert "over its budget of £1,920 by £30" in page
     assert "Upload a receipt or other evidence" in page
     assert 'value="1950.00"' in page  # what was typed is on the page...
     saved = _reload(ret)

@@ -117,7 +117,8 @@ def _world() -> dict:
             "document_id": [1],
         },
         "strings": {"kind": ["partnerships", "themes", "organisations"],
-                    "token": ["not-a-token"], "filename": ["pb.css"]},
+                    "token": ["not-a-token"], "filename": ["pb.css"],
+                    "slug": ["accessibility", "contact", "cookies", "terms", "privacy"]},
     }
 
 

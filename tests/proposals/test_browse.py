@@ -162,7 +162,7 @@ def test_budget_total_fragment(client, neighbourhood):
     html = client.get(url + "?lines-0-amount=900&lines-1-amount=650.50").get_data(as_text=True)
     assert "Total: £1,550.50" in html and "<html" not in html
     over = client.get(url + "?lines-0-amount=12,450").get_data(as_text=True)
-    assert ("Your budget lines add up to £12,450.00, but the most a project can cost in this "
+    assert ("Your budget lines add up to £12,450, but the most a project can cost in this "
             "round is £10,000.") in over
     bad = client.get(url + "?lines-0-amount=abc").get_data(as_text=True)
     assert "Row 1: enter an amount" in bad

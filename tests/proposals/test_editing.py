@@ -40,7 +40,7 @@ def test_proposer_edits_before_the_deadline_and_cost_history_is_kept(client, nei
     assert latest.reason == "The café supplier put prices up."
     assert "budget_lines" in latest.changes
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
-    assert "£1,450.00 → £1,550.00" in page and "The café supplier put prices up." in page
+    assert "£1,450 → £1,550" in page and "The café supplier put prices up." in page
 
 
 def test_after_the_deadline_only_officers_edit_and_must_give_a_reason(client, neighbourhood,

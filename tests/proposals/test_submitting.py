@@ -100,7 +100,7 @@ def test_over_budget_is_explained_in_pounds(client, neighbourhood, sign_in):
     response = client.post(_new(neighbourhood), data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert ("Your budget lines add up to £12,450.00, but the most a project can cost in this "
+    assert ("Your budget lines add up to £12,450, but the most a project can cost in this "
             "round is £10,000.") in page
     assert 'value="11,800.00"' in page  # what was typed is kept
 
@@ -108,7 +108,7 @@ def test_over_budget_is_explained_in_pounds(client, neighbourhood, sign_in):
 def test_under_the_minimum_and_over_a_ward_budget(neighbourhood):
     round_ = neighbourhood.rounds["voting"]
     assert validation.budget_problem(round_, [("Tea", 100_00)], [], True) == (
-        "Your budget lines add up to £100.00, but the least a project can cost in this round "
+        "Your budget lines add up to £100, but the least a project can cost in this round "
         "is £500.")
     from pb.models import RoundWardBudget
 
@@ -116,7 +116,7 @@ def test_under_the_minimum_and_over_a_ward_budget(neighbourhood):
     round_.ward_budgets.append(RoundWardBudget(ward_id=ward.id, budget_pence=6_000_00))
     db.session.flush()
     assert validation.budget_problem(round_, [("Coach", 7_000_00)], [ward.id], False) == (
-        "Your budget lines add up to £7,000.00, but the budget for Macclesfield South in this "
+        "Your budget lines add up to £7,000, but the budget for Macclesfield South in this "
         "round is £6,000.")
     assert validation.budget_problem(round_, [("Coach", 5_999_99)], [ward.id], False) is None
 

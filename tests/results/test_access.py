@@ -52,6 +52,18 @@ TABLE = [
     ("/explorer", "POST", "officer", "none", 400),  # nothing chosen
     ("/explorer/00000000000000000000000000000000", "GET", ANON, "none", 302),
     ("/explorer/00000000000000000000000000000000", "GET", "officer", "none", 404),
+    ("/admin/rounds/{r}/carry-over", "GET", ANON, "none", 302),
+    ("/admin/rounds/{r}/carry-over", "GET", "resident", "none", 403),
+    ("/admin/rounds/{r}/carry-over", "GET", "scrutiny", "none", 403),
+    ("/admin/rounds/{r}/carry-over", "GET", "other_officer", "none", 403),
+    ("/admin/rounds/{r}/carry-over", "GET", "officer", "none", 200),
+    ("/admin/rounds/{r}/carry-over", "GET", "admin", "none", 200),
+    ("/admin/rounds/{r}/carry-over", "POST", ANON, "none", 302),
+    ("/admin/rounds/{r}/carry-over", "POST", "resident", "none", 403),
+    ("/admin/rounds/{r}/carry-over", "POST", "event_staff", "none", 403),
+    ("/admin/rounds/{r}/carry-over", "POST", "other_officer", "none", 403),
+    ("/admin/rounds/{r}/carry-over", "POST", "officer", "none", 400),  # voting has opened
+    ("/admin/rounds/{draft}/carry-over", "GET", "officer", "none", 200),
 ]
 
 
@@ -65,6 +77,7 @@ def test_results_access(client, sign_in, neighbourhood, path, method, role, stat
     if role:
         sign_in(neighbourhood.users[role])
     data = {"read_it": "y", "selected": [counted.projects[2].pb_id],
+            "submission": "a-fresh-submission-key-0001",
             "reason": "The cafe's landlord withdrew the offer of the building."}
     response = client.open(path.format(r=counted.round.id, draft=neighbourhood.rounds["draft"].id),
                            method=method, data=data if method == "POST" else None)
@@ -81,7 +94,7 @@ def test_every_results_route_has_a_row(app):
     covered = {(method, shape(path)) for path, method, *_ in TABLE}
     missing = [f"{method} {rule.rule}" for rule in app.url_map.iter_rules()
                if app.view_functions[rule.endpoint].__module__ in (
-                   "pb.results.views", "pb.api.voting")
+                   "pb.results.views", "pb.api.voting", "pb.admin.carry_over_views")
                for method in rule.methods - {"HEAD", "OPTIONS"}
                if (method, shape(rule.rule)) not in covered]
     assert not missing, missing

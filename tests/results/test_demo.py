@@ -1,5 +1,6 @@
-"""The demo: a certified decision day funding the 17 chosen proposals, an open vote with
-ballots and printed codes, the same data when run twice."""
+"""The demo: last year's certified online vote funding its 10 chosen proposals, a
+certified decision day funding the 17 chosen proposals, an open vote with ballots and
+printed codes, the same data when run twice."""
 
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ def test_demo_voting_is_complete_and_idempotent(app, runner, client):
     assert outcome.certified_by_id != outcome.tallied_by_id
     _shows_wieliczka_style_metrics(client, decision, outcome)
 
+    _last_years_vote_is_certified()
+
     open_vote = db.session.scalar(select(Round).where(Round.name == ROUND_OPEN_VOTE))
     assert open_vote.status == "voting"
     assert db.session.scalar(select(func.count()).select_from(Ballot).where(
@@ -73,6 +76,22 @@ def test_demo_resident_and_demo_codes_can_vote(app, runner, client):
     assert login.status_code == 302
     page = client2.get(f"/rounds/{open_vote.id}/vote").get_data(as_text=True)
     assert "Macclesfield Hurdsfield projects" in page and 'name="project"' in page
+
+
+def _last_years_vote_is_certified():
+    from pb.demo import ROUND_PAST
+    from pb.demo.proposals import PAST_FUNDED
+    from pb.results import services as results
+
+    past = db.session.scalar(select(Round).where(Round.name == ROUND_PAST))
+    outcome = results.result_for(past)
+    assert outcome.is_certified and past.status == "results"
+    assert outcome.certified_by_id != outcome.tallied_by_id
+    assert outcome.ballots_counted > 150 and outcome.rule == "greedy-approval"
+    titles = {r["id"]: r["title"] for r in results.result_rows(outcome, past)}
+    assert sorted(titles[pid] for pid in outcome.selected) == sorted(PAST_FUNDED)
+    channels = set(db.session.scalars(select(Ballot.channel).where(Ballot.round_id == past.id)))
+    assert channels == {"account", "code"}
 
 
 def _shows_wieliczka_style_metrics(client, round_, result):

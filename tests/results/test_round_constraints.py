@@ -101,7 +101,7 @@ def test_bad_constraints_are_refused_with_reasons(client, sign_in, neighbourhood
         ({f"theme_cap_{older.id}": "25,000"}, "A cap cannot be more than the round's budget."),
         ({f"theme_reserve_{older.id}": "15,000",
           f"ward_budget_{hood.wards['Macclesfield Central'].id}": "6,000"},
-         "The reserves (£15,000.00) and ward budgets together come to more than the round's budget."),
+         "The reserves (£15,000) and ward budgets together come to more than the round's budget."),
         ({f"theme_cap_{older.id}": "lots"}, "Enter an amount in pounds"),
     ]
     for changes, message in cases:

@@ -75,6 +75,19 @@ def test_the_line_labels_each_point():
     assert "£9,000" in words and "£11,000" in words and "2025-11" in words
 
 
+def test_a_long_line_labels_few_enough_points_that_labels_do_not_overlap():
+    rows = [[f"2025-{m:02d}", m * 1_000_00, 1_000_00] for m in range(1, 13)]
+    chart = Chart("paid", "line", "Paid over time", "Month", "Pounds",
+                  ["Month", "Paid to date", "That month"], rows, unit="pence")
+    texts = list(ET.fromstring(svg(chart)).iter(f"{NS}text"))
+    months = [float(t.get("x")) for t in texts if t.text and t.text.startswith("2025-")]
+    assert 2 <= len(months) <= 5 and "2025-12" in [t.text for t in texts]
+    assert all(b - a >= 60 for a, b in zip(months, months[1:]))
+    points = [c for c in ET.fromstring(svg(chart)).iter(f"{NS}circle") if c.find(f"{NS}title")
+              is not None]
+    assert len(points) == 12  # every point keeps its tooltip
+
+
 def test_progress_says_how_far_in_words():
     words = [t.text for t in ET.fromstring(svg(progress())).iter(f"{NS}text")]
     assert "£97,150 of £100,000 (97%)" in words

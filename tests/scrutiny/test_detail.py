@@ -35,7 +35,7 @@ def test_scrutiny_sees_each_decision_with_who_and_why(client, sign_in, world):
     _decisions(hood, w)
     sign_in(hood.users["scrutiny"])
     page = client.get("/scrutiny/detail").get_data(as_text=True)
-    for words in ("The hall is outside the area.", "Quote updated by the venue.", "£7,500.00",
+    for words in ("The hall is outside the area.", "Quote updated by the venue.", "£7,500",
                   "The tool library found another funder.", "Late return agreed in advance.",
                   "Sessions stopped for the winter.", "Tools bought second-hand for less.",
                   "My mother attends the cafe.", "Priya", "Tom"):

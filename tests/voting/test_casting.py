@@ -212,6 +212,15 @@ def test_round_page_links_to_voting_and_receipts(client, sign_in, neighbourhood)
     assert "Vote now" not in closed and "Check your ballot was counted" in closed
 
 
+def test_while_voting_is_open_vote_now_is_the_primary_button(client, neighbourhood):
+    round_, _projects = make_ballot_round(neighbourhood)
+    page = client.get(f"/rounds/{round_.id}").get_data(as_text=True)
+    actions = page[page.index('<div class="actions">'):]
+    first = re.search(r'<a class="([^"]*)" href="([^"]*)">([^<]*)</a>', actions)
+    assert first.group(3) == "Vote now" and first.group(1) == "button"
+    assert f'class="button button-secondary" href="/rounds/{round_.id}/proposals"' in actions
+
+
 def test_empty_round_can_be_counted(neighbourhood):
     from pb.results import services as results
     from tests.factories import close_voting
