@@ -1,10 +1,15 @@
-"""What every area's forms share: showing a service's refusal on the form that caused it."""
+"""What every area's forms share: showing a service's refusal on the form that caused it,
+reading numbers safely, and the GOV.UK date input (day, month and year in three boxes)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
 
 from flask import request
+from wtforms import Field
+from wtforms.validators import StopValidation
 
 from pb.errors import DomainError
 from pb.extensions import MAX_PAGE
@@ -70,3 +75,128 @@ def apply_errors(form, errors: DomainError | Mapping[str, str], *,
         else:
             target.errors = [*(target.errors or []), message]
     return kept
+
+
+DATE_PARTS = ("day", "month", "year")
+
+
+@dataclass(frozen=True)
+class DatePart:
+    """One of a date input's three boxes, as the template draws it."""
+
+    part: str  # "day", "month" or "year"
+    id: str
+    name: str
+    label: str
+    value: str
+    autocomplete: str | None
+    invalid: bool
+
+
+def _phrase(parts: list[str]) -> str:
+    """["day", "month"] -> "a day and month" (GOV.UK's wording)."""
+    return "a " + " and ".join(parts)
+
+
+class DateInputWidget:
+    """Drawn by the ``date_input`` macro in templates/_macros/forms.html (which ``field``
+    calls for a date): pb marks no HTML safe outside its sanitiser, so there is no Python
+    rendering to keep in step with it."""
+
+    def __call__(self, field: DateInputField, **kwargs):
+        raise TypeError(f"Render {field.name} with the date_input (or field) macro from "
+                        "_macros/forms.html.")
+
+
+class DateInputField(Field):
+    """A date typed in three boxes, day, month and year (the GOV.UK date input).
+
+    The boxes post as ``<name>-day``, ``<name>-month`` and ``<name>-year``; ``data`` is a
+    ``date`` or None. Messages name the date by ``subject`` (the label without
+    "(optional)" unless given): "Date of birth must include a month", "... must be a real
+    date", "... must be in the past" (with ``past=True``). Nothing typed is left to the
+    validators, so ``DataRequired("Enter your date of birth")`` or ``Optional()`` decide.
+    ``autocomplete="bday"`` gives the boxes bday-day, bday-month and bday-year.
+    """
+
+    widget = DateInputWidget()
+
+    def __init__(self, label=None, validators=None, *, subject: str | None = None,
+                 past: bool = False, earliest: date | None = date(1900, 1, 1),
+                 autocomplete: str | None = None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.subject = subject or self.label.text.replace("(optional)", "").strip()
+        self.past = past
+        self.earliest = earliest
+        self.autocomplete = autocomplete
+        self.typed = dict.fromkeys(DATE_PARTS, "")
+        self.wrong_parts: tuple[str, ...] = ()
+
+    def process(self, formdata, data=None, extra_filters=None):
+        super().process(None, data, extra_filters)
+        if isinstance(self.data, date):
+            self.typed = {"day": str(self.data.day), "month": str(self.data.month),
+                          "year": str(self.data.year)}
+        if formdata is None:
+            return
+        names = [f"{self.name}-{part}" for part in DATE_PARTS]
+        if not any(name in formdata for name in names):
+            return
+        self.typed = {part: (formdata.get(name) or "").strip()[:10]
+                      for part, name in zip(DATE_PARTS, names, strict=True)}
+        self.data = None
+        # raw_data is what Optional() and InputRequired() look at: empty when nothing was typed.
+        self.raw_data = ["".join(self.typed.values())] if any(self.typed.values()) else []
+
+    def pre_validate(self, form):
+        self.wrong_parts = ()
+        if not any(self.typed.values()):
+            self.data = None
+            return
+        self.data = self._parse()
+
+    def _refuse(self, message: str, parts: Iterable[str] = DATE_PARTS):
+        self.wrong_parts = tuple(parts)
+        self.data = None
+        raise StopValidation(message)
+
+    def _parse(self) -> date:
+        missing = [part for part in DATE_PARTS if not self.typed[part]]
+        if missing:  # not all three: pre_validate leaves an empty date to the validators
+            self._refuse(f"{self.subject} must include {_phrase(missing)}.", missing)
+        not_numbers = [p for p in DATE_PARTS if not (self.typed[p].isascii()
+                                                     and self.typed[p].isdigit()
+                                                     and len(self.typed[p]) <= 4)]
+        if not_numbers:
+            self._refuse(f"{self.subject} must be a real date.", not_numbers)
+        if len(self.typed["year"]) != 4:
+            self._refuse("Year must include 4 numbers.", ["year"])
+        day, month, year = (int(self.typed[p]) for p in DATE_PARTS)
+        try:
+            when = date(year, month, day)
+        except (ValueError, OverflowError):
+            month_ok = 1 <= month <= 12  # then the day is past the month's end
+            wrong = [p for p, bad in (("day", month_ok or not 1 <= day <= 31),
+                                      ("month", not month_ok)) if bad]
+            self._refuse(f"{self.subject} must be a real date.", wrong)
+        if self.past and when >= date.today():
+            self._refuse(f"{self.subject} must be in the past.")
+        if self.earliest and when < self.earliest:
+            self._refuse(f"{self.subject} must be the same as or after "
+                         f"{self.earliest.day} {self.earliest:%B %Y}.")
+        return when
+
+    def boxes(self) -> list[DatePart]:
+        """The day, month and year boxes with what was typed in each."""
+        wrong = set(self.wrong_parts) if self.errors else set()
+        return [DatePart(part, f"{self.id}-{part}", f"{self.name}-{part}", part.title(),
+                         self.typed[part],
+                         f"{self.autocomplete}-{part}" if self.autocomplete else None,
+                         part in wrong or (bool(self.errors) and not wrong))
+                for part in DATE_PARTS]
+
+    @property
+    def first_id(self) -> str:
+        """Where the error summary's link goes: the first box in error, else the day."""
+        wrong = [p for p in DATE_PARTS if p in self.wrong_parts] if self.errors else []
+        return f"{self.id}-{wrong[0] if wrong else 'day'}"

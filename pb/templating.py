@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
 from flask_login import current_user
+from jinja2 import pass_context
+from wtforms import Form
 
 from pb.models import Role
 from pb.money import format_pence
@@ -64,6 +66,16 @@ def navigation() -> list[tuple[str, str]]:
     return items
 
 
+@pass_context
+def page_has_errors(context) -> bool:
+    """True when a form on the page has errors (or the template set ``page_error``):
+    base.html then starts the page title with "Error: ", as GOV.UK pages do."""
+    if context.get("page_error"):
+        return True
+    return any(isinstance(value, Form) and (value.errors or value.form_errors)
+               for value in context.get_all().values())
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_pence
     app.jinja_env.filters["money_whole"] = lambda p: format_pence(p, whole=True)
@@ -71,6 +83,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["hide_emails"] = hide_emails
     app.jinja_env.filters["local_iso"] = lambda v: local_time(v).strftime("%Y-%m-%dT%H:%M") if v else ""
+    app.jinja_env.globals["page_has_errors"] = page_has_errors
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

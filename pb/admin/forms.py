@@ -80,7 +80,7 @@ class AreaForm(FlaskForm):
 class PartnershipForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired("Enter a name."), Length(max=160)])
     area_id = SelectField("Area", coerce=int, validators=[DataRequired("Choose an area.")])
-    contact_email = EmailField("Contact email", validators=[
+    contact_email = EmailField("Contact email (optional)", validators=[
         Optional(), Email("Enter an email address.", check_deliverability=False)])
     description = TextAreaField("Description", validators=[Length(max=2000)])
 
@@ -93,10 +93,10 @@ class ThemeForm(FlaskForm):
 class OrganisationForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired("Enter a name."), Length(max=160)])
     kind = SelectField("Kind", choices=list(ORGANISATION_KINDS.items()))
-    charity_number = StringField("Charity number", validators=[Optional(), Length(max=20)])
-    company_number = StringField("Company number", validators=[Optional(), Length(max=20)])
-    postcode = StringField("Postcode", validators=[Optional(), Length(max=10)])
-    website = StringField("Website", validators=[Optional(), Length(max=200)])
+    charity_number = StringField("Charity number (optional)", validators=[Optional(), Length(max=20)])
+    company_number = StringField("Company number (optional)", validators=[Optional(), Length(max=20)])
+    postcode = StringField("Postcode (optional)", validators=[Optional(), Length(max=10)])
+    website = StringField("Website (optional)", validators=[Optional(), Length(max=200)])
     description = TextAreaField("Description", validators=[Length(max=2000)])
 
     def validate_website(self, field):
@@ -105,7 +105,8 @@ class OrganisationForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    email = EmailField("Person's email address", validators=[DataRequired("Enter an email.")])
+    email = EmailField("Person's email address", validators=[DataRequired("Enter an email.")],
+                       render_kw={"autocomplete": "off"})  # someone else's, not yours
     role = SelectField("Role", choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
     partnership_id = SelectField("Partnership (for officers, event staff, grant officers)",
                                  coerce=int, validators=[Optional()])

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, HiddenField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from pb.forms import DateInputField
 from pb.models import normalise_postcode
 from pb.passwords import password_problem
 
@@ -34,34 +33,47 @@ def validate_uk_postcode(_form, field):
         raise ValidationError("Enter a full UK postcode, for example SK10 1AB.")
 
 
+# autocomplete tokens (WCAG 1.3.5): browsers and password managers fill these in.
+NAME = {"autocomplete": "given-name"}
+EMAIL = {"autocomplete": "email"}
+POSTCODE = {"autocomplete": "postal-code"}
+NEW_PASSWORD = {"autocomplete": "new-password"}
+CURRENT_PASSWORD = {"autocomplete": "current-password"}
+
+
+def date_of_birth_field(label: str = "Date of birth (optional)", **kwargs) -> DateInputField:
+    """An optional date of birth in three boxes, as every account form asks it."""
+    return DateInputField(label, validators=[Optional()], subject="Date of birth", past=True,
+                          autocomplete="bday", **kwargs)
+
+
 class RegisterForm(NewPasswordMixin, FlaskForm):
     display_name = StringField("Your first name (shown on proposals you make)",
-                               validators=[DataRequired("Enter your first name."), Length(max=80)])
+                               validators=[DataRequired("Enter your first name."), Length(max=80)],
+                               render_kw=NAME)
     email = EmailField("Email address", filters=[strip], validators=[
         DataRequired("Enter your email address."),
         Email("Enter an email address like name@example.org.", check_deliverability=False),
-        Length(max=254)])
+        Length(max=254)], render_kw=EMAIL)
     password = PasswordField("Password", validators=[DataRequired("Choose a password.")],
                              description="At least 10 characters. A few words you will remember "
-                                         "work well; there are no other rules.")
+                                         "work well; there are no other rules.",
+                             render_kw=NEW_PASSWORD)
     postcode = StringField("Home postcode (optional)", validators=[Optional(), Length(max=10),
                                                                   validate_uk_postcode],
                            description="Some rounds are open only to people who live, work or "
-                                       "study in the area.")
-    date_of_birth = DateField("Date of birth (optional)", validators=[Optional()],
-                              description="Some rounds have a minimum age, often 11.")
-
-    def validate_date_of_birth(self, field):
-        if field.data and field.data > date.today():
-            raise ValidationError("Your date of birth cannot be in the future.")
+                                       "study in the area.", render_kw=POSTCODE)
+    date_of_birth = date_of_birth_field(
+        description="Some rounds have a minimum age, often 11. For example, 27 3 1984.")
 
 
 class LoginForm(FlaskForm):
     email = EmailField("Email address", filters=[strip],
                        validators=[DataRequired("Enter your email address."),
                                    Length(max=254, message="An email address has at most 254 "
-                                                           "characters.")])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+                                                           "characters.")], render_kw=EMAIL)
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")],
+                             render_kw=CURRENT_PASSWORD)
     remember = BooleanField("Keep me signed in on this device")
 
 
@@ -74,42 +86,47 @@ class UnlockRequestForm(FlaskForm):
 class UnlockForm(FlaskForm):
     """Sign in through the emailed link: the account is known, the password is asked."""
 
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")],
+                             render_kw=CURRENT_PASSWORD)
 
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField("Email address", filters=[strip], validators=[
         DataRequired("Enter your email address."),
-        Email("Enter an email address like name@example.org.", check_deliverability=False)])
+        Email("Enter an email address like name@example.org.", check_deliverability=False)],
+        render_kw=EMAIL)
 
 
 class ResetPasswordForm(NewPasswordMixin, FlaskForm):
     password = PasswordField("New password", validators=[DataRequired("Choose a password.")],
-                             description="At least 10 characters.")
+                             description="At least 10 characters.", render_kw=NEW_PASSWORD)
 
 
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):
     current_password = PasswordField("Current password",
-                                     validators=[DataRequired("Enter your current password.")])
+                                     validators=[DataRequired("Enter your current password.")],
+                                     render_kw=CURRENT_PASSWORD)
     password = PasswordField("New password", validators=[DataRequired("Choose a password.")],
-                             description="At least 10 characters.")
+                             description="At least 10 characters.", render_kw=NEW_PASSWORD)
 
 
 class ChangeEmailForm(FlaskForm):
     current_password = PasswordField("Current password",
-                                     validators=[DataRequired("Enter your current password.")])
+                                     validators=[DataRequired("Enter your current password.")],
+                                     render_kw=CURRENT_PASSWORD)
     email = EmailField("New email address", filters=[strip], validators=[
         DataRequired("Enter your new email address."),
         Email("Enter an email address like name@example.org.", check_deliverability=False),
-        Length(max=254)])
+        Length(max=254)], render_kw=EMAIL)
 
 
 class ProfileForm(FlaskForm):
     display_name = StringField("First name", validators=[DataRequired("Enter your first name."),
-                                                         Length(max=80)])
-    postcode = StringField("Home postcode", validators=[Optional(), Length(max=10),
-                                                        validate_uk_postcode])
-    date_of_birth = DateField("Date of birth", validators=[Optional()])
+                                                         Length(max=80)], render_kw=NAME)
+    postcode = StringField("Home postcode (optional)", validators=[Optional(), Length(max=10),
+                                                                   validate_uk_postcode],
+                           render_kw=POSTCODE)
+    date_of_birth = date_of_birth_field(description="For example, 27 3 1984.")
 
 
 class ConfirmForm(FlaskForm):

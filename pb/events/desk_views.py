@@ -19,7 +19,7 @@ from pb.policy import role_required
 def _arrival(form: CheckInForm, equality: EqualityForm) -> desk.Arrival:
     return desk.Arrival(first_name=form.first_name.data, postcode=form.postcode.data,
                         age_band=form.age_band.data, hand=form.hand.data,
-                        card_code=form.card_code.data or "", born=form.born.date,
+                        card_code=form.card_code.data or "", born=form.born.data,
                         different_person=form.different_person.data,
                         equality=equality.answers())
 

@@ -25,6 +25,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from pb import submissions
 from pb.auth.forms import validate_uk_postcode
+from pb.forms import DateInputField
 from pb.models.event import CHECK_IN_AGE_BANDS
 
 UK_DATE = re.compile(r"^\s*(\d{1,2})[/.\-\s](\d{1,2})[/.\-\s](\d{4})\s*$")
@@ -155,9 +156,10 @@ class CheckInForm(KeyedForm):
     age_band = SelectField("Age", choices=[("", "Choose their age band")]
                            + [(c, label) for c, label, _lo, _hi in CHECK_IN_AGE_BANDS],
                            validators=[DataRequired("Choose their age band.")])
-    born = UKDateField("Date of birth (optional)", validators=[Optional()],
-                       description="If they give it, a ballot they also give online with the "
-                                   "same postcode counts once. Not kept.")
+    born = DateInputField("Date of birth (optional)", validators=[Optional()], past=True,
+                          description="If they give it, a ballot they also give online with "
+                                      "the same postcode counts once. Not kept. For example, "
+                                      "27 3 1984.")
     hand = RadioField("Their voting code", default="card", choices=[
         ("card", "A pre-printed card: type its code below"),
         ("new", "Print a new card for them now")])

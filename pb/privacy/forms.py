@@ -10,4 +10,5 @@ from wtforms.validators import DataRequired
 class DeleteAccountForm(FlaskForm):
     password = PasswordField("Your password", validators=[DataRequired(
         "Enter your password to delete your account.")],
-        description="We ask for it so nobody else at this computer can delete your account.")
+        description="We ask for it so nobody else at this computer can delete your account.",
+        render_kw={"autocomplete": "current-password"})

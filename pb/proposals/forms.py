@@ -169,9 +169,9 @@ class PaperProposalForm(ProposalForm):
 
     paper_name = StringField("Name of the person who handed it in", validators=[
         DataRequired("Enter the name of the person who handed in the proposal."),
-        Length(max=80)])
-    paper_contact = StringField("How to reach them (phone or address, kept private)",
-                                validators=[Length(max=200)])
+        Length(max=80)], render_kw={"autocomplete": "off"})  # theirs, not the staff member's
+    paper_contact = StringField("How to reach them: phone or address, kept private (optional)",
+                                validators=[Length(max=200)], render_kw={"autocomplete": "off"})
 
 
 class ReviewForm(FlaskForm):

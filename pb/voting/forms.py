@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, StringField
+from wtforms import HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
 from pb import submissions
-from pb.auth.forms import validate_uk_postcode
+from pb.auth.forms import POSTCODE, validate_uk_postcode
+from pb.forms import DateInputField
 
 
 class CodeForm(FlaskForm):
@@ -21,19 +20,15 @@ class CodeForm(FlaskForm):
                            validators=[DataRequired("Enter your postcode."), Length(max=10),
                                        validate_uk_postcode],
                            description="For example SK10 2LH. We use it to check you can vote "
-                                       "here and to show your ward's projects.")
-    date_of_birth = DateField("Date of birth",
-                              validators=[DataRequired("Enter your date of birth, for example "
-                                                       "1984-03-27.")],
-                              description="With your postcode, it makes sure each person's "
-                                          "ballot counts once. Neither is kept: pb keeps only "
-                                          "a scrambled fingerprint of the two.")
-
-    def validate_date_of_birth(self, field):
-        if field.data and field.data > date.today():
-            raise ValidationError("Your date of birth cannot be in the future.")
-        if field.data and field.data.year < 1900:
-            raise ValidationError("Check the year of your date of birth.")
+                                       "here and to show your ward's projects.",
+                       render_kw=POSTCODE)
+    date_of_birth = DateInputField("Date of birth",
+                                   validators=[DataRequired("Enter your date of birth.")],
+                                   past=True, autocomplete="bday",
+                                   description="For example, 27 3 1984. With your postcode, it "
+                                               "makes sure each person's ballot counts once. "
+                                               "Neither is kept: pb keeps only a scrambled "
+                                               "fingerprint of the two.")
 
 
 class CodeBatchForm(FlaskForm):

@@ -22,11 +22,13 @@ def _shoot(page, name: str) -> None:
         page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def _enter_code(page, round_id: int, code: str, born: str) -> None:
+def _enter_code(page, round_id: int, code: str, born: tuple[str, str, str]) -> None:
     page.goto(f"/rounds/{round_id}/vote")
     page.get_by_label("Voting code", exact=True).fill(code)
     page.get_by_label("Postcode where you live, work or study").fill("SK10 2LH")
-    page.get_by_label("Date of birth").fill(born)
+    born_on = page.get_by_role("group", name="Date of birth")
+    for box, value in zip(("Day", "Month", "Year"), born, strict=True):
+        born_on.get_by_label(box).fill(value)
     page.get_by_role("button", name="Use this code").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your ballot")
 
@@ -40,7 +42,7 @@ def test_the_next_person_at_a_kiosk_sees_nothing_of_the_last_voter(live_app, nei
         round_id = round_.id
         db.session.remove()
 
-    _enter_code(page, round_id, first, "1957-05-21")
+    _enter_code(page, round_id, first, ("21", "5", "1957"))
     page.get_by_label("Tytherington walking group").check()
     page.get_by_label("Men's Shed tool library").check()
     page.get_by_role("button", name="Submit my ballot").click()
@@ -69,7 +71,7 @@ def test_the_next_person_at_a_kiosk_sees_nothing_of_the_last_voter(live_app, nei
     expect(page.get_by_text("Men's Shed tool library")).to_have_count(0)
 
     # The next person votes with their own card, on a clean ballot.
-    _enter_code(page, round_id, second, "1990-12-01")
+    _enter_code(page, round_id, second, ("1", "12", "1990"))
     expect(page.get_by_text("You have voted")).to_have_count(0)
     expect(page.locator("input[name=project]:checked")).to_have_count(0)
     page.get_by_label("Dementia-friendly cinema").check()

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from pb.voting import codes
-from tests.factories import make_ballot_round, make_codes
+from tests.factories import date_boxes, make_ballot_round, make_codes
 
 HUB = "203.0.113.40"
 
@@ -24,7 +24,7 @@ def _text(response) -> str:
 
 def _enter(browser, round_, code, address=HUB):
     return browser.post(f"/rounds/{round_.id}/vote/code", data={
-        "code": code, "postcode": "SK10 2LH", "date_of_birth": date(1966, 9, 9).isoformat()},
+        "code": code, "postcode": "SK10 2LH", **date_boxes(date(1966, 9, 9))},
         environ_base={"REMOTE_ADDR": address})
 
 

@@ -22,7 +22,13 @@ from sqlalchemy import func, select
 from pb.extensions import db
 from pb.models import Ballot, Voter, VotingCode
 from pb.models.voting import REPLACED_BY_SAME_DETAILS
-from tests.factories import build_neighbourhood, make_ballot_round, make_codes, make_user
+from tests.factories import (
+    build_neighbourhood,
+    date_boxes,
+    make_ballot_round,
+    make_codes,
+    make_user,
+)
 from tests.integrity.conftest import Browser, storm
 
 RESIDENT_BORN = date(1980, 3, 14)  # the factories' residents: SK10 2LH, 14 March 1980
@@ -61,7 +67,7 @@ def _ballot_form(browser, round_id):
 
 def _redeem(browser, round_id, code, postcode="SK10 2LH", born=RESIDENT_BORN):
     return browser.post(f"/rounds/{round_id}/vote/code", {
-        "code": code, "postcode": postcode, "date_of_birth": born.isoformat()})
+        "code": code, "postcode": postcode, **date_boxes(born)})
 
 
 # Signed in, two sessions ---------------------------------------------------------------

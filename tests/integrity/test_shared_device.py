@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from pb.extensions import db
 from pb.models import Ballot
-from tests.factories import make_ballot_round, make_codes
+from tests.factories import date_boxes, make_ballot_round, make_codes
 
 
 def _text(response) -> str:
@@ -25,7 +25,7 @@ def _text(response) -> str:
 
 def _enter(kiosk, round_, code, born=date(1971, 6, 2)):
     return kiosk.post(f"/rounds/{round_.id}/vote/code", data={
-        "code": code, "postcode": "SK10 2LH", "date_of_birth": born.isoformat()})
+        "code": code, "postcode": "SK10 2LH", **date_boxes(born)})
 
 
 def _submission(kiosk, round_) -> str:

@@ -4,12 +4,15 @@ printed codes, the same data when run twice."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
 from pb.extensions import db
 from pb.models import Round
 from pb.models.voting import Ballot, VotingCode
+from tests.factories import date_boxes
 
 
 @pytest.mark.slow
@@ -60,7 +63,7 @@ def test_demo_resident_and_demo_codes_can_vote(app, runner, client):
     open_vote = db.session.scalar(select(Round).where(Round.name == ROUND_OPEN_VOTE))
     code = demo_codes()[0]
     response = client.post(f"/rounds/{open_vote.id}/vote/code", data={
-        "code": code, "postcode": "SK11 6AA", "date_of_birth": "1970-06-01"})
+        "code": code, "postcode": "SK11 6AA", **date_boxes(date(1970, 6, 1))})
     assert response.status_code == 303
     page = client.get(f"/rounds/{open_vote.id}/vote").get_data(as_text=True)
     assert 'name="project"' in page and "Macclesfield Central projects" in page

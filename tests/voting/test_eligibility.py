@@ -10,7 +10,14 @@ from sqlalchemy import func, select
 from pb.extensions import db
 from pb.models.voting import Ballot, Voter, VotingCode
 from pb.voting import codes, services
-from tests.factories import cast_as_code, cast_for, make_ballot_round, make_codes, make_user
+from tests.factories import (
+    cast_as_code,
+    cast_for,
+    date_boxes,
+    make_ballot_round,
+    make_codes,
+    make_user,
+)
 
 
 def _years_ago(years: int, days: int = 0) -> date:
@@ -25,7 +32,7 @@ def _years_ago(years: int, days: int = 0) -> date:
 def _code_form(client, round_, code, postcode="SK10 2LH", born=date(1990, 1, 1)):
     return client.post(f"/rounds/{round_.id}/vote/code", data={
         "code": code, "postcode": postcode,
-        "date_of_birth": born.isoformat() if born else ""})
+        **date_boxes(born)})
 
 
 @pytest.mark.parametrize("kwargs, message", [
