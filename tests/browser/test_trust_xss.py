@@ -54,7 +54,8 @@ def _executed(browser, base_url: str, urls: list[str], bypass_csp: bool,
             assert ran == ["0"], ran
             ran.clear()
         for url in urls:
-            page.goto(url, wait_until="load")
+            response = page.goto(url, wait_until="load")
+            assert response is not None and response.status == 200, (url, response)
             page.wait_for_timeout(10)  # ontoggle and autofocus handlers fire just after load
     finally:
         context.close()
