@@ -1,6 +1,7 @@
 """XSS (G7), static and rendered: no ``|safe`` or ``Markup(`` outside the one sanitiser
 module, and a corpus of 160 payloads through names, proposal texts, query parameters and
-``next=``, rendered by the app, with nothing injected into any page. (The same pages are
+``next=``, then through event names, file names, monitoring returns' texts and officers'
+reasons, rendered by the app, with nothing injected into any page. (The same pages are
 loaded in Chromium with the CSP on and off in tests/browser/test_trust_xss.py.)"""
 
 from __future__ import annotations
