@@ -112,13 +112,7 @@ def _plant_more(live_app, neighbourhood, monkeypatch) -> dict[str, list[str]]:
                               proposer=users["resident"])
         for payload in corpus:
             add_document(files, payload)
-        reviewed = []
-        for number, payload in enumerate(corpus):
-            proposal = make_proposal(round_, f"Reviewed {number}", 1_000_00,
-                                     status="submitted", proposer=users["resident"])
-            review.review(proposal, users["officer"], "ineligible", payload)
-            reviewed.append(proposal.id)
-        neighbourhood.users.update(add_grant_people(neighbourhood))
+        add_grant_people(neighbourhood)
         monkeypatch.setattr(common, "FIXED_TODAY", date(2025, 11, 20))
         grant = active_grant(neighbourhood, start=date(2025, 11, 1))
         read, draft = grant.returns[0], grant.returns[1]
@@ -129,6 +123,13 @@ def _plant_more(live_app, neighbourhood, monkeypatch) -> dict[str, list[str]]:
         for payload in corpus:
             evidence.upload(grant, draft, users["grantee"], receipt(payload),
                             kind="evidence", budget_line_id=grant.budget_lines[0].id)
+        # Last, so that the newest pages of the audit log hold these reasons.
+        reviewed = []
+        for number, payload in enumerate(corpus):
+            proposal = make_proposal(round_, f"Reviewed {number}", 1_000_00,
+                                     status="submitted", proposer=users["resident"])
+            review.review(proposal, users["officer"], "ineligible", payload)
+            reviewed.append(proposal.id)
         db.session.commit()
         return {
             emails["officer"]: [f"/rounds/{round_.id}/events", f"/proposals/{files.id}"],
