@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from pb import audit
+from pb.extensions import db
 from pb.grants.common import (
     GrantError,
     check_version,
@@ -46,6 +47,9 @@ def review(grant, ret, actor, form: Mapping):
     require(can_decide_on_grant(actor, grant),
             "You declared an interest in this grant, so another grant officer must review it.")
     refuse_if_closed(grant)
+    # Two officers reviewing at once: the second waits here for the first to commit, then
+    # sees its decision (a 409 below) instead of both writing and deadlocking on PostgreSQL.
+    db.session.refresh(ret, with_for_update=True)
     check_version(ret, form.get("version"))
     if ret.status != "submitted":
         raise GrantError("This return is not waiting for review (someone may have reviewed "
