@@ -2,7 +2,10 @@
    - a ballot is sent in the background, so if the tablet has lost its connection the
      voter is told, their choices stay on screen, and sending again counts once (the
      form's submission key makes the server store it once);
-   - the thank-you screen clears itself for the next person. */
+   - the thank-you screen clears itself for the next person;
+   - a ballot left alone is cleared for privacy, but only after a warning a minute
+     before, with a button to ask for more time (WCAG 2.2.1; without this file a plain
+     refresh clears it after the same idle time). */
 (function () {
   "use strict";
 
@@ -43,7 +46,32 @@
     }, seconds * 1000);
   }
 
+  function clearWhenIdle(box) {
+    var idle = (parseInt(box.getAttribute("data-kiosk-idle"), 10) || 600) * 1000;
+    var warnAt = Math.max(idle - 60000, idle / 2);
+    var warnTimer, clearTimer;
+    function restart() {
+      window.clearTimeout(warnTimer);
+      window.clearTimeout(clearTimer);
+      box.hidden = true;
+      warnTimer = window.setTimeout(function () {
+        box.hidden = false;
+        document.getElementById("kiosk-more-time").focus();
+      }, warnAt);
+      clearTimer = window.setTimeout(function () {
+        window.location.replace(box.getAttribute("data-kiosk-home"));
+      }, idle);
+    }
+    ["change", "keydown", "pointerdown"].forEach(function (name) {
+      document.addEventListener(name, restart, true);
+    });
+    document.getElementById("kiosk-more-time").addEventListener("click", restart);
+    restart();
+  }
+
   function start() {
+    var idleBox = document.getElementById("kiosk-idle");
+    if (idleBox) { clearWhenIdle(idleBox); }
     var form = document.getElementById("kiosk-ballot");
     if (form) { sendBallot(form); }
     var box = document.querySelector("[data-kiosk-reset]");

@@ -32,6 +32,7 @@ from pathlib import Path
 import pytest
 
 from tests import factories
+from tests.browser import axe
 from tests.factories import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -41,10 +42,32 @@ DEFAULT_TIMEOUT_MS = 10_000
 BROWSER_DIR = Path(__file__).resolve().parent
 
 
+AXE_LOG = axe.AxeLog()
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if BROWSER_DIR in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if AXE_LOG.audits:
+        terminalreporter.write_line(AXE_LOG.summary())
+
+
+@pytest.fixture(autouse=True)
+def axe_audit(request, monkeypatch):
+    """axe-core on every page state the test acts on (see tests/browser/axe.py); a test
+    marked ``no_axe`` (pages full of attack payloads, not journeys) is left out."""
+    if request.node.get_closest_marker("no_axe"):
+        yield
+        return
+    audits: list[dict] = []
+    axe.install(monkeypatch, AXE_LOG, audits)
+    yield audits
+    problems = AXE_LOG.problems(audits)
+    assert not problems, "accessibility problems:\n" + "\n".join(problems)
 
 
 @pytest.fixture

@@ -62,6 +62,9 @@ def _executed(browser, base_url: str, urls: list[str], bypass_csp: bool,
     return len(urls), ran
 
 
+pytestmark = pytest.mark.no_axe
+
+
 @pytest.mark.slow
 def test_no_payload_runs_in_chromium_with_the_csp_on_or_off(live_app, live_server, neighbourhood,
                                                            browser, figure):

@@ -1,0 +1,121 @@
+"""Keyboard alone, with focus always visible; and proof that the axe audit of every
+journey (tests/browser/axe.py) finds faults when there are some."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import axe
+from tests.factories import PASSWORD, make_ballot_round
+
+# Where focus is now: the element, its accessible text, and whether a focus indicator is
+# drawn (an outline or a box shadow that is not "none").
+FOCUSED_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+  const shadow = style.boxShadow && style.boxShadow !== 'none';
+  const label = el.labels && el.labels.length ? el.labels[0].innerText : '';
+  return {tag: el.tagName.toLowerCase(), type: el.type || '',
+          text: (el.innerText || el.value || label || el.getAttribute('aria-label') || '').trim(),
+          label: label.trim(), visible: outline || shadow};
+}"""
+
+
+class Keyboard:
+    """Moves through a page with Tab only, checking that every stop shows its focus."""
+
+    def __init__(self, page):
+        self.page = page
+        self.stops = 0
+        self.invisible: list[str] = []
+
+    def tab_to(self, pattern: str, limit: int = 80) -> dict:
+        wanted = re.compile(pattern)
+        for _ in range(limit):
+            self.page.keyboard.press("Tab")
+            focused = self.page.evaluate(FOCUSED_JS)
+            if focused is None:
+                continue
+            self.stops += 1
+            if not focused["visible"]:
+                self.invisible.append(f"{self.page.url} {focused['tag']} {focused['text'][:40]}")
+            if wanted.search(focused["text"]) or wanted.search(focused["label"]):
+                return focused
+        raise AssertionError(f"{pattern!r} not reached by Tab within {limit} stops "
+                             f"on {self.page.url}")
+
+    def press(self, key: str) -> None:
+        assert key in ("Enter", "Space"), "this journey uses Tab, Enter and Space only"
+        self.page.keyboard.press(key)
+
+
+def test_a_resident_signs_in_and_votes_by_keyboard_alone_with_focus_always_visible(
+        live_app, neighbourhood, page):
+    with live_app.app_context():
+        round_, _ = make_ballot_round(neighbourhood, name="Macclesfield Community Health Fund 2026",
+                                      design="approval", budget_pence=15_000_00)
+        round_id = round_.id
+    keys = Keyboard(page)
+
+    page.goto("/account/login")
+    keys.tab_to(r"^Email address")
+    page.keyboard.type(neighbourhood.users["resident"].email)
+    keys.tab_to(r"^Password")
+    page.keyboard.type(PASSWORD)
+    with page.expect_navigation():
+        keys.press("Enter")
+    expect(page.get_by_role("button", name="Sign out").first).to_be_visible()
+
+    page.goto(f"/rounds/{round_id}")
+    keys.tab_to(r"^Vote now$")
+    with page.expect_navigation():
+        keys.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your ballot")
+
+    for title in ("Tytherington walking group", "Men's Shed tool library"):
+        focused = keys.tab_to(re.escape(title))
+        assert focused["type"] == "checkbox", focused
+        keys.press("Space")
+        expect(page.get_by_label(title)).to_be_checked()
+    keys.tab_to(r"^Submit my ballot$")
+    with page.expect_navigation():
+        keys.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your ballot has been received")
+
+    keys.tab_to(r"check your ballot is counted")
+    with page.expect_navigation():
+        keys.press("Enter")
+    receipt_field = keys.tab_to(r"^Your receipt code")
+    assert receipt_field["tag"] == "input"
+    print(f"\nkeyboard-only vote: {keys.stops} Tab stops, "
+          f"{keys.stops - len(keys.invisible)} with a visible focus indicator")
+    assert keys.invisible == [], keys.invisible
+
+
+CONTROL_PAGE = """<!doctype html><html lang="en-GB"><head><title>Broken on purpose</title></head>
+<body><main><h1>One</h1><h1>Two</h1>
+<img src="/static/favicon.svg">
+<form><input type="text" name="postcode">
+<p class="error-message">Enter a postcode</p></form>
+<p style="color:#bbb;background:#fff">Low contrast text</p></main></body></html>"""
+
+
+@pytest.mark.no_axe
+def test_the_axe_audit_finds_faults_on_a_page_made_to_have_them(live_server, page):
+    page.route(f"{live_server}/broken-on-purpose",
+               lambda route: route.fulfill(status=200, content_type="text/html",
+                                           body=CONTROL_PAGE))
+    page.goto("/broken-on-purpose")
+    log, audits = axe.AxeLog(), []
+    axe.audit(page, log, audits)
+    found = {v["id"] for v in audits[0]["violations"]}
+    assert {"image-alt", "label", "color-contrast", "pb-one-h1", "pb-error-linked"} <= found
+    assert len(log.problems(audits)) >= 5
+    # Audited once per state: a second call on the same state does nothing.
+    axe.audit(page, log, audits)
+    assert len(audits) == 1
