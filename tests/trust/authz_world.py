@@ -15,7 +15,7 @@ resident who voted and the one project she chose.
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from PIL import Image
 from sqlalchemy import select
@@ -26,6 +26,7 @@ from pb.events import devices, paper
 from pb.events.paper import Reading
 from pb.extensions import db
 from pb.grants import agreements, evidence, returns
+from pb.grants.returns import add_months
 from pb.models import EventStaff, Role, RoleAssignment, VotingCodeBatch
 from pb.models.job import Job
 from tests.factories import (
@@ -72,13 +73,9 @@ def _grant_with_returns(hood: Neighbourhood, programme, organisation: str, offic
     """An active grant, its first return submitted with a receipt (a document), a photo."""
     grant = make_grant(hood, title=title, organisation=organisation, programme=programme,
                        reference=reference)
-    from pb.grants.returns import add_months
-
-    end = add_months(GRANT_START, 12)
-    end = end.replace(day=1) if end.day != 1 else end
-    from datetime import timedelta
+    end = add_months(GRANT_START, 12) - timedelta(days=1)
     agreements.save(grant, officer, MultiDict(agreement_form(
-        grant, programme, start=GRANT_START, end=end - timedelta(days=1))), issue=True)
+        grant, programme, start=GRANT_START, end=end)), issue=True)
     agreements.accept(grant, grantee, name=grantee.display_name, confirmed=True)
     first = grant.returns[0]
     photo = evidence.upload(grant, first, grantee, _photo(), kind="photo",
@@ -116,7 +113,7 @@ def _event_bits(round_, projects, officer, staff, postcode: str) -> dict:
 
 def build_world(hood: Neighbourhood) -> dict[str, dict]:
     add_grant_people(hood)
-    users, orgs = hood.users, hood.organisations
+    users = hood.users
     # Maureen (resident) and the grantee's organisation own the "own" objects.
     own_voting, own_projects = _voting_round(hood.partnership, "Macclesfield Wellbeing Vote 2026",
                                              [("Tytherington walking group", 4_500_00),
@@ -145,8 +142,7 @@ def build_world(hood: Neighbourhood) -> dict[str, dict]:
     other_grant = _grant_with_returns(hood, other_programme, "Macclesfield Men's Shed",
                                       users["other_grant_officer"], users["other_grantee"],
                                       "Men's Shed Repair Cafe", "CWP-201")
-    # A grant officer who did not set the grant up may release its money (two-person
-    # rule); the matrix's grant officer set both up, so release is refused to them.
+    # Each grant officer sets their grant up, so the two-person rule refuses them its release.
     own_event = _event_bits(own_voting, own_projects, users["officer"], users["event_staff"],
                             "SK10 2LH")
     other_event = _event_bits(other_voting, other_projects, users["other_officer"],
