@@ -18,12 +18,12 @@ from urllib.parse import urlsplit
 import pytest
 from flask import url_for
 
+from tests.factories import PASSWORD
 from tests.trust import authz_policy as policy
 from tests.trust.authz_world import build_world, release_fixed_today
 
 # The requests that end the session or the account come last in each principal's run.
 SESSION_ENDERS = ("auth.logout", "auth.sign_out_everywhere", "privacy.delete_account")
-RESULTS: dict[str, dict] = {}
 
 ROUND_SLOT = {  # which round a rule's round_id takes (default: the round in its vote)
     "proposals.new": "proposals_round", "proposals.new_paper": "proposals_round",
@@ -105,7 +105,7 @@ def test_authorisation_matrix(app, neighbourhood, principal, figure):
         if principal != "anonymous":
             response = client.post("/account/login", data={
                 "email": neighbourhood.users[principal].email,
-                "password": "kettle-on-the-hob-42"})
+                "password": PASSWORD})
             assert response.status_code == 302
         unexpected, seen, made, leaks, own_ballot = [], {}, 0, [], 0
         for method, rule, variant, path in requests_in_order(app, world):
@@ -124,7 +124,6 @@ def test_authorisation_matrix(app, neighbourhood, principal, figure):
                                   f"expected {wanted}, got {got}")
     finally:
         release_fixed_today()
-    RESULTS[principal] = seen
     record = os.environ.get("PB_AUTHZ_RECORD")
     if record:
         with open(f"{record}.{principal}.json", "w", encoding="utf-8") as out:
@@ -169,7 +168,7 @@ def test_scrutiny_never_writes():
     account, vote and proposals), where it gets exactly what a resident gets."""
     writes = []
     for (method, rule), row in policy.POLICY.items():
-        if method == "GET" or A_ALLOW not in row["scrutiny"]:
+        if method == "GET" or policy.A not in row["scrutiny"]:
             continue
         if (method, rule) in policy.SELF_SERVICE and row["scrutiny"] == row["resident"]:
             continue
@@ -192,5 +191,3 @@ def test_the_other_tenant_is_never_allowed_what_the_owner_is_refused():
                 wrong.append(f"{method} {rule}: {mine} {row[mine]}, {theirs} {row[theirs]}")
     assert not wrong, "\n".join(wrong)
 
-
-A_ALLOW = policy.A
