@@ -1,0 +1,264 @@
+"""Personal-data canaries (G6): unique strings planted in a resident's email, postcode and
+date of birth, in a draft proposal and a proposal of an unpublished round, in a draft and
+a submitted monitoring return, in the details given at a decision-day check-in and in
+equality answers. Every GET route of the URL map (with its arguments filled from the
+world), the API lists as CSV and a few htmx fragments are then crawled as each of 11
+principals, and each canary may be found only where the ``ALLOWED`` table says. Sort and
+filter parameters naming personal columns are ignored or refused, never obeyed."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date
+from urllib.parse import quote
+
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from pb.extensions import db
+from tests.factories import (
+    BUDGET_LINES,
+    active_grant,
+    add_document,
+    add_grant_people,
+    check_in_person,
+    make_event,
+    proposal_with_lines,
+)
+
+PRINCIPALS = ("anonymous", "resident", "resident2", "officer", "other_officer", "event_staff",
+              "scrutiny", "grant_officer", "grantee", "other_grantee", "admin")
+
+EMAIL = "canary-email-7f3a@example.org"
+POSTCODE = "SK11 9ZQ"  # a real format (outward SK11, inward 9ZQ), in no test data but this
+BORN = date(1931, 3, 17)
+DRAFT_PROPOSAL = "Bollington canary-draft-5e21 lunch club"
+HIDDEN_ROUND_PROPOSAL = "Winter canary-hidden-9c40 warm space"
+DRAFT_RETURN = "canary-return-draft-3f88: we met eleven carers in the library"
+SUBMITTED_RETURN = "canary-return-sent-71c0: twelve sessions at the community centre"
+CHECKIN_NAME = "Zenobiaqx"
+CHECKIN_POSTCODE = "SK10 1ZX"
+CHECKIN_BORN = date(1929, 11, 23)
+# One attendee's equality answers: a combination no one else gave (a Roma man over 75).
+EQUALITY = {"age_band": "75-plus", "sex": "male", "gender_same_as_birth": "no",
+            "ethnicity": "white-roma", "disability": "yes-a-lot"}
+
+
+def _date_patterns(when: date) -> list[str]:
+    """Every way a page could write the date: ISO, UK, long and short month, and the
+    year box of a three-box date input."""
+    return [re.escape(p) for p in (
+        when.isoformat(), when.strftime("%d/%m/%Y"), f"{when.day} {when:%B %Y}",
+        f"{when:%d %B %Y}", f"{when.day} {when:%b %Y}")] + [f'value="{when.year}"']
+
+
+# Canary -> the patterns (regular expressions, case-insensitive) that find it.
+CANARIES = {
+    "email": [re.escape(EMAIL.split("@")[0])],
+    "postcode": [re.escape(POSTCODE), re.escape(POSTCODE.replace(" ", ""))],
+    "date_of_birth": _date_patterns(BORN),
+    "draft_proposal": ["canary-draft-5e21"],
+    "hidden_round_proposal": ["canary-hidden-9c40"],
+    "draft_return": ["canary-return-draft-3f88"],
+    "submitted_return": ["canary-return-sent-71c0"],
+    "check_in_name": [CHECKIN_NAME],
+    "check_in_postcode": [re.escape(CHECKIN_POSTCODE), re.escape(CHECKIN_POSTCODE.replace(
+        " ", ""))],
+    "check_in_born": _date_patterns(CHECKIN_BORN),
+    # The answers' row id (set in the test): an individual answer set is never shown.
+    "equality_row": [],
+}
+FOUND = {name: re.compile("|".join(patterns), re.IGNORECASE)
+         for name, patterns in CANARIES.items() if patterns}
+
+OWN_DATA = {"auth.account", "privacy.your_data", "privacy.download"}
+OFFICERS = {"officer", "admin"}
+PROPOSAL_PAGES = {"proposals.detail", "proposals.edit", "proposals.withdraw",
+                  "proposals.merge", "proposals.mine", "proposals.review_list",
+                  "proposals.browse"}
+# canary -> principal -> endpoints where it may appear (everywhere else is a leak).
+ALLOWED: dict[str, dict[str, set[str]]] = {
+    "email": {"resident": OWN_DATA, "admin": {"admin.people"}},
+    # The ballot page says which postcode the vote is checked against.
+    "postcode": {"resident": OWN_DATA | {"voting.vote"}},
+    "date_of_birth": {"resident": OWN_DATA},
+    # A draft: its proposer, and the officers of the round's partnership (and admins).
+    "draft_proposal": dict.fromkeys(("resident", *OFFICERS), PROPOSAL_PAGES | OWN_DATA),
+    # A submitted proposal of an unpublished round: proposer, the partnership's officers,
+    # scrutiny and admins.
+    "hidden_round_proposal": dict.fromkeys(("resident", "scrutiny", *OFFICERS),
+                                           PROPOSAL_PAGES | OWN_DATA),
+    # A draft return: its grantee, and admins, who may report for any organisation
+    # (policy.can_report_for); never the grant officer until it is submitted.
+    "draft_return": {who: {"grants.monitoring_return"} for who in ("grantee", "admin")},
+    # Submitted: also the grant officers and scrutiny (policy.can_view_grant), read-only.
+    "submitted_return": {who: {"grants.monitoring_return"}
+                         for who in ("grantee", "grant_officer", "scrutiny", "admin")},
+    # A check-in keeps no name, postcode or date of birth: nowhere, for anyone.
+    "check_in_name": {}, "check_in_postcode": {}, "check_in_born": {}, "equality_row": {},
+}
+
+
+# The world ----------------------------------------------------------------------------------
+
+def _plant(neighbourhood, monkeypatch) -> dict:
+    from pb.grants import common, returns
+    from pb.models import EqualityResponse
+
+    users = neighbourhood.users
+    add_grant_people(neighbourhood)
+    resident = users["resident"]
+    resident.email, resident.postcode, resident.date_of_birth = EMAIL, POSTCODE, BORN
+    rounds = neighbourhood.rounds
+    tytherington = [neighbourhood.wards["Macclesfield Tytherington"]]
+    draft = proposal_with_lines(rounds["proposals"], DRAFT_PROPOSAL, BUDGET_LINES,
+                                status="draft", proposer=resident, wards=tytherington,
+                                summary=f"{DRAFT_PROPOSAL}, Tuesdays.",
+                                description=f"{DRAFT_PROPOSAL}: soup and company.")
+    hidden = proposal_with_lines(rounds["draft"], HIDDEN_ROUND_PROPOSAL, BUDGET_LINES,
+                                 proposer=resident, description=f"{HIDDEN_ROUND_PROPOSAL}.")
+    public = proposal_with_lines(rounds["proposals"], "Tytherington Walking Netball",
+                                 BUDGET_LINES, proposer=users["resident2"], wards=tytherington)
+    add_document(draft)
+    add_document(public)
+
+    monkeypatch.setattr(common, "FIXED_TODAY", date(2025, 11, 20))
+    grant = active_grant(neighbourhood, start=date(2025, 11, 1))
+    sent, drafted = grant.returns[0], grant.returns[1]
+    sent.narrative, sent.status = SUBMITTED_RETURN, "submitted"
+    db.session.commit()
+    returns.save_draft(grant, drafted, users["grantee"], MultiDict({"narrative": DRAFT_RETURN}))
+    db.session.commit()
+
+    event = make_event(rounds["voting"], users["officer"], staff=[users["event_staff"]])
+    check_in_person(event, users["event_staff"], first_name=CHECKIN_NAME,
+                    postcode=CHECKIN_POSTCODE, age_band="75-plus", born=CHECKIN_BORN,
+                    equality=dict(EQUALITY))
+    check_in_person(event, users["event_staff"], first_name="Maureen", age_band="65-74")
+    row = db.session.scalars(select(EqualityResponse).where(
+        EqualityResponse.ethnicity == "white-roma")).one()
+    return {"grant": grant, "event": event, "proposals": [draft, hidden, public],
+            "equality_row": row.id}
+
+
+def _values(neighbourhood, world) -> dict[str, list]:
+    """Values for each URL argument: the objects holding canaries, and others."""
+    from pb.admin.phases import PHASES
+    from pb.models import (
+        Grant,
+        GrantDocument,
+        PaperBallot,
+        Programme,
+        Proposal,
+        ProposalDocument,
+        Round,
+        VotingCodeBatch,
+    )
+    from pb.models.equality import QUESTIONS
+    from pb.models.monitoring import MonitoringReturn
+    from pb.scrutiny.dashboard import CHARTS
+
+    def ids(model):
+        return list(db.session.scalars(select(model.id).order_by(model.id))) or [1]
+
+    return {
+        "round_id": ids(Round), "proposal_id": ids(Proposal), "grant_id": ids(Grant),
+        "return_id": ids(MonitoringReturn), "event_id": [world["event"].id],
+        "batch_id": ids(VotingCodeBatch), "paper_id": ids(PaperBallot),
+        "document_id": sorted({*ids(ProposalDocument), *ids(GrantDocument)}),
+        "programme_id": ids(Programme), "area_id": [neighbourhood.area.id],
+        "item_id": [1, 2], "kind": ["partnerships", "themes", "organisations"],
+        "slug": ["privacy", "contact"], "key": list(PHASES)[:2], "field": list(QUESTIONS),
+        "name": list(CHARTS), "job_id": ["0" * 32], "token": ["not-a-token"],
+    }
+
+
+def _urls(app, values) -> list[tuple[str, str]]:
+    """(endpoint, url) for every GET rule, each argument taking each of its values; the
+    API lists also as CSV."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        names = sorted(rule.arguments)
+        for combo in itertools.product(*(values[name] for name in names)):
+            path = rule.build(dict(zip(names, combo)), append_unknown=False)[1]
+            urls.append((rule.endpoint, path))
+            if path.startswith("/api/v1/") and not path.endswith((".pb", ".json", ".csv")):
+                urls.append((rule.endpoint, f"{path}?format=csv"))
+    return urls
+
+
+# The crawl ----------------------------------------------------------------------------------
+
+def _kind(url: str, content_type: str) -> str:
+    if url.startswith("/api/"):
+        return "api"
+    if "html" in content_type:
+        return "page"
+    return "export"
+
+
+def _crawl(client, sign_in, users, urls, world) -> tuple[dict, dict]:
+    equality_row = re.compile(re.escape(world["equality_row"]), re.IGNORECASE)
+    found: dict[tuple[str, str, str], str] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for who in PRINCIPALS:
+        if who == "anonymous":
+            client.post("/account/logout")
+        else:
+            sign_in(users[who])
+        tally = counts.setdefault(who, {"page": 0, "export": 0, "api": 0, "fragment": 0})
+        for endpoint, url in urls:
+            response = client.get(url)
+            assert response.status_code < 500, (who, url, response.status_code)
+            # Raw bytes, as text where they are text: PDFs and .pb files are searched as
+            # bytes (pb writes no compressed PDF streams of personal data).
+            body = response.get_data().decode("utf-8", errors="replace")
+            tally[_kind(url, response.content_type or "")] += 1
+            for name, pattern in [*FOUND.items(), ("equality_row", equality_row)]:
+                if pattern.search(body):
+                    found[(who, endpoint, name)] = url
+        # The htmx fragments: the same lists, narrower templates.
+        for url in world["fragments"]:
+            response = client.get(url, headers={"HX-Request": "true"})
+            assert response.status_code < 500, (who, url)
+            tally["fragment"] += 1
+            body = response.get_data(as_text=True)
+            for name, pattern in FOUND.items():
+                if pattern.search(body):
+                    found[(who, url.split("?")[0] + " (htmx)", name)] = url
+    return found, counts
+
+
+def test_personal_data_canaries_appear_only_where_allowed(app, client, neighbourhood, sign_in,
+                                                          figure, monkeypatch):
+    world = _plant(neighbourhood, monkeypatch)
+    round_ = neighbourhood.rounds["proposals"]
+    world["fragments"] = [f"/rounds/{round_.id}/proposals", f"/rounds/{round_.id}/proposals?q="
+                          + quote("canary"), f"/rounds/{round_.id}/proposals/review"]
+    urls = _urls(app, _values(neighbourhood, world))
+    found, counts = _crawl(client, sign_in, neighbourhood.users, urls, world)
+
+    leaks = sorted(f"{who} {url} {name}" for (who, endpoint, name), url in found.items()
+                   if endpoint not in ALLOWED[name].get(who, set()))
+    planted = len(CANARIES)
+    per = {who: "/".join(str(c[k]) for k in ("page", "export", "api", "fragment"))
+           for who, c in counts.items()}
+    figure("personal-data canaries", canaries=planted, principals=len(PRINCIPALS),
+           routes=len({e for e, _ in urls}), urls=len(urls),
+           requests=sum(sum(c.values()) for c in counts.values()),
+           found_where_allowed=len(found) - len(leaks), out_of_place=len(leaks))
+    print("pages/exports/APIs/fragments per principal: " + ", ".join(
+        f"{who}={n}" for who, n in per.items()))
+    # The search works: each owner finds their own data where it belongs.
+    for expected in [("resident", "auth.account", "email"),
+                     ("resident", "privacy.download", "postcode"),
+                     ("resident", "privacy.download", "date_of_birth"),
+                     ("resident", "proposals.detail", "draft_proposal"),
+                     ("officer", "proposals.detail", "draft_proposal"),
+                     ("grantee", "grants.monitoring_return", "draft_return"),
+                     ("grant_officer", "grants.monitoring_return", "submitted_return")]:
+        assert expected in found, expected
+    assert leaks == [], "\n".join(leaks)
