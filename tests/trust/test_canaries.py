@@ -287,3 +287,72 @@ def test_personal_data_canaries_appear_only_where_allowed(app, client, neighbour
                      ("grant_officer", "grants.monitoring_return", "submitted_return")]:
         assert expected in found, expected
     assert leaks == [], "\n".join(leaks)
+
+
+# Sort and filter parameters naming personal columns --------------------------------------
+
+COLUMNS = ("password_hash", "email", "date_of_birth", "postcode")
+
+
+def _fuzzed(column: str) -> list[dict[str, str]]:
+    return [{"sort": column}, {"sort": f"-{column}"}, {"order_by": column},
+            {"order": column}, {"sort_by": column, "dir": "desc"},
+            {column: EMAIL if column == "email" else POSTCODE},
+            {"filter": f"{column}:{EMAIL}"}, {"q": EMAIL}, {"q": POSTCODE}]
+
+
+def _normalised(body: str, params: dict[str, str]) -> str:
+    """The body without what may echo the parameters: query strings of links, the
+    values themselves (raw, escaped, URL-encoded) and per-request nonces."""
+    body = re.sub(r'nonce="[^"]*"|[\w-]{20,}\.[\w-]{6}\.[\w-]{20,}', "", body)  # CSRF tokens
+    body = re.sub(r"\?[^\"'\s<>]*", "", body)
+    for value in params.values():
+        if value.lstrip("-") in COLUMNS or value == "desc":
+            continue  # words that the page has anyway ("Email", "desc")
+        for form in {value, quote(value), quote(value, safe=""), value.replace("@", "&#64;")}:
+            body = body.replace(form, "")
+    return body
+
+
+def test_sort_and_filter_by_personal_columns_are_ignored(app, client, neighbourhood, sign_in,
+                                                         figure, monkeypatch):
+    world = _plant(client, sign_in, neighbourhood, monkeypatch)
+    round_ = neighbourhood.rounds["proposals"]
+    lists = [("anonymous", f"/rounds/{round_.id}/proposals"),
+             ("anonymous", "/api/v1/proposals"), ("anonymous", "/api/v1/rounds"),
+             ("anonymous", f"/api/v1/rounds/{round_.id}/proposals"),
+             ("anonymous", "/api/v1/grants"), ("anonymous", "/api/v1/events"),
+             ("officer", f"/rounds/{round_.id}/proposals/review"),
+             ("grant_officer", "/grants/all"), ("admin", "/admin/people"),
+             ("admin", "/audit"), ("scrutiny", "/audit"), ("scrutiny", "/audit.csv")]
+    obeyed, tried = [], 0
+    for who, url in lists:
+        if who == "anonymous":
+            client.post("/account/logout")
+        else:
+            sign_in(neighbourhood.users[who])
+        client.get(url)  # takes any flashed message ("You have signed out.")
+        baseline = client.get(url)
+        assert baseline.status_code == 200, (who, url)
+        for column in COLUMNS:
+            for params in _fuzzed(column):
+                tried += 1
+                response = client.get(url, query_string=params)
+                if response.status_code == 400:
+                    continue
+                assert response.status_code == 200, (who, url, params, response.status_code)
+                if "q" in params:  # a search: compare with a search that finds nothing
+                    if url == "/admin/people":
+                        continue  # admins find people by name or email, on purpose
+                    base = client.get(url, query_string={"q": "zz-nothing-matches"})
+                    reference = _normalised(base.get_data(as_text=True),
+                                            {"q": "zz-nothing-matches", "searched": params["q"]})
+                else:
+                    reference = _normalised(baseline.get_data(as_text=True), params)
+                if _normalised(response.get_data(as_text=True), params) != reference:
+                    obeyed.append((who, url, params))
+
+    figure("personal columns as sort/filter parameters", lists=len(lists), requests=tried,
+           obeyed=len(obeyed))
+    assert obeyed == [], "\n".join(map(str, obeyed))
+    assert world["equality_row"]
