@@ -229,6 +229,7 @@ def _crawl(client, sign_in, users, urls, world) -> tuple[dict, dict]:
     equality_row = re.compile(re.escape(world["equality_row"]), re.IGNORECASE)
     found: dict[tuple[str, str, str], str] = {}
     counts: dict[str, dict[str, int]] = {}
+    binary: set[str] = set()
     for who in PRINCIPALS:
         if who == "anonymous":
             client.post("/account/logout")
@@ -242,6 +243,8 @@ def _crawl(client, sign_in, users, urls, world) -> tuple[dict, dict]:
             # bytes (pb writes no compressed PDF streams of personal data).
             body = response.get_data().decode("utf-8", errors="replace")
             tally[_kind(url, response.content_type or "")] += 1
+            if not re.search(r"text/|json|csv", response.content_type or ""):
+                binary.add(f"{url} ({response.content_type})")
             for name, pattern in [*FOUND.items(), ("equality_row", equality_row)]:
                 if pattern.search(body):
                     found[(who, endpoint, name)] = url
@@ -254,6 +257,7 @@ def _crawl(client, sign_in, users, urls, world) -> tuple[dict, dict]:
             for name, pattern in FOUND.items():
                 if pattern.search(body):
                     found[(who, url.split("?")[0] + " (htmx)", name)] = url
+    print("binary responses (raw bytes searched): " + ", ".join(sorted(binary)))
     return found, counts
 
 
@@ -264,6 +268,12 @@ def test_personal_data_canaries_appear_only_where_allowed(app, client, neighbour
     world["fragments"] = [f"/rounds/{round_.id}/proposals", f"/rounds/{round_.id}/proposals?q="
                           + quote("canary"), f"/rounds/{round_.id}/proposals/review"]
     urls = _urls(app, _values(neighbourhood, world))
+    # The audit log also with sign-ins (which hold typed addresses) and as one person's.
+    resident_id = neighbourhood.users["resident"].id
+    urls += [("main.audit_log", "/audit?sign_ins=1"), ("main.audit_csv", "/audit.csv?sign_ins=1"),
+             ("main.audit_log", "/audit?action=account"),
+             ("main.audit_log", f"/audit?person={resident_id}"),
+             ("main.audit_csv", f"/audit.csv?person={resident_id}&sign_ins=1")]
     found, counts = _crawl(client, sign_in, neighbourhood.users, urls, world)
 
     leaks = sorted(f"{who} {url} {name}" for (who, endpoint, name), url in found.items()
@@ -352,7 +362,83 @@ def test_sort_and_filter_by_personal_columns_are_ignored(app, client, neighbourh
                 if _normalised(response.get_data(as_text=True), params) != reference:
                     obeyed.append((who, url, params))
 
+    # The comparison sees a real change: a second page of one is not the first page.
+    client.post("/account/logout")
+    assert _normalised(client.get("/api/v1/rounds?per_page=1&page=2").get_data(
+        as_text=True), {}) != _normalised(client.get("/api/v1/rounds").get_data(as_text=True), {})
     figure("personal columns as sort/filter parameters", lists=len(lists), requests=tried,
            obeyed=len(obeyed))
     assert obeyed == [], "\n".join(map(str, obeyed))
     assert world["equality_row"]
+
+
+# Equality answers: only counts, and never one person's ---------------------------------------
+
+# The canary attendee's answers, as the published tables label them.
+EQUALITY_LABELS = {"age_band": "75 or over", "sex": "Male", "gender_same_as_birth": "No",
+                   "ethnicity": "White", "disability": "Yes, limited a lot"}
+ATTENDEES = "Decision-day attendees"
+
+
+def _other_attendees(round_, ward) -> int:
+    """Twenty-two other attendees' answers, so that the tables have counts to publish and
+    suppression has work to do (one person alone in a cell must not be given away by the
+    total either)."""
+    from pb.models import EqualityResponse
+
+    answers = [("65-74", "female", "yes", "white-british", "no")] * 12 + \
+        [("25-34", "female", "yes", "white-british", "no")] * 6 + \
+        [("45-54", "female", "yes", "asian-indian", "yes-a-little")] * 4
+    for age, sex, same, ethnicity, disability in answers:
+        db.session.add(EqualityResponse(
+            context="attendee", round_id=round_.id, ward_id=ward.id, age_band=age, sex=sex,
+            gender_same_as_birth=same, ethnicity=ethnicity, disability=disability,
+            recorded_on=date.today()))
+    db.session.commit()
+    return len(answers)
+
+
+def _exact(cell: str) -> bool:
+    return cell.strip().isdigit()
+
+
+def test_one_attendees_equality_answers_are_never_published(app, client, neighbourhood,
+                                                            sign_in, figure, monkeypatch):
+    import csv
+    import io
+
+    from pb.models.equality import QUESTIONS
+
+    world = _plant(client, sign_in, neighbourhood, monkeypatch)
+    round_ = neighbourhood.rounds["voting"]
+    others = _other_attendees(round_, neighbourhood.wards["Macclesfield Central"])
+    revealed, tables = [], 0
+    for who in ("anonymous", "scrutiny", "admin"):
+        if who == "anonymous":
+            client.post("/account/logout")
+        else:
+            sign_in(neighbourhood.users[who])
+        for field, query in itertools.product(QUESTIONS, ("", f"?round={round_.id}")):
+            response = client.get(f"/scrutiny/equality/{field}.csv{query}")
+            assert response.status_code == 200, (who, field, query)
+            tables += 1
+            rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+            column = rows[0].index(ATTENDEES)
+            cells = {row[0]: row[column] for row in rows[1:]}
+            total = cells.pop("Total", "")
+            hidden = [label for label, cell in cells.items() if not _exact(cell)]
+            small = [label for label, cell in cells.items() if _exact(cell)
+                     and 0 < int(cell) < 5]
+            # No small count is given (the canary's cell holds 1 in the age, sex and
+            # disability tables), nor one hidden cell left to subtract from the total.
+            mine = cells[EQUALITY_LABELS[field]]
+            if small or (_exact(total) and len(hidden) == 1) or mine.strip() == "1":
+                revealed.append((who, field, query, cells, total))
+        report = client.get(f"/events/{world['event'].id}/report.csv")
+        if report.status_code == 200:
+            tables += 1
+            if "75 or over,1" in report.get_data(as_text=True):
+                revealed.append((who, "event report", "", "75 or over", 1))
+    figure("equality answers of one attendee", other_answers=others, tables_read=tables,
+           revealed=len(revealed))
+    assert revealed == [], revealed
