@@ -4,7 +4,8 @@ a submitted monitoring return, in the details given at a decision-day check-in a
 equality answers. Every GET route of the URL map (with its arguments filled from the
 world), the API lists as CSV and a few htmx fragments are then crawled as each of 11
 principals, and each canary may be found only where the ``ALLOWED`` table says. Sort and
-filter parameters naming personal columns are ignored or refused, never obeyed."""
+filter parameters naming personal columns are ignored or refused, never obeyed, and the
+published equality tables never give away one attendee's answers."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import re
 from datetime import date
 from urllib.parse import quote
 
+import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -261,6 +263,7 @@ def _crawl(client, sign_in, users, urls, world) -> tuple[dict, dict]:
     return found, counts
 
 
+@pytest.mark.slow
 def test_personal_data_canaries_appear_only_where_allowed(app, client, neighbourhood, sign_in,
                                                           figure, monkeypatch):
     world = _plant(client, sign_in, neighbourhood, monkeypatch)
@@ -324,6 +327,7 @@ def _normalised(body: str, params: dict[str, str]) -> str:
     return body
 
 
+@pytest.mark.slow
 def test_sort_and_filter_by_personal_columns_are_ignored(app, client, neighbourhood, sign_in,
                                                          figure, monkeypatch):
     world = _plant(client, sign_in, neighbourhood, monkeypatch)
