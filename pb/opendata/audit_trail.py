@@ -168,6 +168,9 @@ class ReadableEntry:
     email: str
     sentence: str
     diff: list[tuple[str, str, str, bool]]  # field, before, after, changed
+    # About a proposal still in draft, shown to someone who may not read drafts: neither
+    # its title nor its before/after are given (pb.policy.can_view_proposal).
+    private: bool = False
 
 
 def describe(entries: list[AuditEntry], *, show_residents: bool) -> list[ReadableEntry]:
@@ -175,6 +178,7 @@ def describe(entries: list[AuditEntry], *, show_residents: bool) -> list[Readabl
     (administrators); scrutiny sees staff by name and residents as "A resident"."""
     people = _people({e.actor_id for e in entries if e.actor_id})
     names = _object_names(entries)
+    drafts = set() if show_residents else _draft_proposals(entries)
     rows = []
     for entry in entries:
         name, roles, is_staff = people.get(entry.actor_id, ("", [], False))
@@ -186,11 +190,25 @@ def describe(entries: list[AuditEntry], *, show_residents: bool) -> list[Readabl
             person = name
         else:
             person = "A resident"
-        subject = names.get((entry.object_type, entry.object_id)) or _fallback(entry)
+        private = (entry.object_type, entry.object_id) in drafts
+        subject = ("a draft proposal" if private else
+                   names.get((entry.object_type, entry.object_id)) or _fallback(entry))
         rows.append(ReadableEntry(entry, person, ", ".join(roles),
                                   entry.actor_label if show_residents else "",
-                                  sentence(entry.action, subject), diff(entry)))
+                                  sentence(entry.action, subject),
+                                  [] if private else diff(entry), private))
     return rows
+
+
+def _draft_proposals(entries: list[AuditEntry]) -> set[tuple[str, str]]:
+    """The entries' proposals that are still drafts: only their proposer and the round's
+    officers may read a draft, so scrutiny's log names none of them."""
+    ids = {int(e.object_id) for e in entries
+           if e.object_type == "Proposal" and e.object_id and e.object_id.isdigit()}
+    if not ids:
+        return set()
+    return {("Proposal", str(id_)) for id_ in db.session.scalars(
+        select(Proposal.id).where(Proposal.id.in_(ids), Proposal.status == "draft"))}
 
 
 def sentence(action: str, subject: str) -> str:
@@ -296,5 +314,6 @@ def csv_rows(filters: AuditFilters, *, show_residents: bool, hide=lambda text: t
                 entry = row.entry
                 yield [entry.id, entry.created_at.isoformat(timespec="seconds") + "Z",
                        row.person, row.roles, entry.action, row.sentence, entry.object_type,
-                       entry.object_id, hide(entry.before_json), hide(entry.after_json),
+                       entry.object_id, "" if row.private else hide(entry.before_json),
+                       "" if row.private else hide(entry.after_json),
                        entry.entry_hash, entry.prev_hash]

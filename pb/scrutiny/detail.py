@@ -47,8 +47,11 @@ def review_decisions(filters: Filters) -> list[ProposalStatusChange]:
 
 
 def cost_changes(filters: Filters) -> list[ProposalVersion]:
+    # A draft's costs are its proposer's unfinished work, not a decision, and private
+    # until it is submitted (pb.policy.can_view_proposal).
     query = (select(ProposalVersion).join(Proposal)
-             .where(ProposalVersion.changes_json.like('%"cost_pence"%'))
+             .where(ProposalVersion.changes_json.like('%"cost_pence"%'),
+                    Proposal.status != "draft")
              .options(joinedload(ProposalVersion.proposal).joinedload(Proposal.round))
              .order_by(ProposalVersion.changed_at.desc(), ProposalVersion.id.desc())
              .limit(LIMIT))
