@@ -68,9 +68,13 @@ def navigation() -> list[tuple[str, str]]:
 
 @pass_context
 def page_has_errors(context) -> bool:
-    """True when a form on the page has errors (or the template set ``page_error``):
+    """True when a form on the page has errors, a ballot has problems, or the template
+    set ``page_error``:
     base.html then starts the page title with "Error: ", as GOV.UK pages do."""
     if context.get("page_error"):
+        return True
+    problems = context.get("problems")  # a ballot's problems (pb.voting.designs.Problems)
+    if callable(getattr(problems, "all", None)) and problems:
         return True
     return any(isinstance(value, Form) and (value.errors or value.form_errors)
                for value in context.get_all().values())

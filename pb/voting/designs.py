@@ -204,9 +204,9 @@ def _check_budget(rules: Rules, sections: list[Section], by_id: dict, chosen: li
         spent_total += spent
         limit_total += section.limit_pence
         if spent > section.limit_pence:
-            where = "" if len(sections) == 1 else f"{section.label}: "
+            lead = "Your" if len(sections) == 1 else f"{section.label}: your"
             problems.general.append(
-                f"{where}your choices cost {format_pence(spent, whole=True)}, "
+                f"{lead} choices cost {format_pence(spent, whole=True)}, "
                 f"{format_pence(spent - section.limit_pence, whole=True)} more than the "
                 f"{format_pence(section.limit_pence, whole=True)} you have. Untick projects "
                 "to bring the total down.")

@@ -119,3 +119,65 @@ def test_the_axe_audit_finds_faults_on_a_page_made_to_have_them(live_server, pag
     # Audited once per state: a second call on the same state does nothing.
     axe.audit(page, log, audits)
     assert len(audits) == 1
+
+
+@pytest.fixture
+def page_without_js(browser, live_server):
+    context = browser.new_context(base_url=live_server, locale="en-GB",
+                                  timezone_id="Europe/London", java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+# axe cannot run in a page with scripts off (Playwright's evaluate waits for a script
+# context that never comes); the same pages are audited with scripts on above.
+@pytest.mark.no_axe
+def test_propose_vote_and_check_a_receipt_with_javascript_off(live_app, neighbourhood,
+                                                              page_without_js, browser_sign_in):
+    """The resident journeys without htmx or any script: the forms post and the server
+    answers with whole pages (errors kept with what was typed)."""
+    page = page_without_js
+    with live_app.app_context():
+        round_, _ = make_ballot_round(neighbourhood, name="Macclesfield Community Health Fund 2026",
+                                      design="budget", budget_pence=15_000_00)
+        voting_id = round_.id
+    proposals_id = neighbourhood.rounds["proposals"].id
+    browser_sign_in(page, neighbourhood.users["resident"].email)
+
+    page.goto(f"/rounds/{proposals_id}/proposals/new")
+    page.get_by_label("Title").fill("Broken Cross Repair Café")
+    page.get_by_role("button", name="Submit proposal").click()
+    expect(page).to_have_title(re.compile("^Error:"))
+    expect(page.get_by_label("Title")).to_have_value("Broken Cross Repair Café")
+    page.get_by_label("Summary in one line").fill("Monthly repair café at the community centre.")
+    page.get_by_label("Full description").fill("Volunteers mend **toasters** and bikes.")
+    page.get_by_label("Who will deliver it").fill("Broken Cross Community Group")
+    page.get_by_label("The whole area").check()
+    page.get_by_label("Physical activity", exact=True).check()
+    page.get_by_label("Improved physical activity").check()
+    page.get_by_label("Budget line 1: what it is for").fill("Tools and spare parts")
+    page.get_by_label("Budget line 1: cost in pounds").fill("520")
+    page.get_by_role("button", name="Submit proposal").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Broken Cross Repair Café")
+    expect(page.locator(".flashes")).to_contain_text("submitted")
+
+    page.goto(f"/rounds/{voting_id}/vote")
+    page.get_by_label("Tytherington walking group").check()
+    page.get_by_label("Hurdsfield community cafe").check()
+    page.get_by_label("Men's Shed tool library").check()
+    page.get_by_role("button", name="Submit my ballot").click()  # £16,500 of £15,000
+    expect(page).to_have_title(re.compile("^Error:"))
+    expect(page.get_by_label("Hurdsfield community cafe")).to_be_checked()
+    page.get_by_label("Hurdsfield community cafe").uncheck()
+    page.get_by_role("button", name="Submit my ballot").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your ballot has been received")
+    receipt = page.locator("#receipt-code").inner_text().strip()
+
+    page.get_by_role("link", name="check your ballot is counted").click()
+    page.get_by_label("Your receipt code").fill(receipt)
+    page.get_by_role("button", name="Check").click()
+    expect(page.get_by_role("status")).to_contain_text("is counted")

@@ -45,7 +45,8 @@ def test_budget_over_budget_and_under_minimum_share(client, sign_in, neighbourho
     # 9,000 + 8,000 = 17,000 > 15,000
     response, page = _post(client, round_, {"project": [projects[1].id, projects[5].id]})
     assert response.status_code == 400
-    assert "your choices cost £17,000, £2,000 more than the £15,000 you have" in page
+    assert "Your choices cost £17,000, £2,000 more than the £15,000 you have" in page
+    assert "<title>Error: " in page
     assert re.search(rf'value="{projects[5].id}"\s+checked', page)
     # 3,000 < 70% of 15,000 = 10,500
     response, page = _post(client, round_, {"project": [projects[2].id]})
