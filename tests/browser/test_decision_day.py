@@ -71,7 +71,20 @@ def _vote_on_tablet(tablet, token, code):
     expect(tablet.get_by_label("Type the code on your voting card")).to_be_visible()
     _shoot(tablet, "kiosk-start")
     tablet.get_by_label("Type the code on your voting card").fill(code)
+    tablet.clock.install()  # the tablet's timers, so ten idle minutes take no time
     tablet.get_by_role("button", name="Start voting").click()
+    expect(tablet.get_by_role("heading", level=1)).to_have_text("Your ballot")
+    # Left alone, the ballot warns a minute before it clears, and more time can be asked
+    # for (WCAG 2.2.1); the choices are kept.
+    idle = tablet.locator("#kiosk-idle")
+    expect(idle).to_be_hidden()
+    tablet.clock.fast_forward("09:05")
+    expect(idle).to_be_visible()
+    expect(idle.get_by_role("button", name="I need more time")).to_be_focused()
+    idle.get_by_role("button", name="I need more time").click()
+    expect(idle).to_be_hidden()
+    tablet.clock.fast_forward("08:00")
+    expect(idle).to_be_hidden()
     expect(tablet.get_by_role("heading", level=1)).to_have_text("Your ballot")
     tablet.get_by_label(re.compile("Men's Shed tool library")).check()
     tablet.get_by_label(re.compile("Tytherington walking group")).check()
