@@ -116,6 +116,6 @@ def test_an_unread_download_leaves_no_temporary_file(client, runner, neighbourho
     monkeypatch.setattr(ballots_stream.tempfile, "TemporaryFile", tracked)
     round_ = _city_round(runner, 300, "City-scale unread")
     response = client.get(f"/api/v1/rounds/{round_.id}/ballots.pb", buffered=False)
-    assert opened and not any(f.closed for f in opened)
+    assert any(not f.closed for f in opened)  # the runs left after merging
     response.close()  # a client that went away before the body was sent
     assert all(f.closed for f in opened)
