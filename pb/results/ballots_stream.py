@@ -5,9 +5,10 @@ repeated once per voter, after a header that gives the number of voters. The bal
 out of the database in ballot id order, so they are sorted here by an external merge
 sort: up to ``RUN`` distinct ballots at a time are counted and sorted in memory, then
 written to a temporary file; ``FAN_IN`` such runs at most are kept, more are first merged
-into one. Memory is then bounded by ``RUN`` ballots and ``FAN_IN`` file buffers, and the
-text is byte for byte what ``write_pb`` gives for the round's Profile (its hash is the
-certified ``inputs_hash``). A round smaller than ``RUN`` never touches the disk.
+into one. Memory is then bounded by ``RUN`` ballots and ``FAN_IN`` blocks of ``BLOCK``
+ballots read back from the runs, and the text is byte for byte what ``write_pb`` gives
+for the round's Profile (its hash is the certified ``inputs_hash``). A round smaller
+than ``RUN`` never touches the disk.
 
 Every database read happens in ``open_ballots_pb`` (one SELECT of the choices, read in
 batches from a server-side cursor on PostgreSQL), so the response streams from files
@@ -30,7 +31,19 @@ from pb.results.profile_rows import ballot_entries, core_ballot
 
 RUN = 20_000  # distinct ballots sorted in memory before they are written out
 FAN_IN = 16  # runs kept at once; one more and they are merged into a single run
+BLOCK = 500  # ballots per pickle in a run (one per ballot is slow; a run at once is big)
 PIECE = 64 * 1024  # characters of text per piece of the response
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    block = []
+    for item in items:
+        block.append(item)
+        if len(block) == size:
+            yield block
+            block = []
+    if block:
+        yield block
 
 
 def _order(item):
@@ -42,9 +55,23 @@ def _read(run) -> Iterator[tuple]:
     run.seek(0)
     while True:
         try:
-            yield pickle.load(run)  # our own temporary file, written just before
+            yield from pickle.load(run)  # our own temporary file, written just before
         except EOFError:
             return
+
+
+def normalised(kind: str, entries: Iterable[tuple]) -> Iterator[tuple]:
+    """Each ballot's key as ``Profile.from_ballots`` normalises it."""
+    if kind == "approval":  # the common case, without a core Ballot per voter
+        for projects in entries:
+            key = tuple(sorted(projects))
+            if len(set(key)) != len(key):
+                raise ValueError("a ballot lists the same project twice")
+            yield key, None
+        return
+    for each in entries:
+        ballot = core_ballot(kind, each)
+        yield _normalise(kind, ballot.projects, ballot.points)
 
 
 def _merged(runs) -> Iterator[tuple]:
@@ -62,16 +89,16 @@ def _merged(runs) -> Iterator[tuple]:
 
 
 class SortedBallots:
-    """Ballots given one by one (as core Ballots with a count of 1), read back distinct,
-    with their counts, in the profile's order."""
+    """Ballots given one by one (as ``normalised`` keys), read back distinct, with their
+    counts, in the profile's order."""
 
-    def __init__(self, kind: str, ballots: Iterable[CoreBallot]):
+    def __init__(self, kind: str, keys: Iterable[tuple]):
         self.kind, self.voters, self._runs, self._last = kind, 0, [], []
         try:
             chunk: Counter = Counter()
-            for ballot in ballots:
+            for key in keys:
                 self.voters += 1
-                chunk[_normalise(kind, ballot.projects, ballot.points)] += 1
+                chunk[key] += 1
                 if len(chunk) >= RUN:
                     self._spill(sorted(chunk.items(), key=_order))
                     chunk = Counter()
@@ -83,8 +110,8 @@ class SortedBallots:
     def _spill(self, items: Iterable[tuple]) -> None:
         run = tempfile.TemporaryFile()  # noqa: SIM115 (kept open until close())
         try:
-            for item in items:
-                pickle.dump(item, run, pickle.HIGHEST_PROTOCOL)
+            for block in batched(items, BLOCK):
+                pickle.dump(block, run, pickle.HIGHEST_PROTOCOL)
         except BaseException:
             run.close()
             raise
@@ -138,4 +165,4 @@ def open_ballots_pb(round_: Round) -> BallotsPb:
     instance = instance_from_round(round_)
     kind = CORE_KIND[round_.ballot_design]
     entries = ballot_entries(round_.id, kind, set(instance.ids))
-    return BallotsPb(instance, SortedBallots(kind, (core_ballot(kind, e) for e in entries)))
+    return BallotsPb(instance, SortedBallots(kind, normalised(kind, entries)))

@@ -23,6 +23,7 @@ def small_runs(monkeypatch):
     external sort, and a few thousand are far more than any one buffer holds."""
     monkeypatch.setattr(ballots_stream, "RUN", 40)
     monkeypatch.setattr(ballots_stream, "FAN_IN", 4)
+    monkeypatch.setattr(ballots_stream, "BLOCK", 8)
     monkeypatch.setattr(profile_rows, "BATCH", 100)
     monkeypatch.setattr(ballots_stream, "PIECE", 2048)
 
