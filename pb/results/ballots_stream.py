@@ -22,6 +22,7 @@ import pickle
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 
 from pb.allocation import Ballot as CoreBallot
 from pb.allocation import iter_pb
@@ -164,5 +165,6 @@ def open_ballots_pb(round_: Round) -> BallotsPb:
 
     instance = instance_from_round(round_)
     kind = CORE_KIND[round_.ballot_design]
-    entries = ballot_entries(round_.id, kind, set(instance.ids))
-    return BallotsPb(instance, SortedBallots(kind, normalised(kind, entries)))
+    # closing(): on an error part-way, the cursor is closed now, not when collected.
+    with closing(ballot_entries(round_.id, kind, set(instance.ids))) as entries:
+        return BallotsPb(instance, SortedBallots(kind, normalised(kind, entries)))
