@@ -21,17 +21,24 @@ from bench.loadgen import cookie_header, load, serve, sign_in  # noqa: E402
 OFFICER = ("officer@demo.pb.localhost", "demo-officer-silk-2026")
 
 
-def city_round(database_url: str) -> int:
+def city_round(database_url: str) -> tuple[int, int, int]:
+    """The city round's id, and a ward and a theme of its proposals (for the filters)."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(database_url)
     with engine.connect() as conn:
         round_id = conn.execute(text("SELECT max(id) FROM rounds WHERE name LIKE "
                                      "'City-scale vote%'")).scalar()
+        ward_id = conn.execute(text(
+            "SELECT min(pw.ward_id) FROM proposal_wards pw JOIN proposals p "
+            "ON p.id = pw.proposal_id WHERE p.round_id = :r"), {"r": round_id}).scalar()
+        theme_id = conn.execute(text(
+            "SELECT min(pt.theme_id) FROM proposal_themes pt JOIN proposals p "
+            "ON p.id = pt.proposal_id WHERE p.round_id = :r"), {"r": round_id}).scalar()
     engine.dispose()
     if round_id is None:
         raise SystemExit("No city round: run flask --app pb scale-demo first.")
-    return round_id
+    return round_id, ward_id, theme_id
 
 
 def main() -> None:
@@ -40,7 +47,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=6.0)
     args = parser.parse_args()
-    round_id = city_round(args.database_url)
+    round_id, ward_id, theme_id = city_round(args.database_url)
+    filtered = f"/rounds/{round_id}/proposals?ward={ward_id}&theme={theme_id}"
     with serve(args.database_url) as port:
         officer = {"Cookie": cookie_header(sign_in(port, *OFFICER))}
         pages = [
@@ -48,6 +56,9 @@ def main() -> None:
             ("trivial endpoint /healthz", "/healthz", None),
             ("round page", f"/rounds/{round_id}", None),
             ("proposal list (API)", f"/api/v1/rounds/{round_id}/proposals", None),
+            ("proposal list page", f"/rounds/{round_id}/proposals", None),
+            ("proposal list, ward and theme", filtered, None),
+            ("the same, htmx fragment", filtered, {"HX-Request": "true"}),
             ("receipts page", f"/rounds/{round_id}/receipts", None),
             ("receipts page 300", f"/rounds/{round_id}/receipts?page=300", None),
             ("turnout page (officer)", f"/rounds/{round_id}/turnout", officer),

@@ -4,9 +4,10 @@
 
 On the latest city round (``flask --app pb scale-demo``): times a plain SELECT of the
 counted ballots' choices (the reference), building the core's Profile from rows
-(pb/voting/profile_rows.py), the whole ballots.pb text, and the greedy rule; prints each
-as a multiple of the SELECT, and the profile's peak memory (tracemalloc). Target: the
-profile under 2x the SELECT and under 150 MB.
+(pb/results/profile_rows.py), the whole ballots.pb text, the streamed download
+(pb/results/ballots_stream.py) and the greedy rule; prints each as a multiple of the
+SELECT, and peak memory (tracemalloc). Target: the profile under 2x the SELECT and under
+150 MB; the download within 2x of the SELECT, in constant memory.
 """
 
 from __future__ import annotations
@@ -53,7 +54,19 @@ def main() -> None:
         select_s, rows = timed(lambda: db.session.execute(raw, {"r": round_.id}).all())
         instance = services.instance_from_round(round_)
         profile_s, profile = timed(lambda: services.profile_from_ballots(round_, instance))
+        choices = len(rows)
+        del rows
         pb_s, _text = timed(lambda: services.ballots_pb(round_), 1)
+        del _text
+        stream_s, size = timed(lambda: _streamed(round_), 1)
+        tracemalloc.start()
+        services.ballots_pb(round_)  # the whole text at once, as the download was built
+        text_peak = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.stop()
+        tracemalloc.start()
+        _streamed(round_)
+        stream_peak = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.stop()
         rule_s, _outcome = timed(lambda: allocate(instance, profile, "greedy-approval",
                                                   constraints=services.constraints_for(round_)),
                                  1)
@@ -61,15 +74,28 @@ def main() -> None:
         services.profile_from_ballots(round_, instance)
         peak = tracemalloc.get_traced_memory()[1] / 1e6
         tracemalloc.stop()
-    print(f"{round_.name}: {len(rows):,} choices, {profile.num_voters:,} ballots, "
+    print(f"{round_.name}: {choices:,} choices, {profile.num_voters:,} ballots, "
           f"{len(profile.ballots):,} distinct")
     print(f"{'step':34} {'seconds':>8} {'x SELECT':>9}")
     for label, seconds in (("plain SELECT of the choices", select_s),
                            ("profile from rows", profile_s),
                            ("ballots.pb text (profile + write)", pb_s),
+                           ("ballots.pb streamed (download)", stream_s),
                            ("greedy-approval rule", rule_s)):
         print(f"{label:34} {seconds:8.2f} {seconds / select_s:9.2f}")
     print(f"profile peak memory (tracemalloc): {peak:.0f} MB")
+    print(f"ballots.pb streamed: {size / 1e6:.1f} MB of text, peak memory (tracemalloc) "
+          f"{stream_peak:.1f} MB (the whole text at once: {text_peak:.0f} MB)")
+
+
+def _streamed(round_) -> int:
+    """Read the download as a client would, piece by piece; its size in bytes."""
+    from pb.results.ballots_stream import open_ballots_pb
+
+    size = 0
+    for piece in open_ballots_pb(round_).pieces():
+        size += len(piece.encode())
+    return size
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
 
 from .model import Ballot, Instance, Money, Profile, Project, exact
@@ -250,17 +251,28 @@ def write_pb(instance: Instance, profile: Profile) -> str:
 
     ``parse_pb(write_pb(i, p)) == (i, p)`` for instances read by this module.
     """
+    return "".join(iter_pb(instance, profile.kind, profile.num_voters, profile.ballots))
+
+
+def iter_pb(instance: Instance, kind: str, num_voters: int, ballots: Iterable[Ballot],
+            piece: int = 64 * 1024) -> Iterator[str]:
+    """The text of :func:`write_pb` in pieces of about ``piece`` characters.
+
+    ``ballots`` must be distinct and in the profile's order (as ``Profile.from_ballots``
+    sorts them); they are read once, so they can come from a stream that never holds
+    every ballot at once (a download of 100,000 ballots in constant memory).
+    """
     out = io.StringIO()
     w = csv.writer(out, delimiter=";", lineterminator="\n")
-    vote_type = instance.meta_value("vote_type") or _KIND_TO_VOTE_TYPE[profile.kind]
-    if VOTE_TYPES.get(vote_type) != profile.kind:
-        vote_type = _KIND_TO_VOTE_TYPE[profile.kind]
+    vote_type = instance.meta_value("vote_type") or _KIND_TO_VOTE_TYPE[kind]
+    if VOTE_TYPES.get(vote_type) != kind:
+        vote_type = _KIND_TO_VOTE_TYPE[kind]
     w.writerow(["META"])
     w.writerow(["key", "value"])
     w.writerow(["budget", _fmt(instance.budget)])
     w.writerow(["vote_type", vote_type])
     w.writerow(["num_projects", len(instance.projects)])
-    w.writerow(["num_votes", profile.num_voters])
+    w.writerow(["num_votes", num_voters])
     if instance.currency:
         w.writerow(["currency", instance.currency])
     if instance.minor_units != 1:
@@ -281,12 +293,16 @@ def write_pb(instance: Instance, profile: Profile) -> str:
         w.writerow([p.id, _fmt(p.cost), p.name or "none", ",".join(p.categories) or "none",
                     p.ward or "none"] + [extra.get(k, "none") for k in extra_cols])
     w.writerow(["VOTES"])
-    has_points = profile.kind in ("cumulative", "scores")
+    has_points = kind in ("cumulative", "scores")
     w.writerow(["voter_id", "vote", "points"] if has_points else ["voter_id", "vote"])
     voter = 0
-    for b in profile.ballots:
+    for b in ballots:
         row = [",".join(b.projects)] + ([",".join(_fmt(x) for x in b.points)] if has_points else [])
         for _ in range(b.count):
             voter += 1
             w.writerow([str(voter)] + row)
-    return out.getvalue()
+            if out.tell() >= piece:  # checked per voter: one ballot may have 100,000
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+    yield out.getvalue()

@@ -50,7 +50,8 @@ PROPOSAL_COLUMNS = ["id", "pb_id", "title", "summary", "cost_pence", "status", "
                     "proposer", "organisation", "delivered_by", "paper_submission",
                     "budget_lines", "merged_into", "submitted_at", "url"]
 LOADED = (selectinload(Proposal.wards), selectinload(Proposal.themes),
-          selectinload(Proposal.organisation), selectinload(Proposal.budget_lines))
+          selectinload(Proposal.organisation), selectinload(Proposal.budget_lines),
+          selectinload(Proposal.proposer), selectinload(Proposal.outcome_links))
 
 
 def proposal_rows(proposals: list[Proposal]) -> list[dict]:

@@ -12,6 +12,7 @@ from pb.api import bp
 from pb.api.listing import rows_list
 from pb.loaders import published_round_or_404
 from pb.results import services as results
+from pb.results.ballots_stream import open_ballots_pb
 from pb.voting import ballot_files
 from pb.voting import services as voting
 
@@ -36,16 +37,21 @@ def round_ballots_pb(round_id: int):
     result = results.result_for(round_)
     if result is not None and result.is_certified:
         try:
-            path = ballot_files.certified_file(round_.id, result.inputs_hash,
-                                               lambda: results.ballots_pb(round_))
+            path = ballot_files.certified_file(
+                round_.id, result.inputs_hash, lambda: open_ballots_pb(round_).pieces())
         except ValueError:
             path = None  # changed since certification: serve what is there now
         if path is not None:
             return send_file(path, mimetype="text/plain", as_attachment=True,
                              download_name=name, etag=result.inputs_hash, conditional=True,
                              max_age=CERTIFIED_MAX_AGE)
-    return Response(ballot_files.chunks(results.ballots_pb(round_)), mimetype="text/plain",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    # Read now, streamed from temporary files afterwards: constant memory, no database
+    # connection held while a slow client downloads.
+    text = open_ballots_pb(round_)
+    response = Response(text.pieces(), mimetype="text/plain",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    response.call_on_close(text.close)  # also when the body is never read
+    return response
 
 
 @bp.route("/rounds/<int:round_id>/receipts")

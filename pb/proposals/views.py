@@ -68,7 +68,8 @@ def browse(round_id: int):
     """The public list: filters, search, sort and pages; htmx gets only the results."""
     round_ = visible_round_or_404(round_id)
     filters = queries.parse_filters(request.args, PUBLIC_STATUSES)
-    page = db.paginate(queries.browse_query(round_, filters), page=filters.page,
+    page = db.paginate(queries.browse_query(round_, filters).options(*queries.CARD),
+                       page=filters.page,
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     counts = queries.support_counts(p.id for p in page.items)
     return render_page_or_fragment(

@@ -13,6 +13,7 @@ go to ``Profile.from_ballots``. No ORM objects: on the city round (100,000 ballo
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 from sqlalchemy import select
 
@@ -24,9 +25,9 @@ from pb.models.voting import BALLOT_COUNTED, Ballot, BallotChoice
 BATCH = 10_000  # rows per fetch from the server-side cursor
 
 
-def ballot_counts(round_id: int, kind: str, known: set[str]) -> Counter:
-    """{distinct ballot: voters}, a ballot being a tuple of project ids (approval) or of
-    (project id, points, rank)."""
+def ballot_entries(round_id: int, kind: str, known: set[str]) -> Iterator[tuple]:
+    """Each counted ballot of the round, in ballot id order, as a tuple of project ids
+    (approval) or of (project id, points, rank): one SELECT read in batches."""
     # Core, not the ORM session's execute: plain rows, no ORM result machinery per row.
     # The options go on this statement only: Connection.execution_options would change
     # the session's connection for every later statement (a cursor for an INSERT).
@@ -37,14 +38,13 @@ def ballot_counts(round_id: int, kind: str, known: set[str]) -> Counter:
         .order_by(Ballot.id), execution_options={"yield_per": BATCH})
     names = {int(pid): pid for pid in known if pid.isdigit()}  # proposal id -> project id
     approval = kind == "approval"  # then a ballot is just its project ids
-    counts: Counter = Counter()
     current, entries = None, []
     try:
         for chunk in rows.partitions():
             for ballot_id, proposal_id, points, rank in chunk:
                 if ballot_id != current:
                     if current is not None:
-                        counts[tuple(entries)] += 1
+                        yield tuple(entries)
                     current, entries = ballot_id, []
                 name = names.get(proposal_id)
                 if name is not None:
@@ -52,20 +52,26 @@ def ballot_counts(round_id: int, kind: str, known: set[str]) -> Counter:
     finally:
         rows.close()
     if current is not None:
-        counts[tuple(entries)] += 1
-    return counts
+        yield tuple(entries)
+
+
+def ballot_counts(round_id: int, kind: str, known: set[str]) -> Counter:
+    """{distinct ballot: voters}, a ballot being as ``ballot_entries`` gives it."""
+    return Counter(ballot_entries(round_id, kind, known))
+
+
+def core_ballot(kind: str, entries: tuple, n: int = 1) -> CoreBallot:
+    """One ballot's entries (from ``ballot_entries``) as the core's Ballot."""
+    if kind == "approval":
+        return CoreBallot(entries, None, n)
+    if kind == "ordinal":
+        ranked = sorted(entries, key=lambda e: e[2] or 0)
+        return CoreBallot(tuple(pid for pid, _p, _r in ranked), None, n)
+    return CoreBallot(tuple(pid for pid, _p, _r in entries),
+                      tuple(points or 0 for _pid, points, _r in entries), n)
 
 
 def profile_from_rows(round_id: int, kind: str, known: set[str]) -> Profile:
     """The round's counted ballots as a Profile of kind ``kind`` (only ``known`` projects)."""
-    ballots = []
-    for entries, n in ballot_counts(round_id, kind, known).items():
-        if kind == "approval":
-            ballots.append(CoreBallot(entries, None, n))
-        elif kind == "ordinal":
-            ranked = sorted(entries, key=lambda e: e[2] or 0)
-            ballots.append(CoreBallot(tuple(pid for pid, _p, _r in ranked), None, n))
-        else:
-            ballots.append(CoreBallot(tuple(pid for pid, _p, _r in entries),
-                                      tuple(points or 0 for _pid, points, _r in entries), n))
-    return Profile.from_ballots(kind, ballots)
+    return Profile.from_ballots(kind, [core_ballot(kind, entries, n) for entries, n
+                                       in ballot_counts(round_id, kind, known).items()])

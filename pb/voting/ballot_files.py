@@ -15,8 +15,6 @@ from pathlib import Path
 
 from flask import current_app
 
-CHUNK = 64 * 1024
-
 
 def folder() -> Path:
     path = Path(current_app.config.get("BALLOT_FILES_PATH")
@@ -25,25 +23,27 @@ def folder() -> Path:
     return path
 
 
-def certified_file(round_id: int, inputs_hash: str, make_text) -> Path:
-    """The file of a certified round's ballots, written from ``make_text()`` if missing.
+def certified_file(round_id: int, inputs_hash: str, make_pieces) -> Path:
+    """The file of a certified round's ballots, written from ``make_pieces()`` (the text
+    in pieces, so it is never all in memory) if missing.
 
     The text must hash to ``inputs_hash`` (the certified inputs); if it does not, the
-    ballots changed after certification, and nothing is written (ValueError).
+    ballots changed after certification, and nothing is kept (ValueError).
     """
     path = folder() / f"round-{round_id}-{inputs_hash}.pb"
     if path.exists():
         return path
-    data = make_text().encode("utf-8")
-    if hashlib.sha256(data).hexdigest() != inputs_hash:
-        raise ValueError("the ballots no longer match the certified result")
     partial = path.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_bytes(data)
-    os.replace(partial, path)  # atomic: a concurrent reader sees all of it or nothing
+    digest = hashlib.sha256()
+    try:
+        with partial.open("wb") as out:
+            for piece in make_pieces():
+                data = piece.encode("utf-8")
+                digest.update(data)
+                out.write(data)
+        if digest.hexdigest() != inputs_hash:
+            raise ValueError("the ballots no longer match the certified result")
+        os.replace(partial, path)  # atomic: a concurrent reader sees all of it or nothing
+    finally:
+        partial.unlink(missing_ok=True)
     return path
-
-
-def chunks(text: str):
-    """A response body in pieces, so the server can start sending at once."""
-    for start in range(0, len(text), CHUNK):
-        yield text[start:start + CHUNK]

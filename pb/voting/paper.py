@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from pb.extensions import db
 from pb.models import Proposal, Round, Ward
@@ -39,14 +39,15 @@ class Paper:
 
 
 def ballot_proposals(round_: Round, *, with_themes: bool = False) -> list[Proposal]:
-    """The projects on the round's ballot, with their wards (and themes if asked) loaded in
-    one more query each, never one per project."""
+    """The projects on the round's ballot, with their wards in the same query (a ballot
+    POST reads them once: issue 15) and themes, if asked, in one more, never one per
+    project."""
     query = select(Proposal).where(Proposal.round_id == round_.id,
                                    Proposal.status.in_(ON_BALLOT)).order_by(Proposal.id)
-    query = query.options(selectinload(Proposal.wards))
+    query = query.options(joinedload(Proposal.wards))  # most have one ward: few extra rows
     if with_themes:
         query = query.options(selectinload(Proposal.themes))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query).unique())
 
 
 def _ward_ids(proposal: Proposal) -> set[int]:

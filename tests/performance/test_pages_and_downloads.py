@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from pb.api import voting as api_voting
 from pb.extensions import db
 from pb.models import Round
 from pb.results import services as results
@@ -71,7 +72,7 @@ def test_certified_ballots_pb_is_written_once_and_served_with_an_etag(
     def no_rebuild(_round):
         raise AssertionError("the certified file was built again")
 
-    monkeypatch.setattr(results, "ballots_pb", no_rebuild)
+    monkeypatch.setattr(api_voting, "open_ballots_pb", no_rebuild)
     again = client.get(url)
     assert again.status_code == 200 and again.data == first.data
     cached = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
