@@ -74,9 +74,15 @@ def review_decision(proposal_id: int):
             error = " ".join(exc.errors.values())
     if is_htmx():
         # htmx swaps only 2xx responses, so an error comes back in the row with 200.
-        return render_template("proposals/_review_row.html", proposal=proposal, round=round_,
-                               count=queries.support_count(proposal), error=error,
-                               reason=form.reason.data if error else "")
+        row = render_template("proposals/_review_row.html", proposal=proposal, round=round_,
+                              count=queries.support_count(proposal), error=error,
+                              reason=form.reason.data if error else "")
+        counts = render_template(
+            "proposals/_review_counts.html", round=round_, oob=True,
+            status_counts=queries.status_counts(round_, include_drafts=True),
+            statuses={s: PROPOSAL_STATUSES[s] for s in REVIEW_STATUSES})
+        # In a <template> so the table row before it parses as a row (htmx unwraps it).
+        return f"{row}<template>{counts}</template>"
     if error:
         # Without JavaScript: the review screen again, the message and the typed reason
         # in this proposal's row.

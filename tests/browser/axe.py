@@ -11,13 +11,17 @@ test. So every state a journey reaches and then uses — a form with its error s
 list after an htmx filter — is checked, not only first loads. Event handlers cannot do
 this: Playwright runs them beside the test, and they lose the race with the next click.
 
-What fails a test: any critical or serious violation, any moderate one not explained in
-``EXPLAINED``, and pb's own checks (exactly one ``h1``, one ``main`` landmark, and every
-error message linked to its field through ``aria-describedby``).
+What fails a test: any critical or serious violation (target size, WCAG 2.2's 24 px,
+included), any moderate one not explained in ``EXPLAINED``, and pb's own checks: exactly
+one ``h1``, one ``main`` landmark, every error message linked to its field through
+``aria-describedby``, and nothing scrolling sideways at 360 px. With ``PB_SCREENSHOTS`` set
+to a folder, each audited state is kept there at 360x740 and 1280x800.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +41,7 @@ AUDIT_JS = """async (tags) => {
   }
   window.__pbAxeDone = true;
   const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                          rules: {'target-size': {enabled: true}},
                                           resultTypes: ['violations']});
   const found = result.violations.map(v => ({id: v.id, impact: v.impact || 'minor',
       help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
@@ -53,6 +58,10 @@ AUDIT_JS = """async (tags) => {
 }"""
 
 NEEDS_AUDIT_JS = "() => window.__pbAxeDone !== true"
+WIDTH_JS = "() => document.documentElement.scrollWidth"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+SHOTS = os.environ.get("PB_SCREENSHOTS")  # a folder to keep every audited state's screenshots
 HAS_AXE_JS = "() => typeof window.axe !== 'undefined'"
 
 
@@ -62,6 +71,7 @@ class AxeLog:
 
     audits: list[dict] = field(default_factory=list)
     skipped: int = 0
+    shots: int = 0
 
     def problems(self, audits: list[dict]) -> list[str]:
         bad = []
@@ -96,6 +106,7 @@ def audit(page, log: AxeLog, into: list[dict]) -> None:
         if not page.evaluate(HAS_AXE_JS):
             page.evaluate(AXE_SOURCE)
         result = page.evaluate(AUDIT_JS, AXE_TAGS)
+        result["violations"] += _on_a_phone(page, log)
     except Exception as exc:  # navigating away, or a download: the state is gone
         if "Execution context was destroyed" in str(exc) or "navigat" in str(exc).lower():
             log.skipped += 1
@@ -103,6 +114,30 @@ def audit(page, log: AxeLog, into: list[dict]) -> None:
         raise
     log.audits.append(result)
     into.append(result)
+
+
+def _on_a_phone(page, log: AxeLog) -> list[dict]:
+    """The same state at 360 px: nothing may scroll sideways. Screenshots at 360x740 and
+    1280x800 are kept when PB_SCREENSHOTS names a folder."""
+    before = page.viewport_size
+    log.shots += 1
+    name = f"{log.shots:04d}-" + (re.sub(r"[^a-z0-9]+", "-", page.url.split("//", 1)[-1]
+                                         .split("/", 1)[-1].lower()).strip("-") or "home")
+    try:
+        page.set_viewport_size(PHONE)
+        wide = page.evaluate(WIDTH_JS)
+        if SHOTS:
+            page.screenshot(path=f"{SHOTS}/{name[:80]}-360.png", full_page=True)
+            page.set_viewport_size(DESKTOP)
+            page.screenshot(path=f"{SHOTS}/{name[:80]}-1280.png", full_page=True)
+    finally:
+        if before:
+            page.set_viewport_size(before)
+    if wide <= PHONE["width"]:
+        return []
+    return [{"id": "pb-no-sideways-scroll", "impact": "serious",
+             "help": f"nothing scrolls sideways at 360 px (the page is {wide} px wide)",
+             "nodes": []}]
 
 
 # Actions after which the page may be in a new state; the state before them is audited.

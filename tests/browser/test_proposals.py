@@ -59,6 +59,10 @@ def test_resident_submits_officer_marks_eligible_public_list_filters_by_ward(
     row.get_by_label(re.compile("^Decision")).select_option(label="Mark eligible")
     row.get_by_role("button", name=re.compile("^Apply")).click()
     expect(page.locator("tr", has_text=TITLE)).to_contain_text("Eligible")
+    # The counts above the list follow the decision (out-of-band swap).
+    counts = page.locator("#review-counts")
+    expect(counts).to_contain_text("Submitted: 0")
+    expect(counts).to_contain_text("Eligible: 2")
     expect(page.locator("tr", has_text=TITLE).get_by_label(
         re.compile("^Decision"))).to_contain_text("Put on the ballot")
 
