@@ -16,7 +16,7 @@ from pb.pages.defaults import PAGES
 from pb.pages.forms import PageForm
 from pb.policy import admin_required
 
-SLUGS = "accessibility, contact, cookies, terms, privacy"
+SLUGS = ", ".join(PAGES)
 
 
 @bp.route("/pages")

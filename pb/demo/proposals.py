@@ -62,9 +62,10 @@ def _split(cost_pounds: int, kind: str, count: int) -> list[tuple[str, int]]:
     return list(zip(names, amounts))
 
 
-def _description(title: str, summary: str, organisation: str | None) -> str:
+def _description(title: str, organisation: str | None) -> str:
     who = organisation or "a group of local residents"
-    return (f"{summary}\n\n## What will happen\n\n{title} will be run by {who}. Sessions are "
+    # The page shows the summary above the description, so the description does not repeat it.
+    return (f"## What will happen\n\n{title} will be run by {who}. Sessions are "
             "free, open to everyone, and held in accessible venues close to public "
             "transport.\n\n## Who will benefit\n\n- people who are lonely or cut off\n"
             "- their families and carers\n- neighbours who want to help\n\n"
@@ -119,7 +120,7 @@ def _make(round_, spec, *, status, reason, proposer, officer, area, themes, orgs
         return existing
     count = 2 + (len(title) % 4)  # 2 to 5 lines
     lines = _split(cost, kind, min(count, len(LINES[kind])))
-    description = _description(title, summary, org)
+    description = _description(title, org)
     by_ward = {w.name: w for w in area.wards}
     proposal = Proposal(
         round_id=round_.id, title=title, summary=summary, description=description,
@@ -147,7 +148,8 @@ def _make(round_, spec, *, status, reason, proposer, officer, area, themes, orgs
         changes_json=json.dumps({"cost_pence": [None, cost * 100]})))
     previous = None
     for step, state in enumerate(PATHS[status]):
-        at = min(when + timedelta(days=2 + 3 * step), utcnow()) if step else when
+        # Submitted exactly when the proposal says it was, then a step every three days.
+        at = min(submitted_at + timedelta(days=3 * (step - 1)), utcnow()) if step else when
         by_officer = state not in ("draft", "submitted") and state != "withdrawn"
         proposal.status_changes.append(ProposalStatusChange(
             from_status=previous, to_status=state, changed_at=at,

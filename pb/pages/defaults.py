@@ -225,6 +225,99 @@ Office ([ico.org.uk](https://ico.org.uk/make-a-complaint/), 0303 123 1113).
 
 
 
+GLOSSARY = """\
+The words pb uses, in plain English. If a word on this website is not here and should be,
+[tell us](/contact).
+
+# Round
+
+One go at deciding how to spend a pot of money: people put forward projects, the
+partnership checks them, everyone who can vote votes, and the winners are announced.
+
+# Proposal
+
+A project someone puts forward, with what it will do, where, and what it will cost.
+
+# Ballot
+
+Your vote: the projects you chose. You can change it until voting closes; only your
+latest ballot counts.
+
+# Receipt
+
+A short code you are shown when your ballot is received, like ABCD-EFGH-JKLM-NPQR-STUV.
+Keep it if you want to check later that your ballot was counted. It does not show how you
+voted, and nobody else can use it to find out.
+
+# Fingerprint
+
+A scrambled copy of a receipt code. The list of fingerprints shows every counted ballot
+without showing anyone's receipt.
+
+# Voting code
+
+A one-use code printed on a card, so that people without an account can vote, on paper or
+on a tablet at a decision day.
+
+# Decision day
+
+An event where people hear each project's pitch and vote there and then.
+
+# Ward budget
+
+Money kept for projects in one ward, so that every part of the area gets a share.
+
+# Greedy by votes
+
+A way of choosing the winners: the project with the most votes is funded first, then the
+next, and so on, skipping any project that no longer fits in the money left.
+
+# Equal Shares
+
+A way of choosing the winners that gives every voter an equal share of the money. A
+project is funded when the people who voted for it can pay for it together from their
+shares. It stops a large group from winning everything, so smaller groups get projects
+too. Its full name is the Method of Equal Shares.
+
+# Certified
+
+Checked and signed off by a second officer. A certified result is published and does not
+change.
+
+# Grant
+
+The money a winning project receives, with an agreement about what it will deliver.
+
+# Tranche
+
+One part of a grant, paid at a time. Most grants are paid in two or three tranches, each
+after the project shows it is on track.
+
+# Milestone
+
+Something a project said it would have done by a date, like "first session held".
+
+# Monitoring return
+
+A short report a project sends in: what it has done, what it has spent, and how it is
+going against its targets.
+
+# KPI
+
+Key performance indicator: a number a project counts to show its progress, like
+"volunteers recruited" or "households reached", with a target to aim for.
+
+# RAG
+
+Red, amber or green: a quick sign of how a project is doing. Green means on track, amber
+means some problems, red means serious problems.
+
+# Scrutiny
+
+The council's check on how the money was spent, by people who are not running the vote.
+"""
+
+
 def unwrap(text: str) -> str:
     """The source above is wrapped to fit this file; an administrator's editor shows each
     paragraph and list item on one line, as people type them."""
@@ -252,6 +345,10 @@ PAGES: dict[str, PageDefault] = {
     "terms": PageDefault(
         "Terms for proposers", "pages.terms",
         "What people agree to when they put forward a proposal.", unwrap(TERMS)),
+    "glossary": PageDefault(
+        "Words we use", "pages.glossary",
+        "Plain-English meanings of the words pb uses (Equal Shares, tranche, RAG, receipt…).",
+        unwrap(GLOSSARY)),
     "privacy": PageDefault(
         "Who to ask about your data", "privacy.notice",
         "The part of the privacy notice that names who runs the service and who to ask. "

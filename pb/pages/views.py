@@ -1,4 +1,5 @@
-"""The public-service pages: accessibility statement, contact, cookies, terms; the favicon."""
+"""The public-service pages: accessibility statement, contact, cookies, terms, the
+glossary; the favicon."""
 
 from __future__ import annotations
 
@@ -31,6 +32,11 @@ def cookies():
 @bp.route("/terms")
 def terms():
     return _show("terms")
+
+
+@bp.route("/glossary")
+def glossary():
+    return _show("glossary")
 
 
 @bp.route("/favicon.ico")

@@ -83,8 +83,18 @@ def history(proposal: Proposal) -> list[dict]:
         for version in item.versions:
             entries.append({"kind": "version", "at": version.changed_at, "item": version,
                             "from_merged": merged_title})
-    entries.sort(key=lambda e: (e["at"], 0 if e["kind"] == "version" else 1))
+    entries.sort(key=_in_order)
     return entries
+
+
+def _in_order(entry: dict) -> tuple:
+    """Oldest first; at the same moment, creation, then the first version, then the rest."""
+    item = entry["item"]
+    if entry["kind"] == "status":
+        step = 0 if item.from_status is None else 2
+    else:
+        step = 1
+    return entry["at"], step
 
 
 def cost_history(proposal: Proposal) -> list[ProposalVersion]:

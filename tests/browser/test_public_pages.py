@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 SHOTS = os.environ.get("PB_SCREENSHOTS")  # a folder to keep screenshots in, if set
 PAGES = {"/accessibility": "Accessibility statement", "/contact": "Contact us",
-         "/cookies": "Cookies", "/terms": "Terms for proposers", "/privacy": "Privacy notice"}
+         "/cookies": "Cookies", "/terms": "Terms for proposers", "/privacy": "Privacy notice",
+         "/glossary": "Words we use"}
 
 
 def _fits(page, width: int, name: str) -> None:

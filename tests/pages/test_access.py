@@ -18,13 +18,14 @@ TABLE = [
     ("GET", "/contact", "/contact", {}, 200),
     ("GET", "/cookies", "/cookies", {}, 200),
     ("GET", "/terms", "/terms", {}, 200),
+    ("GET", "/glossary", "/glossary", {}, 200),
     ("GET", "/favicon.ico", "/favicon.ico", {}, 200),
     ("GET", "/admin/pages", "/admin/pages", STAFF_403, 200),
     ("GET", "/admin/pages/terms", "/admin/pages/<any(accessibility, contact, cookies, terms, "
-     "privacy):slug>", STAFF_403, 200),
+     "glossary, privacy):slug>", STAFF_403, 200),
     # An empty form: the admin gets the form's messages (400), everyone else no further.
     ("POST", "/admin/pages/terms", "/admin/pages/<any(accessibility, contact, cookies, terms, "
-     "privacy):slug>", STAFF_403, 400),
+     "glossary, privacy):slug>", STAFF_403, 400),
     ("GET", "/admin/pages/nonsense", None, {}, 404),  # no such page, for anyone
 ]
 MODULES = ("pb.pages.views", "pb.admin.page_views")

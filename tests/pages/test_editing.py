@@ -118,9 +118,9 @@ def test_the_admin_list_shows_each_page_and_whether_it_was_edited(client, neighb
     sign_in(neighbourhood.users["admin"])
     client.post("/admin/pages/cookies", data={"title": "Cookies", "body": "Only essential."})
     page = client.get("/admin/pages").get_data(as_text=True)
-    for slug in ("accessibility", "contact", "cookies", "terms", "privacy"):
+    for slug in ("accessibility", "contact", "cookies", "terms", "glossary", "privacy"):
         assert f'href="/admin/pages/{slug}"' in page
-    assert page.count("Built-in text") == 4
+    assert page.count("Built-in text") == 5
     assert f"by {neighbourhood.users['admin'].display_name}" in page
     assert 'href="/admin/pages"' in client.get("/admin/").get_data(as_text=True)
 

@@ -112,7 +112,7 @@ def scrutiny_and_admin():
 
 
 PM = "/admin/<any(partnerships, themes, organisations):kind>"
-PAGES = "/admin/pages/<any(accessibility, contact, cookies, terms, privacy):slug>"
+PAGES = "/admin/pages/<any(accessibility, contact, cookies, terms, glossary, privacy):slug>"
 R = "/rounds/<int:round_id>"
 E = "/events/<int:event_id>"
 G = "/grants/<int:grant_id>"
@@ -128,6 +128,7 @@ TABLE = [
     ("GET", "/cookies", public()),
     ("GET", "/privacy", public()),
     ("GET", "/terms", public()),
+    ("GET", "/glossary", public()),
     ("GET", "/favicon.ico", public()),
     ("GET", "/healthz", public()),
     ("GET", "/static/<path:filename>", public()),
