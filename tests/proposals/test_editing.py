@@ -146,3 +146,20 @@ def test_removing_a_document(client, neighbourhood, sign_in):
     proposal = db.session.get(Proposal, proposal.id)
     assert proposal.supporting_documents == []
     assert proposal.versions[-1].changes["documents"] == [["quote.pdf"], []]
+
+
+def test_history_starts_with_creation_then_the_first_version_when_they_share_a_moment(
+        client, neighbourhood, sign_in):
+    sign_in(neighbourhood.users["resident"])
+    client.post(f"/rounds/{neighbourhood.rounds['proposals'].id}/proposals/new",
+                data=proposal_form(neighbourhood))
+    proposal = db.session.scalar(select(Proposal))
+    moment = proposal.versions[0].changed_at
+    for change in proposal.status_changes:  # as when both are written in one instant
+        change.changed_at = moment
+    db.session.commit()
+    steps = [(e["kind"], getattr(e["item"], "to_status", None))
+             for e in history.history(proposal)]
+    assert steps[:2] == [("status", "draft"), ("version", None)], steps
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert page.index("Created as a draft") < page.index("First version")
