@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 # When the built-in text was last changed: the "Last updated" date until someone edits it.
-BUILT_IN_UPDATED = datetime(2026, 12, 1, 12, 0)
+BUILT_IN_UPDATED = datetime(2026, 12, 2, 12, 0)
 
 
 @dataclass(frozen=True)
@@ -108,27 +108,32 @@ Documents published before 23 September 2018 are not in scope; this website has 
 Every change to this website goes through automated tests before it is published. They
 include tests that drive the pages in a real browser (Chromium, through Playwright):
 
-- the sign-in form is used with the keyboard alone, from the top of the page
-- the "Skip to main content" link is the first thing the keyboard reaches, and moves to
-  the main content
-- pages are shown 360 pixels wide, as on a phone, and checked for sideways scrolling
+- every page state the tests reach (including forms showing errors and lists updated in
+  place) is checked with the axe accessibility checker against WCAG 2.2 AA: no serious or
+  critical problems are allowed, and each page must have one main heading, one main
+  landmark, and error messages linked to their fields
+- the same pages are shown 360 pixels wide, as on a phone, and checked for sideways
+  scrolling, and buttons and links are checked to be big enough to tap (24 by 24 pixels)
+- a resident signs in and votes with the keyboard alone (Tab, Enter and Space), and every
+  stop shows where the keyboard focus is
+- a resident puts forward a proposal, votes and checks their receipt with JavaScript
+  switched off
 - hostile text typed into forms is shown as text and never run as code
 
 Other automated tests check that the page layout sets the language (English, UK), a
 title, a single main landmark and a footer, and that every page, opened by every kind of
 user, answers unexpected input with a message rather than an error.
 
-We do not yet run an automated accessibility checker (such as axe) against every page,
-and we have not yet had the website tested by disabled people or by an accessibility
-specialist. We plan to do both before the next round opens, and to fix the issues listed
-above by letting proposers describe their pictures and by asking for accessible
-documents.
+We have not yet had the website tested by disabled people or by an accessibility
+specialist, and it is not yet available in Welsh. We plan to do these before the next
+round opens, and to fix the issues listed above by letting proposers describe their
+pictures and by asking for accessible documents.
 
 # Preparation of this accessibility statement
 
-This statement was prepared on 1 December 2026. It was last reviewed on 1 December 2026.
+This statement was prepared on 1 December 2026. It was last reviewed on 2 December 2026.
 
-This website was last tested on 1 December 2026 against the WCAG 2.2 AA standard. The
+This website was last tested on 2 December 2026 against the WCAG 2.2 AA standard. The
 tests were carried out by the team that builds the website, using the automated tests
 described above and by checking pages by hand with a keyboard and at phone width.
 """
