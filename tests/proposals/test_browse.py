@@ -209,9 +209,10 @@ def test_proposal_page_shows_its_published_result(client, neighbourhood):
     result.certified_at = round_.results_published_at = utcnow()
     db.session.commit()
     page = client.get(f"/proposals/{funded.id}").get_data(as_text=True)
-    assert "Funded." in page and "it had the most points" in page and "212" in page
+    assert "<strong>Funded</strong>: it had the most points" in page and "212" in page
+    assert "Funded. Funded" not in page and page.count("Funded:") == 0
     page = client.get(f"/proposals/{lost.id}").get_data(as_text=True)
-    assert "Not funded." in page and "it costs £9,950" in page
+    assert "<strong>Not funded</strong>: £6,000 remained and it costs £9,950" in page
 
 
 @pytest.mark.parametrize("query", ["?q=%00", "?q=a%00b", "?min=%00", "?page=-1",
