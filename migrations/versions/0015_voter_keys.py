@@ -1,7 +1,8 @@
 """voter keys: voters keep keyed hashes of the account or code that voted, never the
 plain ids (ballot secrecy at rest, issue 14 item 8). ``user_id`` becomes
 ``account_key`` (keyed, unique per round: one slot per account) and ``account_ref``
-(the id masked, for the server's emails). Existing rows are re-keyed with the app's
+(the id masked, for the server's emails); ballots' form keys (submissions) lose their
+account. Existing rows are re-keyed with the app's
 voter-key secret; only UPDATEs, ADD/DROP COLUMN and index changes, so SQLite rebuilds
 no table (a rebuild of voters would cascade-delete the ballots).
 
@@ -51,6 +52,8 @@ def upgrade():
     op.execute("ALTER TABLE voters DROP COLUMN user_id")
     op.create_index('uq_voters_round_account', 'voters', ['round_id', 'account_key'],
                     unique=True)
+    # A ballot's form key no longer names the account either (pb.voting.casting).
+    op.execute("UPDATE submissions SET user_id = NULL WHERE action = 'ballot.cast'")
 
 
 def _code_keys(conn, secret):

@@ -130,7 +130,8 @@ def cast_ballot(round_: Round, identity: Identity, paper: Paper, choices: dict[i
 def _repeat(identity: Identity, submission: str | None, choices: dict[int, int],
             paper: Paper) -> Cast | None:
     """The ballot an earlier request with this form key stored, if these are its choices."""
-    ballot_id = submissions.previous(submission, ACTION, identity.user)
+    # Kept without the account (see _store): the slot check below says whose it is.
+    ballot_id = submissions.previous(submission, ACTION, None)
     if ballot_id is None:
         return None
     ballot = db.session.get(Ballot, ballot_id)
@@ -165,8 +166,10 @@ def _store(round_: Round, identity: Identity, paper: Paper, choices: dict[int, i
          "points": value if design in ("points", "scores") else None,
          "rank": value if design == "ranking" else None}
         for pid, value in sorted(choices.items()) if value])
-    submissions.record(submission, ACTION, ballot.id, identity.user)
-    after = {"channel": ballot.channel, "receipt_hash": ballot.receipt_hash}
+    # Neither the form key's row nor the audit entry names both the person and the ballot:
+    # a copy of the database must not join them (docs/security.md, ballot secrecy at rest).
+    submissions.record(submission, ACTION, ballot.id, None)
+    after = {"channel": ballot.channel}
     if replaced:
         after["replaced_same_details"] = replaced
     audit.record("ballot.changed" if previous else "ballot.cast", round_, after=after,

@@ -23,8 +23,8 @@ The secret is ``VOTER_KEY_SECRET`` (``PB_VOTER_KEY_SECRET``), else derived from
 ``SECRET_KEY`` with a label of its own. Changing it makes every existing slot
 unfindable: a person who voted before the change would get a second slot (the
 fingerprint index still lets only their latest ballot count, when they gave a
-postcode and date of birth). So change it only between rounds, or re-key the rows
-with ``rekey`` (as migration 0015_voter_keys does) in the same maintenance window.
+postcode and date of birth). So change it only between rounds. Migration
+0015_voter_keys made the keys from the plain ids, and can be undone with the same secret.
 """
 
 from __future__ import annotations

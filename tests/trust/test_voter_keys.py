@@ -100,6 +100,14 @@ def test_a_dump_of_the_voting_tables_links_nobody_to_their_choices(voted, figure
            plain_links_in_dump=links)
     print(f"voter slots: {len(slots)}, ballots: {ballots}, plain links in dump: {links}")
 
+    # Nor do the ballots' form keys or the audit log join an account to a ballot.
+    hashes = {r["receipt_hash"] for r in dump["ballots"]}
+    assert db.session.scalar(text("SELECT count(*) FROM submissions WHERE action = "
+                                  "'ballot.cast' AND user_id IS NOT NULL")) == 0
+    entries = db.session.execute(text("SELECT after_json FROM audit_entries WHERE action "
+                                      "LIKE 'ballot.%'")).scalars().all()
+    assert len(entries) == ballots and not any(h in (e or "") for e in entries for h in hashes)
+
     # The counter would see the old form: one "user:<id>" slot is a plain link.
     db.session.add(Voter(round_id=round_.id, voter_key=f"user:{maureen.id}",
                          channel="account"))
