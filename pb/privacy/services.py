@@ -3,9 +3,10 @@
 Deleting keeps what the public record needs and cuts the person out of it: the account's
 email, name, postcode and date of birth are replaced, its sessions and sign-in history
 go, and the ballot slots it voted through lose their link to it (the keyed account key
-and masked id are cleared and the keyed voter key becomes a random one), so every counted ballot stays counted and every result stays the
-same, but nothing in the database ties those choices to anyone any more. Proposals they
-put forward stay (they were public) under "Deleted account". The audit log is a sealed
+and masked id are cleared, the keyed voter key becomes a random one), so every counted
+ballot stays counted and every result stays the same, but nothing in the database ties
+those choices to anyone any more. Proposals they put forward stay (they were public)
+under "Deleted account". The audit log is a sealed
 chain and keeps the address as the actor of entries already written (see the notice).
 """
 

@@ -259,8 +259,8 @@ def _supersede_same_details(round_: Round, identity: Identity,
         return 0, []
     # The server unmasks the accounts it must tell (see pb.voting.keys).
     accounts = {keys.account_of(round_.id, r.voter_key, r.account_ref) for r in rows} - {None}
-    emails = db.session.scalars(select(User.email).order_by(User.id).where(User.id.in_(accounts))).all() \
-        if accounts else []
+    emails = db.session.scalars(select(User.email).where(User.id.in_(accounts))
+                                .order_by(User.id)).all() if accounts else []
     db.session.execute(
         update(Ballot).where(Ballot.id.in_([r.id for r in rows]),
                              Ballot.status == BALLOT_COUNTED)

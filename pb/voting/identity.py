@@ -155,8 +155,8 @@ def account_identity(round_: Round, user: User) -> Identity:
         raise NotEligible("This vote also takes voting codes, so that each person's ballot "
                           "counts once we need your postcode and date of birth: add them to "
                           "your account.", field=missing)
-    identity = Identity(keys.account_key(round_.id, user.id), "account", ward.id if ward else None, user=user,
-                        email=user.email,
+    identity = Identity(keys.account_key(round_.id, user.id), "account",
+                        ward.id if ward else None, user=user, email=user.email,
                         facts_hash=facts_hash(round_, user.postcode, user.date_of_birth))
     # No slot by account key, so none by the same key as voter key either.
     identity.remember_slot(None)
@@ -172,6 +172,7 @@ def code_identity(round_: Round, claim: dict, user: User | None) -> Identity | N
         return None
     ward_id = claim.get("ward_id")
     facts = claim.get("facts")
-    return Identity(keys.code_key(round_.id, code.id), "code", ward_id if isinstance(ward_id, int) else None,
-                    user=user, code_id=code.id, email=user.email if user else None,
+    return Identity(keys.code_key(round_.id, code.id), "code",
+                    ward_id if isinstance(ward_id, int) else None, user=user, code_id=code.id,
+                    email=user.email if user else None,
                     facts_hash=facts if isinstance(facts, str) else None)

@@ -182,7 +182,7 @@ def test_code_used_while_signed_in_is_tied_to_the_account(client, sign_in, neigh
     assert keys.account_of(round_.id, voter.voter_key, voter.account_ref) == user.id
     # The browser forgot the code, but the account (even unverified) reaches its ballot.
     identity = services.account_identity(round_, user)
-    assert identity.key == f"code:{code.id}"
+    assert identity.key == keys.code_key(round_.id, code.id) and identity.code_id == code.id
     page = client.get(f"/rounds/{round_.id}/vote").get_data(as_text=True)
     assert "You have voted" in page
     assert db.session.scalar(select(func.count()).select_from(Voter)) == 1
