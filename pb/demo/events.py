@@ -43,7 +43,7 @@ from pb.models import (
 )
 from pb.models.base import utcnow
 from pb.models.event import CHECK_IN_AGE_BANDS
-from pb.voting import codes
+from pb.voting import codes, keys
 
 SEED = b"pb-demo-events-2026"
 COMPLETED = "Macclesfield Health Decision Day"
@@ -149,8 +149,11 @@ def _seed_completed(round_: Round) -> None:
     tablets = [_device(event, name, start - timedelta(minutes=40))
                for name in ("Tablet by the stage", "Tablet by the café")]
     keyers = [u for u in (_user("events"), _user("officer2")) if u is not None]
+    # Slots hold keyed keys, not code ids: the server remakes the round's code keys.
+    code_of = {keys.code_key(round_.id, code_id): code_id for code_id in db.session.scalars(
+        select(VotingCode.id).where(VotingCode.round_id == round_.id))}
     for index, (ballot, voter) in enumerate(rows):
-        code_id = int(voter.voter_key.split(":", 1)[1])
+        code_id = code_of[voter.voter_key]
         _check_in(event, round_, code_id, voter.ward_id, rng, ballot.cast_at, index, keyers)
         roll = rng.random()
         if roll < 0.44:

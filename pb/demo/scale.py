@@ -30,6 +30,7 @@ from pb.models import Proposal, Round, Theme
 from pb.models.base import utcnow
 from pb.models.proposal import proposal_themes, proposal_wards
 from pb.models.voting import BALLOT_COUNTED, Ballot, BallotChoice, Voter
+from pb.voting import keys
 
 CHUNK = 5_000  # voters per executemany batch
 OWN_WARD_SHARE = 0.35  # of a voter's picks made among their own ward's projects
@@ -128,6 +129,7 @@ def _picks(rng: random.Random, ids: list[int], weights: list[float], own: list[i
 def _chunk_rows(round_: Round, start: int, size: int, ids: dict, rng: random.Random,
                 plan: dict) -> tuple[list, list, list]:
     voters, ballots, choices = [], [], []
+    secret = keys.secret()  # keyed like real slots, so a dump looks the same
     span = (plan["close"] - plan["open"]).total_seconds()
     for n in range(start, start + size):
         voter_id, ballot_id = plan["voter0"] + n, plan["ballot0"] + n
@@ -135,7 +137,8 @@ def _chunk_rows(round_: Round, start: int, size: int, ids: dict, rng: random.Ran
         # Most people vote in the last days: the square root of a uniform leans late.
         cast_at = plan["open"] + timedelta(seconds=int(span * rng.random() ** 0.5))
         channel = "account" if n % 3 else "code"
-        voters.append({"id": voter_id, "round_id": round_.id, "voter_key": f"scale:{n}",
+        voters.append({"id": voter_id, "round_id": round_.id,
+                       "voter_key": keys.voter_key(round_.id, "scale", n, secret),
                        "channel": channel, "ward_id": ward, "created_at": cast_at})
         receipt = hashlib.sha256(f"pb-scale:{round_.id}:{n}".encode()).hexdigest()
         ballots.append({"id": ballot_id, "round_id": round_.id, "voter_id": voter_id,

@@ -37,7 +37,7 @@ from pb.models.voting import (
     VotingCode,
     VotingCodeBatch,
 )
-from pb.voting import codes, services
+from pb.voting import codes, keys, services
 
 DEMO_SEED = b"pb-demo-voting-2026"
 DECISION_DAY_BALLOTS = 236
@@ -114,18 +114,22 @@ def _seed_past_round(area, round_: Round) -> None:
         for code in plain:
             row = db.session.scalar(select(VotingCode).where(
                 VotingCode.code_hash == codes.code_hash(code)))
-            voters.append((f"code:{row.id}", "code", rng.choice(wards).id, None, row))
+            voters.append((keys.code_key(round_.id, row.id), "code", rng.choice(wards).id,
+                           None, row))
         hurdsfield = next(w for w in wards if w.name == "Macclesfield Hurdsfield")
         for local in [local for local, _name in SUPPORTERS] + ["resident", "grantee"]:
             user = _user(local)
             if user is not None:  # the demo residents all live in Hurdsfield (SK10 2LH)
-                voters.append((f"user:{user.id}", "account", hurdsfield.id, user.id, None))
+                voters.append((keys.account_key(round_.id, user.id), "account",
+                               hurdsfield.id, user.id, None))
         for index, (key, channel, ward_id, user_id, code_row) in enumerate(voters):
             cast_at = round_.voting_open_at + timedelta(seconds=rng.randrange(60, open_for))
             if code_row is not None:
                 code_row.used_at = cast_at
             voter = Voter(round_id=round_.id, voter_key=key, channel=channel, ward_id=ward_id,
-                          user_id=user_id, created_at=cast_at)
+                          account_key=key if user_id else None,
+                          account_ref=keys.account_ref(round_.id, key, user_id)
+                          if user_id else None, created_at=cast_at)
             db.session.add(voter)
             db.session.flush()
             receipt = "".join(codes.ALPHABET[b % len(codes.ALPHABET)]
@@ -163,7 +167,8 @@ def _seed_decision_day(area, round_: Round) -> None:
                 VotingCode.code_hash == codes.code_hash(code)))
             cast_at = start + timedelta(minutes=30 + index * 240 // DECISION_DAY_BALLOTS)
             row.used_at = cast_at
-            voter = Voter(round_id=round_.id, voter_key=f"code:{row.id}", channel="code",
+            voter = Voter(round_id=round_.id, voter_key=keys.code_key(round_.id, row.id),
+                          channel="code",
                           ward_id=rng.choice(wards).id, created_at=cast_at)
             db.session.add(voter)
             db.session.flush()

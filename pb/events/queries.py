@@ -8,13 +8,14 @@ hidden, the next smallest is hidden too, so the total cannot give it away.
 
 from __future__ import annotations
 
-from sqlalchemy import String, cast, func, literal, select
+from sqlalchemy import func, select
 
 from pb.events.reconciliation import figures
 from pb.extensions import db
 from pb.models import Ballot, CheckIn, Event, EventVote, Round, Voter, Ward
 from pb.models.event import AGE_BAND_LABELS, CHANNEL_PAPER, CHANNEL_TABLET, CHECK_IN_AGE_BANDS
 from pb.models.voting import BALLOT_COUNTED
+from pb.voting import keys
 
 SMALL = 5
 HIDDEN = "fewer than 5"
@@ -37,15 +38,24 @@ def votes_by_channel(event: Event) -> dict[str, int]:
         select(EventVote.channel, func.count()).join(Ballot, Ballot.id == EventVote.ballot_id)
         .where(EventVote.event_id == event.id, Ballot.status == BALLOT_COUNTED)
         .group_by(EventVote.channel)).all())
-    online = db.session.scalar(
-        select(func.count()).select_from(CheckIn)
-        .join(Voter, (Voter.round_id == CheckIn.round_id)
-              & (Voter.voter_key == literal("code:") + cast(CheckIn.code_id, String)))
-        .join(Ballot, Ballot.voter_id == Voter.id)
-        .where(CheckIn.event_id == event.id, Ballot.status == BALLOT_COUNTED,
-               Ballot.channel == "code")) or 0
+    online = sum(db.session.scalar(
+        select(func.count()).select_from(Voter).join(Ballot, Ballot.voter_id == Voter.id)
+        .where(Voter.round_id == event.round_id, Voter.voter_key.in_(chunk),
+               Ballot.status == BALLOT_COUNTED, Ballot.channel == "code")) or 0
+        for chunk in _desk_code_keys(event))
     return {"online": online, "tablet": at_event.get(CHANNEL_TABLET, 0),
             "paper": at_event.get(CHANNEL_PAPER, 0)}
+
+
+def _desk_code_keys(event: Event, size: int = 2000) -> list[list[str]]:
+    """The keyed voter keys of the codes handed out at the event's desk, in chunks.
+
+    Made here, not joined in SQL: voters hold keyed hashes, never the code ids."""
+    code_ids = db.session.scalars(select(CheckIn.code_id).where(
+        CheckIn.event_id == event.id, CheckIn.code_id.is_not(None))).all()
+    secret = keys.secret()
+    made = [keys.code_key(event.round_id, code_id, secret) for code_id in code_ids]
+    return [made[i:i + size] for i in range(0, len(made), size)]
 
 
 def summary(event: Event) -> dict:

@@ -4,8 +4,8 @@ One counted ballot per person is the database's job, four times over:
 
 * ``voters`` has one row per (round, voter key), unique, so two first ballots from
   the same account or code cannot both be stored;
-* ``voters`` has at most one row per (round, account): a signed-in person who votes
-  with a code votes in their account's slot's place, never beside it;
+* ``voters`` has at most one row per (round, account key): a signed-in person who
+  votes with a code votes in their account's slot's place, never beside it;
 * ``ballots`` has a partial unique index: at most one *counted* ballot per voter.
   Changing a ballot marks the old one ``superseded`` (kept for the audit, not
   counted) and adds a new counted one in the same transaction;
@@ -14,8 +14,10 @@ One counted ballot per person is the database's job, four times over:
   see ``pb.voting.identity``), so a person who votes with a code while signed out
   and again with their account has only their latest ballot counted.
 
-A voter key is ``user:<id>`` for an account or ``code:<id>`` for a voting code.
-Nothing here is shown to officers except counts.
+Voter keys and account keys are keyed hashes (see ``pb.voting.keys``) of the account
+or voting code and the round, never the plain ids: a copy of these tables cannot join a
+person to their choices without the server's voter-key secret (docs/security.md,
+"Ballot secrecy at rest"). Nothing here is shown to officers except counts.
 """
 
 from __future__ import annotations
@@ -52,17 +54,20 @@ class Voter(db.Model):
     __table_args__ = (UniqueConstraint("round_id", "voter_key"),
                       # An index, not a constraint: SQLite adds it without rebuilding the
                       # table (a rebuild would cascade-delete the ballots).
-                      Index("uq_voters_round_user", "round_id", "user_id", unique=True))
+                      Index("uq_voters_round_account", "round_id", "account_key", unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    # pb.voting.keys.voter_key of the account or code that voted ("v1:" and 37 hex).
     voter_key: Mapped[str] = mapped_column(String(40))
     channel: Mapped[str] = mapped_column(String(20))
-    # The account of a signed-in voter, whichever channel they voted by (NULL for a code
-    # used while signed out). Unique per round: one slot per account. No foreign key, so
-    # that SQLite could add it without rebuilding voters (which would cascade-delete the
-    # ballots); accounts are deactivated, never deleted.
-    user_id: Mapped[int | None] = mapped_column(Integer)
+    # The keyed account key of a signed-in voter, whichever channel they voted by (NULL
+    # for a code used while signed out, and once the account is deleted). Unique per
+    # round: one slot per account. Never the plain account id (see pb.voting.keys).
+    account_key: Mapped[str | None] = mapped_column(String(40))
+    # The account id masked with a pad only the server can make (pb.voting.keys), so
+    # that it can email someone whose ballot stopped counting; noise without the secret.
+    account_ref: Mapped[str | None] = mapped_column(String(16))
     # The ward the voter's postcode falls in (for ward ballots and turnout by ward).
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

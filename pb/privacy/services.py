@@ -2,10 +2,11 @@
 
 Deleting keeps what the public record needs and cuts the person out of it: the account's
 email, name, postcode and date of birth are replaced, its sessions and sign-in history
-go, and the ballot slots it voted through lose their link to it (the ``user:<id>`` key
-becomes a random one), so every counted ballot stays counted and every result stays the
-same, but nothing in the database ties those choices to anyone any more. Proposals they
-put forward stay (they were public) under "Deleted account". The audit log is a sealed
+go, and the ballot slots it voted through lose their link to it (the keyed account key
+and masked id are cleared, the keyed voter key becomes a random one), so every counted
+ballot stays counted and every result stays the same, but nothing in the database ties
+those choices to anyone any more. Proposals they put forward stay (they were public)
+under "Deleted account". The audit log is a sealed
 chain and keeps the address as the actor of entries already written (see the notice).
 """
 
@@ -19,11 +20,12 @@ from sqlalchemy import delete, func, select
 from pb import audit, policy
 from pb.errors import NotAllowed
 from pb.extensions import db
-from pb.models import LoginAttempt, Proposal, User, UserSession
+from pb.models import LoginAttempt, Proposal, Round, User, UserSession
 from pb.models.base import utcnow
 from pb.models.voting import Ballot, Voter
 from pb.passwords import hash_password, verify_password
 from pb.privacy import PrivacyError
+from pb.voting import keys
 
 DELETED_NAME = "Deleted account"
 
@@ -40,7 +42,7 @@ def export_data(user: User) -> dict:
     """
     voted = db.session.execute(
         select(Voter.round_id, Ballot.status, Ballot.channel, Ballot.cast_at)
-        .join(Ballot, Ballot.voter_id == Voter.id).where(Voter.user_id == user.id)
+        .join(Ballot, Ballot.voter_id == Voter.id).where(_account_slots(user))
         .order_by(Ballot.cast_at)).all()
     proposals = db.session.scalars(select(Proposal).where(Proposal.proposer_id == user.id)
                                    .order_by(Proposal.id)).all()
@@ -86,9 +88,16 @@ def delete_account(user: User, actor: User, password: str) -> None:
     db.session.commit()
 
 
+def _account_slots(user: User):
+    """Where-clause for the user's voter slots: their keyed account key in each round
+    (the server makes them; the table holds no account id, see pb.voting.keys)."""
+    round_ids = db.session.scalars(select(Round.id)).all()
+    return Voter.account_key.in_([keys.account_key(rid, user.id) for rid in round_ids])
+
+
 def _unlink_ballots(user: User) -> int:
-    slots = db.session.scalars(select(Voter).where(Voter.user_id == user.id)).all()
+    slots = db.session.scalars(select(Voter).where(_account_slots(user))).all()
     for slot in slots:
-        slot.user_id = None
+        slot.account_key = slot.account_ref = None
         slot.voter_key = f"deleted:{secrets.token_hex(12)}"
     return len(slots)

@@ -44,7 +44,15 @@ from pb.models.voting import (
     Voter,
     VotingCode,
 )
-from pb.voting import AlreadyVoted, BallotProblems, CodeError, VotingClosed, VotingError, codes
+from pb.voting import (
+    AlreadyVoted,
+    BallotProblems,
+    CodeError,
+    VotingClosed,
+    VotingError,
+    codes,
+    keys,
+)
 from pb.voting.designs import check_ballot
 from pb.voting.identity import Identity, account_slot, slot_of
 from pb.voting.paper import Paper
@@ -122,7 +130,8 @@ def cast_ballot(round_: Round, identity: Identity, paper: Paper, choices: dict[i
 def _repeat(identity: Identity, submission: str | None, choices: dict[int, int],
             paper: Paper) -> Cast | None:
     """The ballot an earlier request with this form key stored, if these are its choices."""
-    ballot_id = submissions.previous(submission, ACTION, identity.user)
+    # Kept without the account (see _store): the slot check below says whose it is.
+    ballot_id = submissions.previous(submission, ACTION, None)
     if ballot_id is None:
         return None
     ballot = db.session.get(Ballot, ballot_id)
@@ -157,8 +166,10 @@ def _store(round_: Round, identity: Identity, paper: Paper, choices: dict[int, i
          "points": value if design in ("points", "scores") else None,
          "rank": value if design == "ranking" else None}
         for pid, value in sorted(choices.items()) if value])
-    submissions.record(submission, ACTION, ballot.id, identity.user)
-    after = {"channel": ballot.channel, "receipt_hash": ballot.receipt_hash}
+    # Neither the form key's row nor the audit entry names both the person and the ballot:
+    # a copy of the database must not join them (docs/security.md, ballot secrecy at rest).
+    submissions.record(submission, ACTION, ballot.id, None)
+    after = {"channel": ballot.channel}
     if replaced:
         after["replaced_same_details"] = replaced
     audit.record("ballot.changed" if previous else "ballot.cast", round_, after=after,
@@ -195,9 +206,12 @@ def _slot(round_: Round, identity: Identity, replaces: int | None) -> tuple[Vote
         if identity.user is not None and not identity.account_checked \
                 and (slot := account_slot(round_, identity.user)):
             raise _other_channel(slot)
+        user = identity.user
         voter = Voter(round_id=round_.id, voter_key=identity.key, channel=identity.channel,
                       ward_id=identity.ward_id,
-                      user_id=identity.user.id if identity.user else None)
+                      account_key=keys.account_key(round_.id, user.id) if user else None,
+                      account_ref=keys.account_ref(round_.id, identity.key, user.id)
+                      if user else None)
         db.session.add(voter)
         db.session.flush()
         if identity.code_id is not None:
@@ -237,18 +251,22 @@ def _supersede_same_details(round_: Round, identity: Identity,
     if identity.facts_hash is None:
         return 0, []
     rows = db.session.execute(
-        select(Ballot.id, User.email).join(Voter, Voter.id == Ballot.voter_id)
-        .outerjoin(User, User.id == Voter.user_id)
+        select(Ballot.id, Voter.voter_key, Voter.account_ref)
+        .join(Voter, Voter.id == Ballot.voter_id)
         .where(Ballot.round_id == round_.id, Ballot.status == BALLOT_COUNTED,
                Ballot.facts_hash == identity.facts_hash, Ballot.voter_id != voter.id)).all()
     if not rows:
         return 0, []
+    # The server unmasks the accounts it must tell (see pb.voting.keys).
+    accounts = {keys.account_of(round_.id, r.voter_key, r.account_ref) for r in rows} - {None}
+    emails = db.session.scalars(select(User.email).where(User.id.in_(accounts))
+                                .order_by(User.id)).all() if accounts else []
     db.session.execute(
         update(Ballot).where(Ballot.id.in_([r.id for r in rows]),
                              Ballot.status == BALLOT_COUNTED)
         .values(status=BALLOT_SUPERSEDED, superseded_at=utcnow(),
                 superseded_reason=REPLACED_BY_SAME_DETAILS))
-    return len(rows), [r.email for r in rows if r.email and r.email != identity.email]
+    return len(rows), [email for email in emails if email and email != identity.email]
 
 
 # Emails --------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from pb.extensions import db
 from pb.loaders import get_or_none
 from pb.models import Round, User, Ward, normalise_postcode
 from pb.models.voting import BALLOT_COUNTED, Ballot, Voter, VotingCode
-from pb.voting import NotEligible, codes
+from pb.voting import NotEligible, codes, keys
 
 
 @dataclass
@@ -107,14 +107,25 @@ def slot_of(round_: Round, identity: Identity) -> Voter | None:
 
 def account_slot(round_: Round, user: User) -> Voter | None:
     """The voter slot a signed-in person already has in the round, by either channel."""
-    return db.session.scalar(select(Voter).where(Voter.round_id == round_.id,
-                                                 Voter.user_id == user.id))
+    return db.session.scalar(select(Voter).where(
+        Voter.round_id == round_.id, Voter.account_key == keys.account_key(round_.id, user.id)))
+
+
+def _slot_code_id(round_: Round, user: User, slot: Voter) -> int | None:
+    """The code a signed-in person voted with: one they claimed in this round whose keyed
+    key is the slot's (the slot itself never names it)."""
+    if slot.channel != "code":
+        return None
+    claimed = db.session.scalars(select(VotingCode.id).where(
+        VotingCode.round_id == round_.id, VotingCode.used_by_user_id == user.id))
+    return next((code_id for code_id in claimed
+                 if keys.code_key(round_.id, code_id) == slot.voter_key), None)
 
 
 def _slot_identity(round_: Round, user: User, slot: Voter) -> Identity:
     facts = db.session.scalar(select(Ballot.facts_hash).where(
         Ballot.voter_id == slot.id, Ballot.status == BALLOT_COUNTED))
-    code_id = int(slot.voter_key.split(":", 1)[1]) if slot.channel == "code" else None
+    code_id = _slot_code_id(round_, user, slot)
     identity = Identity(slot.voter_key, slot.channel, slot.ward_id, user=user, code_id=code_id,
                         email=user.email, facts_hash=facts)
     identity.remember_slot(slot)
@@ -144,10 +155,10 @@ def account_identity(round_: Round, user: User) -> Identity:
         raise NotEligible("This vote also takes voting codes, so that each person's ballot "
                           "counts once we need your postcode and date of birth: add them to "
                           "your account.", field=missing)
-    identity = Identity(f"user:{user.id}", "account", ward.id if ward else None, user=user,
-                        email=user.email,
+    identity = Identity(keys.account_key(round_.id, user.id), "account",
+                        ward.id if ward else None, user=user, email=user.email,
                         facts_hash=facts_hash(round_, user.postcode, user.date_of_birth))
-    # No slot by account, so none by the key "user:<id>" either (its user_id is the account).
+    # No slot by account key, so none by the same key as voter key either.
     identity.remember_slot(None)
     identity.account_checked = True
     return identity
@@ -161,6 +172,7 @@ def code_identity(round_: Round, claim: dict, user: User | None) -> Identity | N
         return None
     ward_id = claim.get("ward_id")
     facts = claim.get("facts")
-    return Identity(f"code:{code.id}", "code", ward_id if isinstance(ward_id, int) else None,
-                    user=user, code_id=code.id, email=user.email if user else None,
+    return Identity(keys.code_key(round_.id, code.id), "code",
+                    ward_id if isinstance(ward_id, int) else None, user=user, code_id=code.id,
+                    email=user.email if user else None,
                     facts_hash=facts if isinstance(facts, str) else None)

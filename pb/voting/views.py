@@ -37,6 +37,7 @@ from pb.voting import (
     NotEligible,
     VotingError,
     codes,
+    keys,
     services,
 )
 from pb.voting.designs import (
@@ -313,7 +314,8 @@ def done(round_id: int):
     return render_template(
         "voting/done.html", round=round_, ballot=ballot, choices=choices, receipt=receipt,
         replaced_same_details=bool(shown and shown.get("replaced")),
-        can_change=_user() is not None and ballot.voter.user_id == _user().id,
+        can_change=_user() is not None
+        and ballot.voter.account_key == keys.account_key(round_.id, _user().id),
         emailed=bool(receipt and _user() is not None)), 200, NO_STORE
 
 

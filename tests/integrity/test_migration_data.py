@@ -12,6 +12,8 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import Boolean, Date, DateTime, Integer, MetaData, create_engine, select, text
 
+from pb.voting import keys
+
 NOW = datetime(2026, 5, 1, 9, 0)
 
 
@@ -113,30 +115,53 @@ def _seed_0003(url: str) -> None:
             add("ballots", round_id=round_, voter_id=voter, status="counted",
                 channel="code" if "code" in str(n) else "account", receipt_hash=f"{n}" * 64)
     engine.dispose()
-    return maureen, sanjay
+    return maureen, sanjay, round_
 
 
 def test_upgrading_keeps_every_ballot_and_links_voters_to_their_accounts(old_database):
     app, runner, url = old_database
-    maureen, sanjay = _seed_0003(url)
+    maureen, sanjay, round_ = _seed_0003(url)
     with app.app_context():
         result = runner.invoke(args=["db", "upgrade"])
         assert result.exit_code == 0, result.output
+        maureen_key, sanjay_key = (keys.account_key(round_, maureen),
+                                   keys.account_key(round_, sanjay))
     engine = create_engine(url)
     with engine.connect() as conn:
-        voters = dict(conn.execute(text("SELECT voter_key, user_id FROM voters")).all())
+        voters = dict(conn.execute(text("SELECT voter_key, account_key FROM voters")).all())
+        columns = set(conn.execute(text("SELECT * FROM voters")).keys())
         counted = conn.execute(text(
             "SELECT count(*) FROM ballots WHERE status = 'counted'")).scalar()
         sessions = conn.execute(select(text("count(*)")).select_from(
             text("user_sessions"))).scalar()
     engine.dispose()
-    assert voters[f"user:{maureen}"] == maureen
+    # Keyed now (0015_voter_keys): no plain "user:<id>" or "code:<id>" is left.
+    assert all(key.startswith(keys.PREFIX) for key in voters), voters
+    assert voters[maureen_key] == maureen_key
     # The code Sanjay used while signed in is his slot now.
-    assert [uid for key, uid in voters.items() if key.startswith("code:")].count(sanjay) == 1
+    assert list(voters.values()).count(sanjay_key) == 1
     # The old double ballot keeps both rows (nothing is deleted by a migration); the code
     # slot is left unlinked so that the new constraint holds, for the partnership to review.
-    assert list(voters.values()).count(maureen) == 1
+    assert list(voters.values()).count(maureen_key) == 1
+    assert "user_id" not in columns
     assert (counted, sessions) == (3, 0)
+
+
+def test_downgrading_from_voter_keys_gives_the_plain_ids_back(old_database):
+    """The server, with its secret, can undo 0015_voter_keys (nobody else can)."""
+    app, runner, url = old_database
+    maureen, sanjay, _round = _seed_0003(url)
+    with app.app_context():
+        for args in (["db", "upgrade"], ["db", "downgrade", "0014_carry_overs"]):
+            result = runner.invoke(args=args)
+            assert result.exit_code == 0, result.output
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        voters = dict(conn.execute(text("SELECT voter_key, user_id FROM voters")).all())
+    engine.dispose()
+    assert voters[f"user:{maureen}"] == maureen
+    assert sorted(k.split(":")[0] for k in voters) == ["code", "code", "user"]
+    assert sorted(v for v in voters.values() if v) == sorted([maureen, sanjay])
 
 
 def test_downgrading_and_upgrading_again_keeps_every_ballot(old_database):

@@ -14,6 +14,7 @@ from pb.allocation import COMPARISON_RULES, allocate, compare
 from pb.extensions import db
 from pb.models.voting import BALLOT_COUNTED, Ballot, Voter
 from pb.results import presenting, services
+from pb.voting import keys
 from tests.factories import (
     add_ward_budgets,
     build_counted_round,
@@ -161,7 +162,8 @@ def test_the_review_shows_what_changed_since_the_provisional_count(client, sign_
     for n in (20, 21, 22):
         cast_for(round_, make_voter(n), {counted.projects[3].id: 1, counted.projects[5].id: 1})
     previous = db.session.scalar(select(Ballot.id).join(Voter, Voter.id == Ballot.voter_id).where(
-        Voter.user_id == counted.voters[0].id, Ballot.status == BALLOT_COUNTED))
+        Voter.account_key == keys.account_key(round_.id, counted.voters[0].id),
+        Ballot.status == BALLOT_COUNTED))
     cast_for(round_, counted.voters[0], {counted.projects[3].id: 1}, replaces=previous)
     close_voting(round_)
     services.tally(round_, neighbourhood.users["officer"])

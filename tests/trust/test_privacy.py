@@ -17,6 +17,7 @@ from pb.models.equality import EqualityResponse
 from pb.models.event import CheckIn
 from pb.models.voting import Ballot, Voter
 from pb.results.services import ballots_pb
+from pb.voting import keys
 from tests.factories import (
     PASSWORD,
     cast_for,
@@ -60,10 +61,13 @@ def test_resident_downloads_data_then_deletes_account_and_results_do_not_change(
     user = db.session.get(User, leaving_id)
     assert user.email != email and user.postcode is None and user.date_of_birth is None
     assert not user.is_active and user.display_name == "Deleted account"
+    leaving_key = keys.account_key(round_.id, leaving_id)
     assert db.session.scalar(select(func.count()).select_from(Voter).where(
-        Voter.user_id == leaving_id)) == 0
+        Voter.account_key == leaving_key)) == 0
     assert db.session.scalar(select(func.count()).select_from(Voter).where(
-        Voter.voter_key == f"user:{leaving_id}")) == 0
+        Voter.voter_key == leaving_key)) == 0
+    assert leaving_id not in {keys.account_of(v.round_id, v.voter_key, v.account_ref)
+                              for v in db.session.scalars(select(Voter))}
     after = ballots_pb(round_)
     counted_after = db.session.scalar(select(func.count()).select_from(Ballot).where(
         Ballot.status == "counted"))

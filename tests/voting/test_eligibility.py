@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from pb.extensions import db
 from pb.models.voting import Ballot, Voter, VotingCode
-from pb.voting import codes, services
+from pb.voting import codes, keys, services
 from tests.factories import (
     cast_as_code,
     cast_for,
@@ -103,9 +103,9 @@ def test_voting_with_a_code_without_an_account(client, neighbourhood, app):
         VotingCode.code_hash == codes.code_hash(codes.normalise_code(printed[0]))))
     assert code.used_at is not None
     voter = db.session.scalar(select(Voter))
-    assert voter.voter_key == f"code:{code.id}" and voter.channel == "code"
+    assert voter.voter_key == keys.code_key(round_.id, code.id) and voter.channel == "code"
     assert voter.ward_id == neighbourhood.wards["Macclesfield Hurdsfield"].id
-    assert voter.user_id is None
+    assert voter.account_key is None and voter.account_ref is None
     # The browser has forgotten the code already (a shared device must): no ballot to
     # change, and the code cannot be used again here or anywhere.
     page = client.get(f"/rounds/{round_.id}/vote").get_data(as_text=True)
@@ -177,10 +177,12 @@ def test_code_used_while_signed_in_is_tied_to_the_account(client, sign_in, neigh
     code = db.session.scalar(select(VotingCode))
     assert code.used_by_user_id == user.id
     voter = db.session.scalar(select(Voter))
-    assert voter.user_id == user.id and voter.voter_key == f"code:{code.id}"
+    assert voter.account_key == keys.account_key(round_.id, user.id)
+    assert voter.voter_key == keys.code_key(round_.id, code.id)
+    assert keys.account_of(round_.id, voter.voter_key, voter.account_ref) == user.id
     # The browser forgot the code, but the account (even unverified) reaches its ballot.
     identity = services.account_identity(round_, user)
-    assert identity.key == f"code:{code.id}"
+    assert identity.key == keys.code_key(round_.id, code.id) and identity.code_id == code.id
     page = client.get(f"/rounds/{round_.id}/vote").get_data(as_text=True)
     assert "You have voted" in page
     assert db.session.scalar(select(func.count()).select_from(Voter)) == 1
