@@ -40,8 +40,8 @@ SECRET = "stress-secret-key-not-for-production"
 SIZES = {
     # voters x attempts each; codes x attempts each; kill cycles x ballots each;
     # load threads; ballots acknowledged before the backup starts.
-    "short": dict(voters=20, attempts=10, codes=50, per_code=4, cycles=3, ballots=100,
-                  threads=8, before_backup=60),
+    "short": dict(voters=20, attempts=10, codes=40, per_code=4, cycles=2, ballots=100,
+                  threads=8, before_backup=40),
     "mid": dict(voters=100, attempts=25, codes=100, per_code=25, cycles=8, ballots=400,
                 threads=8, before_backup=300),
     "full": dict(voters=200, attempts=50, codes=200, per_code=50, cycles=20, ballots=1000,
