@@ -50,8 +50,15 @@ SIZES = {
 
 
 def size() -> dict:
+    """The form's sizes; PB_STRESS_<SIZE> (e.g. PB_STRESS_BALLOTS=250) overrides one."""
     name = os.environ.get("PB_STRESS", "short").strip().lower() or "short"
-    return {"name": name, **SIZES[name]}
+    chosen = {"name": name, **SIZES[name]}
+    for key in SIZES[name]:
+        override = os.environ.get(f"PB_STRESS_{key.upper()}", "").strip()
+        if override.isdigit():
+            chosen[key] = int(override)
+            chosen["name"] += f", {key} {override}"
+    return chosen
 
 
 def voter_born(n: int) -> date:
