@@ -5,8 +5,8 @@ repeated once per voter, after a header that gives the number of voters. The bal
 out of the database in ballot id order, so they are sorted here by an external merge
 sort: up to ``RUN`` distinct ballots at a time are counted and sorted in memory, then
 written to a temporary file; ``FAN_IN`` such runs at most are kept, more are first merged
-into one. Memory is then bounded by ``RUN`` ballots and ``FAN_IN`` blocks of ``BLOCK``
-ballots read back from the runs, and the text is byte for byte what ``write_pb`` gives
+into one. Memory is then bounded by ``RUN`` ballots and ``FAN_IN`` buffered
+lines read back from the runs, and the text is byte for byte what ``write_pb`` gives
 for the round's Profile (its hash is the certified ``inputs_hash``). A round smaller
 than ``RUN`` never touches the disk.
 
@@ -18,11 +18,12 @@ after the request's session is done with; ``close()`` removes the files.
 from __future__ import annotations
 
 import heapq
-import pickle
+import json
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import closing
+from fractions import Fraction
 
 from pb.allocation import Ballot as CoreBallot
 from pb.allocation import iter_pb
@@ -32,19 +33,7 @@ from pb.results.profile_rows import ballot_entries, core_ballot
 
 RUN = 20_000  # distinct ballots sorted in memory before they are written out
 FAN_IN = 16  # runs kept at once; one more and they are merged into a single run
-BLOCK = 500  # ballots per pickle in a run (one per ballot is slow; a run at once is big)
 PIECE = 64 * 1024  # characters of text per piece of the response
-
-
-def batched(items: Iterable, size: int) -> Iterator[list]:
-    block = []
-    for item in items:
-        block.append(item)
-        if len(block) == size:
-            yield block
-            block = []
-    if block:
-        yield block
 
 
 def _order(item):
@@ -52,13 +41,29 @@ def _order(item):
     return projects, points or ()  # Profile.from_ballots's order
 
 
+# Runs are JSON lines, one distinct ballot each: [projects, points or null, count], a
+# point being an integer or [numerator, denominator]. Plain data, so reading a run back
+# can never run code (unlike pickle), and each value comes back as the type it was.
+def _encode_point(x):
+    return [x.numerator, x.denominator] if isinstance(x, Fraction) else x
+
+
+def _decode_point(x):
+    return Fraction(x[0], x[1]) if isinstance(x, list) else x
+
+
+def _line(item) -> str:
+    (projects, points), count = item
+    return json.dumps([list(projects), None if points is None else
+                       [_encode_point(x) for x in points], count]) + "\n"
+
+
 def _read(run) -> Iterator[tuple]:
     run.seek(0)
-    while True:
-        try:
-            yield from pickle.load(run)  # our own temporary file, written just before
-        except EOFError:
-            return
+    for line in run:
+        projects, points, count = json.loads(line)
+        yield ((tuple(projects), None if points is None else
+                tuple(_decode_point(x) for x in points)), count)
 
 
 def normalised(kind: str, entries: Iterable[tuple]) -> Iterator[tuple]:
@@ -109,10 +114,9 @@ class SortedBallots:
             raise
 
     def _spill(self, items: Iterable[tuple]) -> None:
-        run = tempfile.TemporaryFile()  # noqa: SIM115 (kept open until close())
+        run = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (kept open until close())
         try:
-            for block in batched(items, BLOCK):
-                pickle.dump(block, run, pickle.HIGHEST_PROTOCOL)
+            run.writelines(_line(item) for item in items)
         except BaseException:
             run.close()
             raise

@@ -23,7 +23,6 @@ def small_runs(monkeypatch):
     external sort, and a few thousand are far more than any one buffer holds."""
     monkeypatch.setattr(ballots_stream, "RUN", 40)
     monkeypatch.setattr(ballots_stream, "FAN_IN", 4)
-    monkeypatch.setattr(ballots_stream, "BLOCK", 8)
     monkeypatch.setattr(profile_rows, "BATCH", 100)
     monkeypatch.setattr(ballots_stream, "PIECE", 2048)
 
@@ -120,3 +119,24 @@ def test_an_unread_download_leaves_no_temporary_file(client, runner, neighbourho
     assert any(not f.closed for f in opened)  # the runs left after merging
     response.close()  # a client that went away before the body was sent
     assert all(f.closed for f in opened)
+
+
+def test_runs_on_disk_give_back_each_ballot_exactly_as_it_went_in(monkeypatch):
+    """Runs are plain JSON lines (never pickle): integers stay integers and fractions
+    stay fractions, so the merged ballots equal the ones sorted in memory."""
+    from collections import Counter
+    from fractions import Fraction
+
+    monkeypatch.setattr(ballots_stream, "RUN", 2)
+    keys = [(("1", "2"), (3, Fraction(1, 3))), (("1",), None), (("2", "3"), (Fraction(5, 2), 7)),
+            (("1", "2"), (3, Fraction(1, 3))), (("3",), (10,))] * 3
+    spilled = ballots_stream.SortedBallots("points", iter(keys))
+    try:
+        assert spilled._runs  # it did go to disk
+        got = [(b.projects, b.points, b.count) for b in spilled]
+    finally:
+        spilled.close()
+    want = sorted(Counter(keys).items(), key=ballots_stream._order)
+    assert [((p, pts), c) for p, pts, c in got] == want
+    assert [type(x) for _, pts, _ in got if pts for x in pts] == \
+        [type(x) for (_, pts), _ in want if pts for x in pts]
