@@ -30,7 +30,7 @@ from .constraints import Cap, Constraints, Reserve, render_note, run_constrained
 from .explain import explain, money_formatter, plain_reason, plain_scope
 from .facts import ConstraintFact, Fact, GreedyFact, MaxUtilityFact, MesFact, PhragmenFact
 from .metrics import outcome_metrics
-from .model import BALLOT_KINDS, Ballot, Instance, Money, Profile, Project
+from .model import BALLOT_KINDS, Ballot, Instance, Money, Profile, Project, normalise_ballot
 from .outcome import Outcome, ProjectResult, json_money
 from .pabulib import PabulibError, iter_pb, parse_pb, read_pb, write_pb
 from .rules.base import Election
@@ -45,7 +45,7 @@ __all__ = [
     "BALLOT_KINDS", "Money", "Ballot", "Cap", "Constraints", "Instance", "Outcome", "PabulibError", "Profile", "Project",
     "ProjectResult", "Reserve", "RULES", "RULE_DESCRIPTIONS", "RULE_NAMES", "RULE_SUMMARIES", "RULES_FOR_BALLOT", "TIE_BREAKS",
     "TooLarge", "Comparison", "COMPARISON_RULES", "comparison_summary", "support_ranks", "allocate", "compare", "json_money", "money_formatter", "parse_pb",
-    "iter_pb", "read_pb", "rules_for_vote_type", "write_pb",
+    "iter_pb", "normalise_ballot", "read_pb", "rules_for_vote_type", "write_pb",
     # The typed facts behind each explanation (ProjectResult.fact).
     "Fact", "ConstraintFact", "GreedyFact", "MaxUtilityFact", "MesFact", "PhragmenFact",
 ]

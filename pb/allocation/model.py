@@ -113,7 +113,9 @@ class Ballot:
         return tuple(p for p, x in zip(self.projects, self.points) if x > 0)
 
 
-def _normalise(kind: str, projects, points):
+def normalise_ballot(kind: str, projects, points):
+    """A ballot's key as a Profile stores it: (projects, points), sorted where the kind's
+    order does not matter; ValueError for a project listed twice or negative points."""
     projects = tuple(projects)
     if len(set(projects)) != len(projects):
         raise ValueError("a ballot lists the same project twice")
@@ -151,11 +153,11 @@ class Profile:
         counts: Counter = Counter()
         for b in ballots:
             if isinstance(b, Ballot):
-                key, n = _normalise(kind, b.projects, b.points), b.count
+                key, n = normalise_ballot(kind, b.projects, b.points), b.count
             elif isinstance(b, Mapping):
-                key, n = _normalise(kind, list(b.keys()), list(b.values())), 1
+                key, n = normalise_ballot(kind, list(b.keys()), list(b.values())), 1
             else:
-                key, n = _normalise(kind, b, None), 1
+                key, n = normalise_ballot(kind, b, None), 1
             if n < 0:
                 raise ValueError("a ballot count cannot be negative")
             counts[key] += n

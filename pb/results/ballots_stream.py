@@ -26,8 +26,7 @@ from contextlib import closing
 from fractions import Fraction
 
 from pb.allocation import Ballot as CoreBallot
-from pb.allocation import iter_pb
-from pb.allocation.model import _normalise
+from pb.allocation import iter_pb, normalise_ballot
 from pb.models import Round
 from pb.results.profile_rows import ballot_entries, core_ballot
 
@@ -77,7 +76,7 @@ def normalised(kind: str, entries: Iterable[tuple]) -> Iterator[tuple]:
         return
     for each in entries:
         ballot = core_ballot(kind, each)
-        yield _normalise(kind, ballot.projects, ballot.points)
+        yield normalise_ballot(kind, ballot.projects, ballot.points)
 
 
 def _merged(runs) -> Iterator[tuple]:
