@@ -3,7 +3,9 @@ glossary; the favicon."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, send_from_directory
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template
 
 from pb.pages import services
 
@@ -41,6 +43,12 @@ def glossary():
 
 @bp.route("/favicon.ico")
 def favicon():
-    """Browsers ask for /favicon.ico whatever the page says: answer with the SVG icon."""
-    return send_from_directory(current_app.static_folder, "favicon.svg",
-                               mimetype="image/svg+xml", max_age=86400)
+    """Browsers ask for /favicon.ico whatever the page says: answer with the SVG icon.
+
+    Sent from memory, not as a file: a browser often drops this request half-way, and a
+    file response left open by a dropped connection is a ResourceWarning."""
+    icon = Path(current_app.static_folder, "favicon.svg").read_bytes()
+    response = Response(icon, mimetype="image/svg+xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response

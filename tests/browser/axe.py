@@ -58,6 +58,8 @@ AUDIT_JS = """async (tags) => {
 }"""
 
 NEEDS_AUDIT_JS = "() => window.__pbAxeDone !== true"
+# Playwright's words for a page state that went away mid-audit (counted as missed).
+GONE = ("execution context was destroyed", "navigat", "has been closed", "detached")
 WIDTH_JS = "() => document.documentElement.scrollWidth"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
@@ -107,8 +109,8 @@ def audit(page, log: AxeLog, into: list[dict]) -> None:
             page.evaluate(AXE_SOURCE)
         result = page.evaluate(AUDIT_JS, AXE_TAGS)
         result["violations"] += _on_a_phone(page, log)
-    except Exception as exc:  # navigating away, or a download: the state is gone
-        if "Execution context was destroyed" in str(exc) or "navigat" in str(exc).lower():
+    except Exception as exc:  # navigating away, a download, a page closing: the state is gone
+        if any(word in str(exc).lower() for word in GONE):
             log.skipped += 1
             return
         raise
