@@ -38,11 +38,12 @@ def build_app(config: dict | None = None) -> Flask:
     init_extensions(app)
     register_blueprints(app)
 
-    from pb import cli, errors, jobs, limits, templating, web_security
+    from pb import cli, errors, i18n, jobs, limits, templating, web_security
 
     errors.init_app(app)
     limits.init_app(app)
     jobs.init_app(app)
+    i18n.init_app(app)
     templating.init_app(app)
     web_security.init_app(app)
     cli.init_app(app)
