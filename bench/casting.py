@@ -248,6 +248,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--mail-backend", default="console",
                         help="how the outbox's sender sends receipts (console: logged)")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="instead of the load: N ballot POSTs in process under cProfile")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
     if args.database_url and not args.database_url.startswith("postgres"):
@@ -261,10 +263,50 @@ def main() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def profile(url: str, folder: Path, round_id: int, lines: list[str], count: int) -> None:
+    """``count`` ballot POSTs in process (Flask's test client), under cProfile."""
+    import cProfile
+    import pstats
+
+    from pb import create_app
+
+    os.environ["PB_INSTANCE_PATH"] = str(folder / "instance")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET,
+                      "MAIL_BACKEND": "console"})
+    client = app.test_client()
+    path = f"/rounds/{round_id}/vote"
+
+    def post(line: str) -> int:
+        cookie, body = line.split("\t")
+        name, _, value = cookie.partition("=")
+        client.set_cookie(name, value)
+        return client.post(path, data=body, headers={
+            "User-Agent": USER_AGENT,
+            "Content-Type": "application/x-www-form-urlencoded"},
+            environ_base={"REMOTE_ADDR": HOST}).status_code
+
+    for line in lines[-20:]:  # warm up
+        post(line)
+    profiler = cProfile.Profile()
+    began = time.perf_counter()
+    profiler.enable()
+    statuses = [post(line) for line in lines[:count]]
+    profiler.disable()
+    took = time.perf_counter() - began
+    print(f"{count} ballot POSTs in process: {took / count * 1000:.1f} ms each "
+          f"(statuses {sorted(set(statuses))})")
+    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    stats.print_stats(45)
+    stats.sort_stats("tottime").print_stats(25)
+
+
 def run(args, url: str, folder: Path) -> None:
     began = time.monotonic()
     instance = folder / "instance"
     round_id, lines = build(url, instance, args.voters, args.projects, args.choices)
+    if args.profile:
+        profile(url, folder, round_id, lines, args.profile)
+        return
     print(f"built {args.voters:,} signed-in voters in {time.monotonic() - began:.0f} s; "
           f"nproc {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}", flush=True)
     path = f"/rounds/{round_id}/vote"

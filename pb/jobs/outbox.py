@@ -18,7 +18,8 @@ page, and the outbox row is already the durable record of what is to be sent.
 A sender first *claims* the due rows in a short transaction (``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite) by moving their ``next_attempt_at`` a lease
 ahead, then sends outside any transaction (a slow mail server holds no lock), then
-deletes each sent row; so two senders never send one email twice. A failure keeps the
+deletes the batch's sent rows in one short transaction; so two senders never send one
+email twice. A failure keeps the
 row, counts the attempt, keeps the error and waits longer (backoff, capped); a sender that
 dies mid-send leaves its rows to be taken again when the lease runs out (at least once).
 
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -52,6 +54,7 @@ LEASE = timedelta(minutes=10)  # a sender's hold on a claimed row (far above SMT
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=6)
 BATCH = 50
+SETTLE = 0.25  # seconds the thread waits after a wake-up, for more rows to send at once
 PENDING = "pb_pending_outbox"
 
 
@@ -80,11 +83,16 @@ def send_due(now: datetime | None = None, *, limit: int | None = None) -> Sent:
                       else min(BATCH, limit - done.sent - done.failed))
         if not batch:
             break
+        sent, failed = [], []
         for row in batch:
-            if _send_one(row):
-                done.sent += 1
+            error = _send_one(row)
+            if error is None:
+                sent.append(row.id)
             else:
-                done.failed += 1
+                failed.append((row, error))
+        _finish(sent, failed)
+        done.sent += len(sent)
+        done.failed += len(failed)
     return done
 
 
@@ -103,26 +111,30 @@ def claim(now: datetime, size: int) -> list:
     return rows
 
 
-def _send_one(row) -> bool:
+def _send_one(row) -> str | None:
+    """Send one claimed row; the error if it failed."""
     try:
         send_mail(row.recipient, row.subject, row.body)
     except Exception as exc:  # noqa: BLE001 - any failure keeps the row for a retry
-        wait = min(FIRST_RETRY * 2 ** row.attempts, LONGEST_WAIT)
-        _finish(update(OutboxEmail).where(OutboxEmail.id == row.id).values(
-            attempts=OutboxEmail.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:500],
-            next_attempt_at=utcnow() + wait))
-        log.warning("outbox email %s to %s not sent (attempt %s, next in %s): %s", row.id,
-                    row.recipient, row.attempts + 1, wait, exc)
-        return False
-    _finish(delete(OutboxEmail).where(OutboxEmail.id == row.id))
+        log.warning("outbox email %s to %s not sent (attempt %s): %s", row.id, row.recipient,
+                    row.attempts + 1, exc)
+        return f"{type(exc).__name__}: {exc}"[:500]
     log.info("outbox email %s sent to %s: %s", row.id, row.recipient, row.subject)
-    return True
+    return None
 
 
 @writes
-def _finish(statement) -> None:
+def _finish(sent: list[int], failed: list) -> None:
+    """One transaction per batch: the sent rows go, the failed ones wait longer. (A sender
+    that dies before this leaves its batch to be sent again after the lease.)"""
     with db.engine.begin() as conn:
-        conn.execute(statement)
+        if sent:
+            conn.execute(delete(OutboxEmail).where(OutboxEmail.id.in_(sent)))
+        for row, error in failed:
+            wait = min(FIRST_RETRY * 2 ** row.attempts, LONGEST_WAIT)
+            conn.execute(update(OutboxEmail).where(OutboxEmail.id == row.id).values(
+                attempts=OutboxEmail.attempts + 1, last_error=error,
+                next_attempt_at=utcnow() + wait))
 
 
 # Waking the sender after a commit ---------------------------------------------------------
@@ -197,6 +209,9 @@ class _Sender:
 
     def _run(self) -> None:
         while True:
+            # Let a busy moment's receipts gather, so that one claim and one delete (two
+            # short write transactions) serve many ballots rather than each its own.
+            time.sleep(SETTLE)
             with self.lock:
                 if not self.again:
                     self.running = False
