@@ -54,7 +54,7 @@ LEASE = timedelta(minutes=10)  # a sender's hold on a claimed row (far above SMT
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=6)
 BATCH = 50
-SETTLE = 0.25  # seconds the thread waits after a wake-up, for more rows to send at once
+SETTLE = 1.0  # seconds the thread waits after a wake-up, for more rows to send at once
 PENDING = "pb_pending_outbox"
 
 
