@@ -224,6 +224,34 @@ def wrk(port: int, path: str, script: Path, clients: int, seconds: float) -> dic
     return result
 
 
+def server_cpu_seconds(port: int) -> float:
+    """CPU time (user + system) used so far by the gunicorn serving ``port``, all processes
+    of its group: a measure of cost per request that the machine's other load does not
+    change much, unlike the rates."""
+    out = subprocess.run(["ps", "-eo", "pgid=,args="], capture_output=True, text=True,
+                         check=True).stdout
+    group = next(line.split()[0] for line in out.splitlines()
+                 if f"{HOST}:{port}" in line and "gunicorn" in line)
+    pids = subprocess.run(["ps", "-o", "pid=", "-g", group], capture_output=True, text=True,
+                          check=True).stdout.split()
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measured(port: int, path: str, script: Path, clients: int, seconds: float) -> dict:
+    cpu = server_cpu_seconds(port)
+    result = wrk(port, path, script, clients, seconds)
+    time.sleep(0.5)
+    result["cpu_ms"] = (server_cpu_seconds(port) - cpu) * 1000 / max(result["requests"], 1)
+    return result
+
+
 def counted_ballots(database_url: str, round_id: int) -> int:
     from sqlalchemy import create_engine, text
 
@@ -287,14 +315,15 @@ def profile(url: str, folder: Path, round_id: int, lines: list[str], count: int)
 
     for line in lines[-20:]:  # warm up
         post(line)
+    began, cpu = time.perf_counter(), time.process_time()
+    statuses = [post(line) for line in lines[count:2 * count]]
+    took, cpu = time.perf_counter() - began, time.process_time() - cpu
+    print(f"{count} ballot POSTs in process: {took / count * 1000:.1f} ms each, "
+          f"{cpu / count * 1000:.1f} ms CPU (statuses {sorted(set(statuses))})")
     profiler = cProfile.Profile()
-    began = time.perf_counter()
     profiler.enable()
     statuses = [post(line) for line in lines[:count]]
     profiler.disable()
-    took = time.perf_counter() - began
-    print(f"{count} ballot POSTs in process: {took / count * 1000:.1f} ms each "
-          f"(statuses {sorted(set(statuses))})")
     stats = pstats.Stats(profiler).sort_stats("cumulative")
     stats.print_stats(45)
     stats.sort_stats("tottime").print_stats(25)
@@ -328,8 +357,8 @@ def run(args, url: str, folder: Path) -> None:
         wrk(port, path, warm_script, 8, 2)
         time.sleep(1)
         before = counted_ballots(url, round_id)
-        static = wrk(port, "/static/pb.css", static_script, args.clients, args.seconds)
-        ballots = wrk(port, path, script, args.clients, args.seconds)
+        static = measured(port, "/static/pb.css", static_script, args.clients, args.seconds)
+        ballots = measured(port, path, script, args.clients, args.seconds)
         time.sleep(1)
         load = os.getloadavg()
     counted = counted_ballots(url, round_id) - before
@@ -355,6 +384,9 @@ def report(args, static: dict, ballots: dict, counted: int, server_log: str, loa
     print(f"ratio: ballots/s are {ratio:.1%} of the static file's req/s (target "
           f"{TARGET:.0%}: {'met' if ratio >= TARGET else 'NOT met'}); p99 "
           f"{ballots['p99_ms'] / static['p99_ms']:.1f}x the static p99 (target under 10x)")
+    print(f"server CPU per request: ballot POST {ballots['cpu_ms']:.1f} ms, static file "
+          f"{static['cpu_ms']:.1f} ms; if CPU bound, ballots would run at "
+          f"{static['cpu_ms'] / ballots['cpu_ms']:.1%} of the static rate")
     print(f"\"database is locked\" in the server log: {locked}; tracebacks: {tracebacks}")
     lost = ballots["acked"] - counted
     print(f"acknowledged (303) {ballots['acked']:,}; counted in the database {counted:,}; "
