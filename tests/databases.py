@@ -20,6 +20,9 @@ TEST_CONFIG = {
     "TESTING": True,
     "ARGON2_PROFILE": "CHEAPEST",
     "MAIL_BACKEND": "memory",
+    # Receipt emails leave the outbox right after the ballot's commit, in the request, so
+    # tests read them at once (tests/voting/test_outbox.py drives the worker modes).
+    "MAIL_OUTBOX_SEND": "inline",
     "WTF_CSRF_ENABLED": False,
     "SECRET_KEY": "test-secret-key-not-for-production",
     "SERVER_NAME": "pb.test",
