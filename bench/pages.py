@@ -35,10 +35,15 @@ def city_round(database_url: str) -> tuple[int, int, int]:
         theme_id = conn.execute(text(
             "SELECT min(pt.theme_id) FROM proposal_themes pt JOIN proposals p "
             "ON p.id = pt.proposal_id WHERE p.round_id = :r"), {"r": round_id}).scalar()
+        # Where page 300 of the receipts starts (200 a page): the pages are found by the
+        # fingerprint before them, not by their number.
+        page_300 = conn.execute(text(
+            "SELECT receipt_hash FROM ballots WHERE round_id = :r AND status = 'counted' "
+            "ORDER BY receipt_hash LIMIT 1 OFFSET 59799"), {"r": round_id}).scalar()
     engine.dispose()
     if round_id is None:
         raise SystemExit("No city round: run flask --app pb scale-demo first.")
-    return round_id, ward_id, theme_id
+    return round_id, ward_id, theme_id, page_300
 
 
 def main() -> None:
@@ -47,7 +52,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=6.0)
     args = parser.parse_args()
-    round_id, ward_id, theme_id = city_round(args.database_url)
+    round_id, ward_id, theme_id, page_300 = city_round(args.database_url)
     filtered = f"/rounds/{round_id}/proposals?ward={ward_id}&theme={theme_id}"
     with serve(args.database_url) as port:
         officer = {"Cookie": cookie_header(sign_in(port, *OFFICER))}
@@ -60,7 +65,7 @@ def main() -> None:
             ("proposal list, ward and theme", filtered, None),
             ("the same, htmx fragment", filtered, {"HX-Request": "true"}),
             ("receipts page", f"/rounds/{round_id}/receipts", None),
-            ("receipts page 300", f"/rounds/{round_id}/receipts?page=300", None),
+            ("receipts page 300", f"/rounds/{round_id}/receipts?after={page_300}", None),
             ("turnout page (officer)", f"/rounds/{round_id}/turnout", officer),
             ("results API", f"/api/v1/rounds/{round_id}/results", None),
         ]
