@@ -281,8 +281,8 @@ def add_received(actor: User, event: Event, count: int) -> int:
         raise EventError(_("Enter how many papers came out of the box (up to 5,000), or a "
                          "negative number to correct a miscount."), field="count")
     if event.paper_received + count < 0:
-        raise EventError(f"That would make fewer than none: {event.paper_received} received "
-                         "so far.", field="count")
+        raise EventError(_("That would make fewer than none: %(received)d received so far.",
+                           received=event.paper_received), field="count")
     db.session.execute(update(Event).where(Event.id == event.id).values(
         paper_received=Event.paper_received + count))
     audit.record("paper.received", event, after={"added": count}, actor=actor)
