@@ -73,6 +73,11 @@ class Rag:
     def label(self) -> str:
         return RAG_VALUES.get(self.value, "Not assessed") if self.value else "Not assessed"
 
+    @property
+    def computed_label(self) -> str:
+        """What the rules give, as the page names it ("Red")."""
+        return RAG_VALUES.get(self.computed, "") if self.computed else ""
+
 
 def _worst(findings: list[Finding]) -> str:
     return max((f.value for f in findings), key=ORDER.get, default="green")
