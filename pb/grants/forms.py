@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+
 from pb.errors import DomainError
 from pb.grants.agreements import ROWS
 from pb.grants.programmes import KPI_ROWS, UNIT_COST_ROWS
@@ -21,7 +23,8 @@ from pb.models.monitoring import SECTIONS
 from pb.models.place import ORGANISATION_KINDS
 from pb.models.programme import AGGREGATIONS, FUNDING_ROUTES, KPI_UNITS, OUTCOMES
 
-CORRECTION_KINDS = {"kpi": "A KPI figure", "spend": "Spend on a budget line", "note": "A note"}
+CORRECTION_KINDS = {"kpi": _l("A KPI figure"), "spend": _l("Spend on a budget line"),
+                    "note": _l("A note")}
 
 # The grant page's small forms and their fields. A form is named by its kind, with the row's
 # id for a row's form ("release-12"); each field's control has the id "<form>-<field>", so
