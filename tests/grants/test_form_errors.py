@@ -191,6 +191,14 @@ def test_monitoring_return_and_its_review(client, sign_in, neighbourhood, grant,
     targets = re.findall(r'<a href="#([^"]+)">', _summary(page))
     assert targets and set(targets) <= set(re.findall(r'\bid="([^"]+)"', page)), targets
     assert_govuk_errors(response, {"comment-spend": ""})
+    # A section with no decision: the link lands on its first choice, and the group (the
+    # fieldset the choices are in) is described by the message.
+    assert 'href="#decision-narrative"' in _summary(page)
+    assert re.search(r'<input type="radio" id="decision-narrative" name="decision-narrative"'
+                     r'[^>]*aria-invalid="true"', page)
+    assert re.search(r'<fieldset [^>]*id="decision-narrative-group" '
+                     r'aria-describedby="decision-narrative-error"', page)
+    assert 'id="decision-narrative-error"' in page
 
 
 def test_savings_and_close(client, sign_in, neighbourhood, grant):
@@ -218,3 +226,30 @@ def test_programme_form(client, sign_in, neighbourhood):
     targets = re.findall(r'<a href="#([^"]+)">', _summary(page))
     assert targets and set(targets) <= set(re.findall(r'\bid="([^"]+)"', page)), targets
     assert_govuk_errors(response, {targets[0]: ""})
+
+
+def test_close_out_underspend_choice(client, sign_in, neighbourhood, grant, clock):
+    from pb.grants import tranches
+    from tests.grants.helpers import accept_return, submit_return
+
+    officer2 = neighbourhood.users["grant_officer2"]
+    for ret in grant.returns:
+        clock(ret.period_end)
+        submit_return(grant, ret, neighbourhood.users["grantee"], spend_share=0.225)
+        accept_return(grant, ret, officer2)
+    clock(date(2026, 11, 25))
+    for tranche in grant.tranches:
+        tranches.release(grant, tranche.id, officer2, paid_on="2026-11-25",
+                         reference=f"CEC-{tranche.position}")
+    sign_in(officer2)
+    response = client.post(f"/grants/{grant.id}/close", data={"note": "All delivered."})
+    page = _page(response)
+    assert response.status_code == 400
+    assert re.search(r"<title>\s*Error: ", page)
+    assert '<a href="#underspend">' in _summary(page)
+    assert re.search(r'<input type="radio" id="underspend" name="underspend"[^>]*'
+                     r'aria-invalid="true"', page)
+    assert re.search(r'<fieldset [^>]*id="underspend-group" '
+                     r'aria-describedby="underspend-error"', page)
+    assert re.search(r'<p class="error-message" id="underspend-error">.*record it as returned',
+                     page)
