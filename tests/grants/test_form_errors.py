@@ -123,11 +123,13 @@ def draft(neighbourhood, programme):
                       reference="T-WALK")
 
 
-def test_agreement_form(client, sign_in, neighbourhood, draft):
+def test_agreement_form(client, sign_in, neighbourhood, programme, draft):
     sign_in(neighbourhood.users["grant_officer"])
+    kpi = programme.kpis[0]
     response = client.post(f"/grants/{draft.id}/agreement", data={
         "version": str(draft.version), "start_date": "", "end_date": "2026-10-31",
-        "report_every_months": "3"})
+        "report_every_months": "3", "programme_id": str(programme.id),
+        f"target-{kpi.id}": "lots", "tranche-0-amount": "100", "tranche-0-condition": "never"})
     page = _page(response)
     assert response.status_code == 400
     summary = _summary(page)
@@ -135,7 +137,11 @@ def test_agreement_form(client, sign_in, neighbourhood, draft):
     assert "start_date" in targets
     ids = set(re.findall(r'\bid="([^"]+)"', page))
     assert set(targets) <= ids, set(targets) - ids  # every link lands on the page
-    assert_govuk_errors(response, {"start_date": "date"})
+    assert_govuk_errors(response, {"start_date": "date", f"target-{kpi.id}": "whole number",
+                                   "tranche-0-condition": "Choose when"})
+    # A problem with a whole part of the form: its fieldset is described by the message.
+    assert re.search(r'<fieldset id="tranches" aria-describedby="tranches-error">', page)
+    assert page.count('id="tranches"') == 1
 
 
 def test_grantee_form(client, sign_in, neighbourhood, draft):
