@@ -5,10 +5,11 @@ Redis, with the same secret key, as docs/deploy.md describes (see ``conftest.py`
 tests show that:
 
 * a session signed in on A is valid on B, and a sign-out on A ends it on B too;
-* the limits count across both: wrong passwords for one account sent alternately to A
-  and B are slowed down after the same number as on one server (the counts are rows in
-  the database), and sign-in attempts from one connection are refused after the same
-  total (Flask-Limiter's counters are in Redis);
+* the limits count across both: wrong passwords for one account, and wrong voting codes
+  from one device, sent alternately to A and B are slowed down after the same number as
+  on one server (the counts are rows in the database, the device is a cookie), and
+  sign-in attempts from one connection are refused after the same total
+  (Flask-Limiter's counters are in Redis);
 * ballots cast through A are counted by a tally an officer starts on B;
 * a job queued through A waits for the RQ worker (no app server runs it), and the
   worker runs it; its progress page on B shows it done.
@@ -67,6 +68,45 @@ def test_wrong_passwords_sent_to_both_servers_are_slowed_after_the_same_number(c
     assert statuses == [400] * free + [429], statuses
 
 
+def _set_voting(cluster, open_: bool) -> None:
+    """The round's voting period is open, or has ended (as the clock would end it)."""
+    from pb.extensions import db
+    from pb.models import Round
+    from pb.models.base import utcnow
+
+    app = cluster.app()
+    with app.app_context():
+        round_ = db.session.get(Round, cluster.facts["round_id"])
+        round_.voting_close_at = utcnow() + (timedelta(days=7) if open_
+                                             else -timedelta(minutes=1))
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_wrong_voting_codes_from_one_device_on_both_servers_are_slowed_alike(cluster):
+    from pb.config import Config
+    from pb.voting.codes import new_voting_code
+
+    _set_voting(cluster, open_=True)
+    free, round_id = Config.CODE_FREE_FAILURES_PER_DEVICE, cluster.facts["round_id"]
+    path = f"/rounds/{round_id}/vote/code"
+    kiosk = Client(cluster.a, address="10.6.0.1")  # one device: its pb_device cookie
+    fields = kiosk.form(f"/rounds/{round_id}/vote", "/vote/code")
+    statuses = []
+    for n in range(free + 1):
+        # Well-formed codes that exist nowhere, each with a prefix of its own, so that
+        # only the device's failures add up (and the address has 100 free).
+        code = new_voting_code(bytes([n + 1]) * 16)
+        response = kiosk.on(cluster.ports[n % 2]).post(path, {
+            **fields, "code": code, "postcode": "SK10 2LH", "date_of_birth-day": "1",
+            "date_of_birth-month": "2", "date_of_birth-year": "1960"})
+        statuses.append(response.status)
+    assert "pb_device" in kiosk.cookies
+    assert 429 not in statuses[:free] and 303 not in statuses[:free], statuses
+    assert statuses[free] == 429, statuses
+
+
 def test_sign_in_attempts_from_one_connection_are_limited_across_both_servers(cluster):
     (rule,) = [r for r in LIMITS if r.endpoint == "auth.login" and r.per == "address"]
     allowed = int(rule.limit.split()[0])
@@ -100,19 +140,7 @@ def _vote(port: int, email: str, round_id: int, projects: list[int]) -> None:
 
 
 def _close_voting(cluster) -> None:
-    """The round's voting period ends (as the clock would end it)."""
-    from pb.extensions import db
-    from pb.models import Round
-    from pb.models.base import utcnow
-
-    app = cluster.app()
-    with app.app_context():
-        round_ = db.session.get(Round, cluster.facts["round_id"])
-        if round_.voting_close_at is None or round_.voting_close_at > utcnow():
-            round_.voting_close_at = utcnow() - timedelta(minutes=1)
-            db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
+    _set_voting(cluster, open_=False)
 
 
 def test_ballots_cast_through_a_are_counted_by_a_tally_started_on_b(cluster):
