@@ -52,13 +52,20 @@ def _mapping() -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:
     return methods, options
 
 
+def _wanted_directory(path: str) -> bool:
+    """Every folder but hidden ones, caches and the virtualenv (Babel's own filter would
+    also skip templates/_macros: it drops every name starting with "_")."""
+    name = Path(path).name
+    return not (name.startswith(".") or name in ("__pycache__", "node_modules"))
+
+
 def extract() -> Catalog:
     """Every marked string in pb/ and templates/, as a template catalogue."""
     methods, options = _mapping()
     catalog = Catalog(project=PROJECT, charset="utf-8", fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
             str(ROOT), methods, options, KEYWORDS, comment_tags=("Translators:",),
-            strip_comment_tags=True):
+            strip_comment_tags=True, directory_filter=_wanted_directory):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments,
                     context=context)
     return catalog
