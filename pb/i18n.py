@@ -86,6 +86,24 @@ def format_pounds(pence: int, *, with_pence: bool) -> str:
                            currency_digits=False, locale=_babel_locale())
 
 
+# Fixed English words that models keep for exports and the API (a round's status, its
+# ballot design, the allocation core's rule names): English text -> its lazy translation,
+# registered by the area that shows them (pb.main.words). Pages show them through the
+# ``words`` filter, so JSON and CSV stay in English whatever language a person chose.
+WORDS: dict[str, object] = {}
+
+
+def register_words(mapping: dict[str, object]) -> None:
+    """Add English text -> lazy_gettext(text) pairs for the ``words`` filter."""
+    WORDS.update(mapping)
+
+
+def words(text):
+    """The registered translation of a fixed English label, else the text unchanged."""
+    found = WORDS.get(text) if isinstance(text, str) else None
+    return str(found) if found is not None else text
+
+
 def html_lang() -> str:
     """The ``lang`` attribute of every page: "en-GB" or "cy"."""
     return HTML_LANG[current_language()]
@@ -131,6 +149,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(html_lang=html_lang, other_languages=other_languages)
+    app.jinja_env.filters["words"] = words
     app.register_blueprint(bp)
     from pb.translations_cli import translations
 

@@ -235,5 +235,5 @@ def add_command(locale: str):
     catalog.update(template, no_fuzzy_matching=True)
     _write_if_changed(po_path(locale), _po_bytes(catalog))
     _write_if_changed(po_path(locale).with_suffix(".mo"), mo_bytes(catalog))
-    click.echo(f"Created {po_path(locale).relative_to(ROOT)}. Add {locale!r} to "
+    click.echo(f"Created {po_path(locale)}. Add {locale!r} to "
                "pb.i18n.LANGUAGES when it is translated.")

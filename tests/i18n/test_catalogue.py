@@ -146,3 +146,17 @@ def test_the_package_ships_the_compiled_catalogues():
     setup = ConfigParser()
     setup.read(Path(catalogue.ROOT, "setup.cfg"))
     assert "translations/*/LC_MESSAGES/*" in setup["options.package_data"]["pb"]
+
+
+def test_adding_a_language_starts_an_empty_catalogue(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(catalogue, "DIRECTORY", tmp_path)
+    result = app.test_cli_runner().invoke(args=["translations", "add", "pa"])
+    assert result.exit_code == 0, result.output
+    added = catalogue.read_catalog(tmp_path / "pa" / "LC_MESSAGES" / "messages.po", "pa")
+    committed = catalogue.read_catalog(catalogue.TEMPLATE)
+    assert {_id(m) for m in added if m.id} == {_id(m) for m in committed if m.id}
+    assert (tmp_path / "pa" / "LC_MESSAGES" / "messages.mo").exists()
+    again = app.test_cli_runner().invoke(args=["translations", "add", "pa"])
+    assert again.exit_code != 0 and "already has a catalogue" in again.output
+    nonsense = app.test_cli_runner().invoke(args=["translations", "add", "not a language"])
+    assert nonsense.exit_code != 0
