@@ -53,3 +53,16 @@ def test_the_round_page_in_welsh_and_the_api_in_english(client, neighbourhood):
     assert "Pleidleisio ar agor" in home
     api = client.get(f"/api/v1/rounds/{round_.id}")
     assert api.status_code == 200 and "Pleidleisio" not in api.get_data(as_text=True)
+
+
+def test_lazy_text_is_escaped_like_any_text(app):
+    """flask_babel's lazy strings claim to be safe HTML; pb.i18n takes that back, so a lazy
+    label or message is escaped in templates like the same words as a plain string."""
+    from flask_babel import lazy_gettext
+    from markupsafe import escape
+
+    with app.test_request_context("/"):
+        refresh()
+        assert escape(lazy_gettext("Enter the page's text.")) == "Enter the page&#39;s text."
+        assert escape(lazy_gettext("<b>%(x)s</b>", x="<script>")) == \
+            "&lt;b&gt;&lt;script&gt;&lt;/b&gt;"
