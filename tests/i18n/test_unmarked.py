@@ -36,6 +36,8 @@ def test_template_has_no_unmarked_text(name):
     ("<script>var s = 'Hello there';</script><style>p{}</style>", []),
     ("{# A comment with words #}\n<p>\n  Line two\n</p>", [(3, "Line two")]),
     ("{{ ngettext('%(num)d vote', '%(num)d votes', n) }}", []),
+    ("{% if f.type == 'DateInputField' %}{% endif %}", []),
+    ("{{ f(label='Postcode') }}", [(1, "Postcode")]),
 ])
 def test_the_checker_finds_unmarked_text(source, expected):
     assert unmarked_strings(source) == expected

@@ -42,6 +42,8 @@ def _prose(text: str) -> bool:
         return False
     if re.fullmatch(r"[\w./:#%-]+", text) and not re.match(r"[A-Z][a-z]", text):
         return False  # an endpoint, key, class, format or path
+    if re.fullmatch(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+", text):
+        return False  # a Python class name in a test (f.type == 'DateInputField')
     return bool(re.match(r"[A-Z][a-z]|[A-Z]{2,}\b", text) or re.search(r"[a-z]\s+[a-z].*[.?!:]$", text))
 
 
