@@ -28,6 +28,7 @@ from pb.passwords import hash_password, password_problem
 # (module, command function name) for each area's commands.
 AREA_COMMANDS = (
     ("pb.jobs.cli", "worker_command"),
+    ("pb.jobs.cli", "outbox_command"),
     ("pb.proposals.cli", "digest_command"),
     ("pb.results.cli", "tally_command"),
     ("pb.grants.cli", "grants_command"),

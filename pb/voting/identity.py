@@ -16,11 +16,14 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from pb.extensions import db
 from pb.loaders import get_or_none
-from pb.models import Round, User, Ward, normalise_postcode
+from pb.models import Area, PostcodeCoverage, Round, User, Ward, normalise_postcode
 from pb.models.voting import BALLOT_COUNTED, Ballot, Voter, VotingCode
 from pb.voting import NotEligible, codes, keys
 
@@ -72,6 +75,7 @@ def age_on(born: date, today: date) -> int:
 def check_place_and_age(round_: Round, postcode: str | None, born: date | None,
                         whose: str = "your account") -> Ward | None:
     """The voter's ward; refuses a postcode outside the area or an age under the minimum."""
+    _load_area(round_)
     normal = normalise_postcode(postcode or "")
     ward = round_.area.ward_for_postcode(normal) if normal else None
     if round_.eligibility_postcode:
@@ -90,6 +94,15 @@ def check_place_and_age(round_: Round, postcode: str | None, born: date | None,
             raise NotEligible(f"This vote is for people aged {round_.eligibility_min_age} or "
                               "over.", field="date_of_birth")
     return ward
+
+
+def _load_area(round_: Round) -> None:
+    """The round's area with its postcode coverage and their wards, in one query (were
+    three: the area, its coverage, the ward), unless this session has them already."""
+    if round_.area_id is not None and "area" in sa_inspect(round_).unloaded:
+        area = db.session.scalars(select(Area).where(Area.id == round_.area_id).options(
+            joinedload(Area.postcode_coverage).joinedload(PostcodeCoverage.ward))).unique().one()
+        set_committed_value(round_, "area", area)  # as if loaded with the round
 
 
 def voter_for(round_: Round, key: str) -> Voter | None:
