@@ -42,14 +42,31 @@ TOL = 1e-9
 TINY = 1e-300
 
 
-def _crossing(a, g, ahi, bhi, cap):
-    """Lowest d in [0, cap) where the line a + g d may reach ahi + bhi d (cap if it never does)."""
-    gap = a - ahi
-    if gap <= 0:
+def _round_up(x: float) -> float:
+    """x rounded up to 4 significant bits (0 stays 0), so that few groups are needed."""
+    if x <= 0:
         return 0.0
-    if g >= bhi:
-        return cap
-    return min(cap, gap / (bhi - g) * (1 - TOL))
+    m, e = math.frexp(x)
+    return math.ldexp(math.ceil(m * 16) / 16, e)
+
+
+def _meet(lines, ahi, bhi, cap):
+    """Lowest d in [0, cap) where every line a + g d may be at or under ahi + bhi d (cap if none).
+
+    The price of a project is over each of its lines, so it can reach the line
+    ahi + bhi d (over the winner's price) only where all of them are under it.
+    """
+    lo, hi = 0.0, cap
+    for a, g in lines:
+        gap, slope = a - ahi, g - bhi  # the line minus the winner's, gap + slope * d, must be <= 0
+        if slope >= 0:
+            if gap > 0:
+                return cap
+            if slope > 0:
+                hi = min(hi, -gap / slope * (1 + TOL))
+        elif gap > 0:
+            lo = max(lo, gap / -slope * (1 - TOL))
+    return lo if lo <= hi else cap
 
 
 class EnvelopeRun(MesRun):
@@ -64,9 +81,11 @@ class EnvelopeRun(MesRun):
         self.shi = [0.0, 1.0]
         # Per candidate: a line (a, g) under its price per unit, rho(d) >= a + g d.  Budgets
         # only fall from round to round, so an old line stays valid.
-        self.ell = [(lb, 0.0) for lb in self.lb]
+        self.ell = [((lb, 0.0),) for lb in self.lb]
         self.ghost = [False] * len(self.candidates)
         self.gaff = [0.0] * len(self.candidates)  # a ghost is unaffordable below this raise
+        # The histogram each line was computed from: while it is current, so is the line.
+        self.src = [None] * len(self.candidates)
 
     def run(self):
         """The whole count; afterwards ``selected`` is MES at the start share and ``cap`` the bound."""
@@ -86,22 +105,30 @@ class EnvelopeRun(MesRun):
         j = self.index[q]
         self.ghost[j] = True
         self.ell[j] = self.ghost_line(q)
+        self.src[j] = self.hists.get(j)
 
     def ghost_line(self, q):
         """A line under q's price per unit wherever q is affordable inside the window."""
-        c, u, w = self.cost_f[q], self.util_f[q], self.window
+        c, w = self.cost_f[q], self.window
         cfloat, shi = self.cfloat, self.shi
         j = self.index[q]
         items = sorted(((cfloat[cid] + shi[cid] * w) * (1 + TOL), cfloat[cid], shi[cid], k)
                        for cid, k in self.hist(j).items())
         if sum(y * k for y, _, _, k in items) < c * (1 - TOL):
-            return INFINITY, 0.0  # never affordable inside the window
+            return ((INFINITY, 0.0),)  # never affordable inside the window
         # Not affordable before its supporters' money (under a line) reaches c.
         money = sum(v * k for _, v, _, k in items)
         slope = sum(s * k for _, _, s, k in items)
         short = c - money * (1 + TOL)
         self.gaff[j] = max(0.0, short / (slope * (1 + TOL))) if slope > 0 and short > 0 else 0.0
-        # The supporters who would pay all they have at the window's end form S.
+        return (self._end_line(q, items),)
+
+    def _end_line(self, q, items):
+        """The line (c - budgets of S) / (others * u) for S those who pay all at the window's end.
+
+        ``items``: (upper budget at the window's end, budget now, upper slope, voters) sorted.
+        """
+        c, u = self.cost_f[q], self.util_f[q]
         rich = sum(k for _, _, _, k in items)
         poor_v = poor_s = poor_y = 0.0
         for y, v, s, k in items:
@@ -130,10 +157,15 @@ class EnvelopeRun(MesRun):
                     self.cap = min(self.cap, max(0.0, short / (slope * (1 + TOL))))
 
     def line(self, q):
-        """A line under q's price per unit over the window (q is affordable now)."""
-        c, u = self.cost_f[q], self.util_f[q]
+        """Two lines under q's price per unit over the window (q is affordable now).
+
+        With S those who cannot pay the full price now, the line is tight at d = 0;
+        with S those who could not at the window's end (upper budgets), near its end.
+        """
+        c, u, w = self.cost_f[q], self.util_f[q], self.window
         cfloat, shi = self.cfloat, self.shi
-        items = sorted((cfloat[cid], shi[cid], k) for cid, k in self.hist(self.index[q]).items())
+        h = self.hist(self.index[q])
+        items = sorted((cfloat[cid], shi[cid], k) for cid, k in h.items())
         rich = sum(k for _, _, k in items)
         poor_v = poor_s = 0.0
         for v, s, k in items:
@@ -142,12 +174,13 @@ class EnvelopeRun(MesRun):
             poor_v += v * k
             poor_s += s * k
             rich -= k
-        if rich <= 0:  # rounding: keep the old line
+        if rich <= 0:  # rounding: keep the old lines
             return self.ell[self.index[q]]
         top = c - poor_v * (1 + TOL)
         a = top / (rich * u) * (1 - TOL if top > 0 else 1 + TOL)
         g = -poor_s * (1 + TOL) ** 2 / (rich * u)
-        return a, g
+        at_w = sorted(((cfloat[cid] + shi[cid] * w) * (1 + TOL), cfloat[cid], shi[cid], k) for cid, k in h.items())
+        return (a, g), self._end_line(q, at_w)
 
     def flat_above(self, q, p, rho) -> bool:
         """True if q's price never falls below p's over the window, checked exactly.
@@ -179,14 +212,11 @@ class EnvelopeRun(MesRun):
 
     def buy(self, p, rho) -> None:
         """Check this round over the window, then charge p's supporters (exactly) and move the envelopes."""
-        jp = self.index[p]
-        u = self.util[p]
-        price = rho * u
+        price = rho * self.util[p]
         pf = float(price)
         lo_f, hi_f = pf * (1 - 1e-12), pf * (1 + 1e-12)
-        cval, cfloat, slo, shi = self.cval, self.cfloat, self.slo, self.shi
-        w = self.window
-        h = self.hist(jp)
+        cval, cfloat, shi = self.cval, self.cfloat, self.shi
+        h = self.hist(self.index[p])
         poor, poor_hi, rich = set(), 0.0, 0
         for cid, k in h.items():
             vf = cfloat[cid]
@@ -199,49 +229,62 @@ class EnvelopeRun(MesRun):
         # price at the window's end with budgets at their lower lines, never above pf),
         # under the line pf + b_lo d (the poor of d = 0 paying all of their upper lines).
         at_w = self._price_at_window(h, self.cost_f[p])
-        b_hi = 0.0 if at_w is None else min(0.0, (at_w - pf * (1 - TOL)) / w)
+        b_hi = 0.0 if at_w is None else min(0.0, (at_w - pf * (1 - TOL)) / self.window)
         b_lo = -poor_hi * (1 + TOL) ** 2 / rich
-        pf_lo = pf * (1 - TOL)
-        # No active neighbour becomes as cheap as p inside the window.
-        uf = self.util_f[p]
-        ahi = pf * (1 + TOL) / uf + TINY
+        self.check_neighbours(p, rho, b_hi)
+        self.charge(p, rho, price, poor, b_hi, b_lo)
+
+    def check_neighbours(self, p, rho, b_hi) -> None:
+        """Lower ``cap`` to where an active or ghost neighbour of p could be as cheap as p."""
+        jp, uf = self.index[p], self.util_f[p]
+        ahi = float(rho) * (1 + TOL) + TINY
         bhi = b_hi / uf * (1 - TOL)  # b_hi <= 0: a little closer to 0 is above it
         cap = self.cap
-        active, ell, candidates, ghost = self.active, self.ell, self.candidates, self.ghost
+        active, ell, candidates, ghost, gaff = self.active, self.ell, self.candidates, self.ghost, self.gaff
+        hists, src = self.hists, self.src
         for j in self.neighbours[jp]:
             if j == jp or not (active[j] or ghost[j]):
                 continue
-            a, g = ell[j]
-            if max(self.gaff[j], _crossing(a, g, ahi, bhi, cap)) >= cap:
+            if max(gaff[j], _meet(ell[j], ahi, bhi, cap)) >= cap:
+                continue
+            if hists.get(j) is src[j]:
+                # Its line is already the one from its supporters' budgets now.
+                if not (active[j] and ell[j][0][1] == 0 and self.flat_above(candidates[j], p, rho)):
+                    cap = min(cap, max(gaff[j], _meet(ell[j], ahi, bhi, cap)))
                 continue
             q = candidates[j]
             if ghost[j]:  # a sharper line from its supporters' budgets now
-                ell[j] = line = self.ghost_line(q)
-                cap = min(cap, max(self.gaff[j], _crossing(*line, ahi, bhi, cap)))
-                continue
-            b = self.bounds(q)
-            if b is None:
-                rho_q, total = self.exact_price(q)
-                if rho_q is None:
-                    self.drop(q, total)
-                    cap = min(cap, max(self.gaff[j], _crossing(*ell[j], ahi, bhi, cap)))
-                    continue
-            elif b[0] == "none":
-                self.drop(q, b[1])
-                cap = min(cap, max(self.gaff[j], _crossing(*ell[j], ahi, bhi, cap)))
-                continue
-            line = self.line(q)
-            ell[j] = line
-            if line[1] == 0 and self.flat_above(q, p, rho):
-                continue
-            cap = min(cap, _crossing(*line, ahi, bhi, cap))
+                ell[j] = self.ghost_line(q)
+                src[j] = hists.get(j)
+            else:
+                b = self.bounds(q)
+                if b is None:
+                    rho_q, total = self.exact_price(q)
+                    if rho_q is None:
+                        self.drop(q, total)
+                elif b[0] == "none":
+                    self.drop(q, b[1])
+                if active[j]:
+                    ell[j] = self.line(q)
+                    src[j] = hists.get(j)
+                    if ell[j][0][1] == 0 and self.flat_above(q, p, rho):
+                        continue
+            cap = min(cap, max(gaff[j], _meet(ell[j], ahi, bhi, cap)))
         self.cap = cap
-        # Charge the supporters exactly; the envelopes follow.  A class paying the
-        # full price keeps budget - price; one paying all it has keeps 0 at d = 0 and at
-        # most the chord of max(0, upper line - lower price line) over the window.
+
+    def charge(self, p, rho, price, poor, b_hi, b_lo) -> None:
+        """Charge p's supporters exactly; the envelopes follow.
+
+        A class paying the full price keeps budget - price; one paying all it has keeps
+        0 at d = 0 and at most the chord of max(0, upper line - lower price line) over
+        the window.
+        """
+        jp = self.index[p]
         self.selected.append(p)
         self.rhos.append(rho)
         self.active[jp] = False
+        cval, cfloat, slo, shi, w = self.cval, self.cfloat, self.slo, self.shi, self.window
+        pf_lo = float(price) * (1 - TOL)
         ckey, gclass = self.ckey, self.gclass
         trans = {}
         for g in self.supporters[jp]:
@@ -251,10 +294,11 @@ class EnvelopeRun(MesRun):
             new = trans.get(cid)
             if new is None:
                 if cid in poor:
-                    nval = 0
-                    key = (0, 1)
                     top = (cfloat[cid] - pf_lo) + (shi[cid] - b_lo) * w
-                    nlo, nhi = 0.0, max(0.0, top) / w * (1 + TOL) + TINY
+                    nlo, nhi = 0.0, _round_up(max(0.0, top) / w * (1 + TOL))
+                    # Voters left with nothing are grouped by their (rounded up) upper slope:
+                    # one group for all would give each the largest.
+                    nval, key = cval[0], (0, 1, nhi)
                 else:
                     nval = cval[cid] - price
                     key = (nval.numerator, nval.denominator)
@@ -263,7 +307,7 @@ class EnvelopeRun(MesRun):
                 new = ckey.get(key)
                 if new is None:
                     new = ckey[key] = len(cval)
-                    cval.append(nval if cid not in poor else cval[0])
+                    cval.append(nval)
                     cfloat.append(float(nval))
                     slo.append(nlo)
                     shi.append(nhi)
