@@ -224,12 +224,12 @@ class MesRun:
                 if vf > pf_hi or (vf >= pf_lo and val > price):
                     nval = val - price
                     # Key by numerator/denominator: hashing a Fraction is slow.
-                    key = (nval.numerator, nval.denominator)
+                    key = nval.as_integer_ratio()
                     new = ckey.get(key)
                     if new is None:
                         new = ckey[key] = len(cval)
                         cval.append(nval)
-                        cfloat.append(float(nval))
+                        cfloat.append(key[0] / key[1])  # correctly rounded, as float(nval)
                 trans[cid] = new
             moved[cid] = moved.get(cid, 0) + g_count[g]
             gclass[g] = new

@@ -301,14 +301,14 @@ class EnvelopeRun(MesRun):
                     nval, key = cval[0], (0, 1, nhi)
                 else:
                     nval = cval[cid] - price
-                    key = (nval.numerator, nval.denominator)
+                    key = nval.as_integer_ratio()
                     nlo = max(0.0, (slo[cid] - b_hi) * (1 - TOL))
                     nhi = (shi[cid] - b_lo) * (1 + TOL)
                 new = ckey.get(key)
                 if new is None:
                     new = ckey[key] = len(cval)
                     cval.append(nval)
-                    cfloat.append(float(nval))
+                    cfloat.append(key[0] / key[1])  # correctly rounded, as float(nval)
                     slo.append(nlo)
                     shi.append(nhi)
                 else:
