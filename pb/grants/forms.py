@@ -17,8 +17,9 @@ from flask_babel import lazy_gettext as _l
 from pb.errors import DomainError
 from pb.grants.agreements import ROWS
 from pb.grants.programmes import KPI_ROWS, UNIT_COST_ROWS
+from pb.grants.rag import RAG_LABELS
 from pb.grants.returns import FREQUENCIES
-from pb.models.grant import ADJUSTMENT_KINDS, RAG_VALUES, RETURNED_KINDS, TRANCHE_CONDITIONS
+from pb.models.grant import ADJUSTMENT_KINDS, RETURNED_KINDS, TRANCHE_CONDITIONS
 from pb.models.monitoring import SECTIONS
 from pb.models.place import ORGANISATION_KINDS
 from pb.models.programme import AGGREGATIONS, FUNDING_ROUTES, KPI_UNITS, OUTCOMES
@@ -86,7 +87,7 @@ class FormState:
 def choices() -> dict:
     """Everything the grants templates offer in selects and radios."""
     return {"frequencies": FREQUENCIES, "conditions": TRANCHE_CONDITIONS,
-            "rag_values": RAG_VALUES, "returned_kinds": {k: ADJUSTMENT_KINDS[k]
+            "rag_values": RAG_LABELS, "returned_kinds": {k: ADJUSTMENT_KINDS[k]
                                                          for k in RETURNED_KINDS},
             "sections": SECTIONS, "organisation_kinds": ORGANISATION_KINDS,
             "aggregations": AGGREGATIONS, "funding_routes": FUNDING_ROUTES,

@@ -42,6 +42,8 @@ from pb.money import format_pence
 from pb.policy import can_decide_on_grant
 
 ORDER = {"green": 0, "amber": 1, "red": 2}
+# RAG_VALUES (pb.models.grant) as the pages name them, in the reader's language.
+RAG_LABELS = {"green": _l("Green"), "amber": _l("Amber"), "red": _l("Red")}
 VERY_LATE_DAYS = 14
 MILESTONE_RED_DAYS = 60
 
@@ -66,6 +68,10 @@ class Finding:
     value: str
     reason: str
 
+    @property
+    def label(self) -> str:
+        return str(RAG_LABELS.get(self.value, self.value))
+
 
 @dataclass(frozen=True)
 class Rag:
@@ -76,12 +82,12 @@ class Rag:
 
     @property
     def label(self) -> str:
-        return RAG_VALUES.get(self.value, _("Not assessed")) if self.value else _("Not assessed")
+        return str(RAG_LABELS.get(self.value, _("Not assessed"))) if self.value else _("Not assessed")
 
     @property
     def computed_label(self) -> str:
         """What the rules give, as the page names it ("Red")."""
-        return RAG_VALUES.get(self.computed, "") if self.computed else ""
+        return str(RAG_LABELS.get(self.computed, "")) if self.computed else ""
 
 
 def _worst(findings: list[Finding]) -> str:

@@ -29,3 +29,11 @@ def test_grants_pages_render_with_welsh_chosen(client, sign_in, neighbourhood, g
     client.set_cookie(LANGUAGE_COOKIE, "cy")
     for url in ("/grants/mine", f"/grants/{grant.id}", f"/grants/{grant.id}/returns/{ret.id}"):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_rag_labels_name_every_rag_value_as_the_model_does(app):
+    from pb.grants.rag import RAG_LABELS
+    from pb.models.grant import RAG_VALUES
+
+    with app.test_request_context():
+        assert {key: str(text) for key, text in RAG_LABELS.items()} == RAG_VALUES
