@@ -280,6 +280,9 @@ def main() -> None:
                         help="instead of the load: N ballot POSTs in process under cProfile")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
+    if args.profile and args.voters < 2 * args.profile + 20:
+        raise SystemExit(f"--profile {args.profile} needs --voters {2 * args.profile + 20} "
+                         "or more (each POST is a different voter)")
     if args.database_url and not args.database_url.startswith("postgres"):
         raise SystemExit("--database-url takes a PostgreSQL URL (SQLite is the default)")
     folder = Path(tempfile.mkdtemp(prefix="pb-bench-casting-"))

@@ -174,7 +174,7 @@ def _check_tranches(grant, data: AgreementInput, in_period) -> dict[str, str]:
         errors["tranches"] = _("Add the payment schedule: at least one payment.")
     elif running < grant.amount_pence:
         errors["tranches"] = (_("The payments add up to %(running)s, "
-                                "%(running2)s short of the award of %(award)s.", running=format_pence(running), running2=format_pence(grant.amount_pence - running), award=award))
+                                "%(short)s short of the award of %(award)s.", running=format_pence(running), short=format_pence(grant.amount_pence - running), award=award))
     return errors
 
 

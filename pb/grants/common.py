@@ -99,7 +99,7 @@ def clean_reason(text: str | None, field: str = "reason", what: str = "the reaso
     reason = (text or "").strip()
     if len(reason) < REASON_MIN:
         raise GrantError(_("Give %(what)s in a sentence (at least "
-                           "%(REASON_MIN)s characters).", what=what, REASON_MIN=REASON_MIN),
+                           "%(least)d characters).", what=what, least=REASON_MIN),
                          field=field)
     return reason[:2000]
 

@@ -199,8 +199,8 @@ def set_funding(grant, actor, form: Mapping) -> Grant:
     amounts = [line.amount_pence for line in lines]
     if lines and all(a is not None for a in amounts) and sum(amounts) != grant.amount_pence:
         errors["funding"] = (_("The amounts add up to %(amounts)s; they must "
-                               "add up to the grant of %(amount_pence)s, or "
-                               "leave them blank when the split is not known.", amounts=format_pence(sum(amounts)), amount_pence=format_pence(grant.amount_pence)))
+                               "add up to the grant of %(award)s, or "
+                               "leave them blank when the split is not known.", amounts=format_pence(sum(amounts)), award=format_pence(grant.amount_pence)))
     if errors:
         raise GrantError(_("The funding lines have problems: see below."), field_errors=errors)
     before = [(f.route, f.source_name, f.amount_pence) for f in grant.funding_lines]

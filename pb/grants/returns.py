@@ -162,7 +162,7 @@ def _spend_warnings(grant, ret, draft) -> list[str]:
         total = others.get(line.id, 0) + pence
         if total > line.planned_pence:
             warnings.append(_("Spend on “%(description)s” would reach "
-                              "%(total)s, over its budget of %(planned_pence)s.", description=line.description, total=format_pence(total), planned_pence=format_pence(line.planned_pence)))
+                              "%(total)s, over its budget of %(budget)s.", description=line.description, total=format_pence(total), budget=format_pence(line.planned_pence)))
     return warnings
 
 
@@ -259,14 +259,14 @@ def _spend(grant, ret, draft, errors) -> dict[int, tuple[int, str]]:
         total = others.get(line.id, 0) + pence
         if total > line.planned_pence:
             errors[name] = (_("Spend on “%(description)s” would reach "
-                              "%(total)s, over its budget of %(planned_pence)s "
-                              "by %(planned_pence2)s. Report only what the "
+                              "%(total)s, over its budget of %(budget)s "
+                              "by %(over)s. Report only what the "
                               "grant paid for, or ask your grant officer to "
-                              "vary the budget.", description=line.description, total=format_pence(total), planned_pence=format_pence(line.planned_pence), planned_pence2=format_pence(total - line.planned_pence)))
+                              "vary the budget.", description=line.description, total=format_pence(total), budget=format_pence(line.planned_pence), over=format_pence(total - line.planned_pence)))
             continue
         if pence and line.id not in evidenced:
             errors[name] = (_("Upload a receipt or other evidence for the "
-                              "%(pence)s spent on “%(description)s”.", pence=format_pence(pence), description=line.description))
+                              "%(amount)s spent on “%(description)s”.", amount=format_pence(pence), description=line.description))
             continue
         values[line.id] = (pence, (draft.get(f"{name}-note") or "").strip()[:300])
     return values

@@ -143,7 +143,7 @@ def release(grant: Grant, tranche_id: int, actor, *, paid_on: str, reference: st
         raise GrantError(_("This payment has already been released or withheld."), status=409)
     if not condition_met(tranche):
         raise GrantError(_("This payment's condition is not met yet: "
-                           "%(tranche)s.", tranche=condition_label(tranche).lower()), status=409)
+                           "%(condition)s.", condition=condition_label(tranche).lower()), status=409)
     when = parse_date(paid_on, "paid_on")
     if when > today():
         raise GrantError(_("The payment date cannot be in the future."), field="paid_on")

@@ -131,3 +131,48 @@ def test_registry_names_are_the_documented_ones():
     assert set(RULES) == {"greedy-approval", "greedy-cost", "greedy-points", "mes-cost", "mes-cost-add1",
                           "mes-cost-add1-nofill", "mes-approval", "mes-approval-add1", "mes-score",
                           "phragmen", "max-utility"}
+
+
+def _plus_one_loop(el, util):
+    """The add-one completion as pabutools runs it: one plain Equal Shares count per whole raise."""
+    from fractions import Fraction
+
+    from pb.allocation.rules.equal_shares import mes_uniform
+
+    base, k, last = Fraction(el.budget, el.n), 0, None
+    supported = [p for p in el.ids if el.votes[p] > 0 and el.cost[p] > 0]
+    while True:
+        selected = set(mes_uniform(el, util, base + k)[0])
+        spent = sum(el.cost[p] for p in selected)
+        if spent > el.budget:
+            return last
+        if all(el.cost[p] + spent > el.budget for p in supported if p not in selected):
+            return k, selected
+        last, k = (k, selected), k + 1
+
+
+# Larger elections with cheap projects: many raises, near-ties and voters who run out.
+add1_elections = st.builds(
+    lambda seed, vt: (vt, random_election(random.Random(seed), vt, 9, 40)),
+    st.integers(0, 2**32), st.sampled_from(["approval", "cumulative", "ordinal"]))
+
+
+@settings(derandomize=True, max_examples=150, deadline=None, database=None)
+@given(add1_elections, st.sampled_from(["cost", "approval"]), st.sampled_from(["id", "cost", "lottery:7"]))
+def test_add1_search_equals_the_plain_plus_one_loop(case, utility, tie_break):
+    """The search that skips raises it proves change nothing stops at the same raise with the same set."""
+    from pb.allocation.rules.base import Election
+    from pb.allocation.rules.completion import equal_shares_add1
+    from pb.allocation.rules.equal_shares import utilities
+    from pb.allocation.tiebreak import tie_break_ranks
+
+    _, (instance, profile) = case
+    el = Election(instance, profile, tie_break_ranks(tie_break, instance, profile.approval_counts()))
+    if el.n == 0:
+        return
+    result = equal_shares_add1(el, utility, fill=False)
+    expected = _plus_one_loop(el, utilities(el, utility))
+    raises = {f.add for f in result.facts.values() if getattr(f, "add", None) is not None}
+    assert expected is not None  # the share at k = 0 never overspends
+    assert set(result.selected) == expected[1]
+    assert raises == {expected[0]}

@@ -61,3 +61,21 @@ def test_a_backup_reports_its_progress_to_the_end(app, neighbourhood, tmp_path):
         # pg_dump and then pg_restore into the scratch database, a step per table each.
         assert steps[-1][1] == 2 * (len(db.metadata.sorted_tables) + 1)
         assert len(steps) > len(db.metadata.sorted_tables)
+
+
+def test_audit_verify_shows_a_progress_bar_over_every_entry(runner, neighbourhood):
+    from pb import audit
+    from pb.models import AuditEntry
+
+    for n in range(2_100):  # more than one step of the bar (2,000 entries)
+        audit.record("test.entry", object_type="Test", object_id=n)
+    db.session.commit()
+    entries = db.session.scalar(select(db.func.count()).select_from(AuditEntry))
+    steps = []
+    check = audit.verify_chain(progress=steps.append)
+    assert check.ok and check.entries == entries and sum(steps) == entries
+    assert steps[0] == 2_000 and len(steps) == 2
+    result = runner.invoke(args=["audit-verify"])
+    assert result.exit_code == 0, result.output
+    assert "Verifying the audit log" in result.output
+    assert f"Audit log intact: {entries} entries" in result.output

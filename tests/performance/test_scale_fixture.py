@@ -37,7 +37,7 @@ def test_scale_demo_builds_a_round_of_the_size_asked(runner):
                              .where(Round.name.like("City-scale vote%"))) == 2
 
 
-def test_scale_demo_adds_two_years_of_grants_for_earlier_rounds(runner):
+def test_scale_demo_adds_two_years_of_grants_for_earlier_rounds(runner, client, sign_in):
     from pb.grants.common import today
     from pb.models import Grant, Milestone, MonitoringReturn, Programme, Tranche
     from pb.models.monitoring import ReturnKpiActual, ReturnSpend
@@ -82,6 +82,24 @@ def test_scale_demo_adds_two_years_of_grants_for_earlier_rounds(runner):
     assert db.session.scalar(select(func.count()).select_from(Tranche)) == 3 * 32
     assert db.session.scalar(select(func.count()).select_from(MonitoringReturn)) \
         == sum(len(g.returns) for g in grants)
+    # The grants' pages show them: public progress and programme pages, and an
+    # administrator's list, grant and return pages.
+    from pb.models import Role
+    from tests.factories import make_user
+
+    closed = next(g for g in grants if g.status == "closed")
+    active = next(g for g in grants if g.status == "active")
+    for path in (f"/grants/{closed.id}/progress", f"/grants/{active.id}/progress",
+                 f"/programmes/{programmes[0].id}", "/programmes"):
+        assert client.get(path).status_code == 200, path
+    admin = make_user("scale.admin@example.org", "Scale admin", (Role.ADMIN, {}))
+    db.session.commit()
+    sign_in(admin)
+    for path in ("/grants/all", f"/grants/{closed.id}", f"/grants/{active.id}",
+                 f"/grants/{closed.id}/returns/{closed.returns[-1].id}",
+                 f"/grants/{active.id}/returns/{active.returns[0].id}",
+                 f"/grants/{active.id}/returns/{active.returns[-1].id}"):
+        assert client.get(path).status_code == 200, path
     # Running it again adds more, with ids counting on (PostgreSQL sequences moved).
     again = runner.invoke(args=["scale-demo", "--voters", "5", "--projects", "3",
                                 "--grants", "2"])

@@ -208,7 +208,7 @@ def _populate(url: str) -> dict:
     with app.app_context():
         hood = build_neighbourhood()
         round_, projects = make_ballot_round(hood, name="Macclesfield Two Servers Vote")
-        voters = [make_voter(n).email for n in range(1, 4)]
+        voters = [make_voter(n).email for n in range(1, 5)]
         facts = dict(round_id=round_.id, projects=[p.id for p in projects],
                      officer=hood.users["officer"].email,
                      resident=hood.users["resident"].email, voters=voters)

@@ -5,13 +5,15 @@ Redis, with the same secret key, as docs/deploy.md describes (see ``conftest.py`
 tests show that:
 
 * a session signed in on A is valid on B, and a sign-out on A ends it on B too;
-* the limits count across both: wrong passwords for one account sent alternately to A
-  and B are slowed down after the same number as on one server (the counts are rows in
-  the database), and sign-in attempts from one connection are refused after the same
-  total (Flask-Limiter's counters are in Redis);
+* the limits count across both: wrong passwords for one account, and wrong voting codes
+  from one device, sent alternately to A and B are slowed down after the same number as
+  on one server (the counts are rows in the database, the device is a cookie), and
+  sign-in attempts from one connection are refused after the same total
+  (Flask-Limiter's counters are in Redis);
 * ballots cast through A are counted by a tally an officer starts on B;
 * a job queued through A waits for the RQ worker (no app server runs it), and the
-  worker runs it; its progress page on B shows it done.
+  worker runs it; its progress page on B shows it done. So does a receipt email written
+  to the outbox by a ballot cast through A: the worker sends it.
 """
 
 from __future__ import annotations
@@ -67,6 +69,45 @@ def test_wrong_passwords_sent_to_both_servers_are_slowed_after_the_same_number(c
     assert statuses == [400] * free + [429], statuses
 
 
+def _set_voting(cluster, open_: bool) -> None:
+    """The round's voting period is open, or has ended (as the clock would end it)."""
+    from pb.extensions import db
+    from pb.models import Round
+    from pb.models.base import utcnow
+
+    app = cluster.app()
+    with app.app_context():
+        round_ = db.session.get(Round, cluster.facts["round_id"])
+        round_.voting_close_at = utcnow() + (timedelta(days=7) if open_
+                                             else -timedelta(minutes=1))
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_wrong_voting_codes_from_one_device_on_both_servers_are_slowed_alike(cluster):
+    from pb.config import Config
+    from pb.voting.codes import new_voting_code
+
+    _set_voting(cluster, open_=True)
+    free, round_id = Config.CODE_FREE_FAILURES_PER_DEVICE, cluster.facts["round_id"]
+    path = f"/rounds/{round_id}/vote/code"
+    kiosk = Client(cluster.a, address="10.6.0.1")  # one device: its pb_device cookie
+    fields = kiosk.form(f"/rounds/{round_id}/vote", "/vote/code")
+    statuses = []
+    for n in range(free + 1):
+        # Well-formed codes that exist nowhere, each with a prefix of its own, so that
+        # only the device's failures add up (and the address has 100 free).
+        code = new_voting_code(bytes([n + 1]) * 16)
+        response = kiosk.on(cluster.ports[n % 2]).post(path, {
+            **fields, "code": code, "postcode": "SK10 2LH", "date_of_birth-day": "1",
+            "date_of_birth-month": "2", "date_of_birth-year": "1960"})
+        statuses.append(response.status)
+    assert "pb_device" in kiosk.cookies
+    assert 429 not in statuses[:free] and 303 not in statuses[:free], statuses
+    assert statuses[free] == 429, statuses
+
+
 def test_sign_in_attempts_from_one_connection_are_limited_across_both_servers(cluster):
     (rule,) = [r for r in LIMITS if r.endpoint == "auth.login" and r.per == "address"]
     allowed = int(rule.limit.split()[0])
@@ -100,19 +141,7 @@ def _vote(port: int, email: str, round_id: int, projects: list[int]) -> None:
 
 
 def _close_voting(cluster) -> None:
-    """The round's voting period ends (as the clock would end it)."""
-    from pb.extensions import db
-    from pb.models import Round
-    from pb.models.base import utcnow
-
-    app = cluster.app()
-    with app.app_context():
-        round_ = db.session.get(Round, cluster.facts["round_id"])
-        if round_.voting_close_at is None or round_.voting_close_at > utcnow():
-            round_.voting_close_at = utcnow() - timedelta(minutes=1)
-            db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
+    _set_voting(cluster, open_=False)
 
 
 def test_ballots_cast_through_a_are_counted_by_a_tally_started_on_b(cluster):
@@ -123,7 +152,7 @@ def test_ballots_cast_through_a_are_counted_by_a_tally_started_on_b(cluster):
 
     round_id, projects = cluster.facts["round_id"], cluster.facts["projects"]
     chosen = [[projects[0], projects[1]], [projects[0]]]
-    for email, picks in zip(cluster.facts["voters"][1:], chosen, strict=True):
+    for email, picks in zip(cluster.facts["voters"][1:3], chosen, strict=True):
         _vote(cluster.a, email, round_id, picks)
     _close_voting(cluster)
 
@@ -157,7 +186,25 @@ def _job_status(cluster, job_id: str) -> str:
     return status
 
 
+def _outbox(cluster) -> int:
+    """Emails written and not yet sent (a sent one's row is deleted)."""
+    from pb.extensions import db
+    from pb.models.outbox import OutboxEmail
+
+    app = cluster.app()
+    with app.app_context():
+        waiting = db.session.scalar(db.select(db.func.count()).select_from(OutboxEmail))
+        db.session.remove()
+        db.engine.dispose()
+    return waiting
+
+
 def test_a_job_queued_through_a_is_run_by_the_worker(cluster):
+    # A ballot cast through A writes its receipt email to the outbox; with Redis the
+    # sending goes to the queue too, so it waits for the worker like the explorer job.
+    _set_voting(cluster, open_=True)
+    _vote(cluster.a, cluster.facts["voters"][3], cluster.facts["round_id"],
+          [cluster.facts["projects"][2]])
     _close_voting(cluster)
     officer = Client(cluster.a, address="10.5.0.1")
     assert officer.sign_in(cluster.facts["officer"], PASSWORD).status == 302
@@ -171,11 +218,15 @@ def test_a_job_queued_through_a_is_run_by_the_worker(cluster):
     # With PB_REDIS_URL the app servers run no jobs themselves: it waits on the queue.
     time.sleep(1.5)
     assert _job_status(cluster, job_id) == "queued"
+    assert _outbox(cluster) >= 1  # no app server sent the receipt either
     worker = cluster.start_worker()
     on_b = officer.on(cluster.b)
     deadline = time.monotonic() + 90
     while _job_status(cluster, job_id) != "done":
         assert worker.alive(), worker.output()[-2000:]
+        assert time.monotonic() < deadline, worker.output()[-2000:]
+        time.sleep(0.3)
+    while _outbox(cluster):  # the worker sends the receipts too
         assert time.monotonic() < deadline, worker.output()[-2000:]
         time.sleep(0.3)
     page = on_b.get(f"/jobs/{job_id}")

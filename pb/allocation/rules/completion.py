@@ -5,16 +5,16 @@ keep the first outcome that is exhaustive, or the last one before an outcome
 overspends the real budget (pabutools' ``voter_budget_increment=1``); then,
 optionally, top up with the most-votes-first walk.
 
-The search skips the increments it can prove change nothing.
-Budgets and prices are monotone in the starting share when the sequence of
-purchases is fixed, so a run at ``k + s`` forced to repeat the purchases of
-the run at ``k``, where no neighbouring project (one sharing a supporter) is
-cheaper than each purchase was at ``k``, proves that every share in between
-gives the same outcome.  Purchases of projects with no supporter in common
-commute, so only neighbours need checking.  The step doubles after each
-success; after a failure the forced run simply continues as a normal run.
-This follows the idea of ADD-OPT ("Streamlining Equal Shares", arXiv
-2502.11797): jump to the next share at which the outcome can change.
+The search counts only the raises at which the outcome can change.  Each count
+(``mes_param.EnvelopeRun``) is the exact Equal Shares run at its share and also
+bounds, with lines over and under every budget and price inside a window of
+raises, the smallest raise at which a purchase could lose to a neighbouring
+project (one sharing a supporter) or an unaffordable project could become
+affordable; every whole raise below that bound gives the same outcome and is
+skipped.  The window doubles while nothing changes.  This is the idea of
+ADD-OPT ("Streamlining Equal Shares", arXiv 2502.11797): jump to the next
+share at which the outcome can change.  The result is exactly that of the
++1 loop (tests/allocation/test_properties.py compares them).
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from ..facts import MesFact
 from .base import Election, RuleResult
 from .equal_shares import mes_uniform, utilities
 from .greedy import greedy_fill
+from .mes_param import EnvelopeRun, next_raise
 
 
 def equal_shares_add1(el: Election, utility: str = "cost", fill: bool = True, **_) -> RuleResult:
@@ -47,9 +48,9 @@ def _add_one(el: Election, util: dict) -> RuleResult:
     """The add-one search and its notes; facts record the start share and the raise."""
     base = Fraction(el.budget, el.n)
     k, runs, selected, facts, reason = _search(el, util, base)
-    if k or runs > 1:
-        # Certified and resumed runs may buy independent projects in another order;
-        # one plain run at the final budget gives the canonical order for the explanations.
+    if facts is None:
+        # Resumed counts may buy independent projects in another order; one plain run at
+        # the final share gives the canonical order and the facts for the explanations.
         plain, facts, _, _ = mes_uniform(el, util, base + k)
         runs += 1
         if set(plain) != set(selected):  # a real check, kept under python -O
@@ -66,33 +67,33 @@ def _add_one(el: Election, util: dict) -> RuleResult:
 
 
 def _search(el: Election, util: dict, base: Fraction):
-    """(raise k, runs, selected, facts, why it stopped) of the last affordable outcome."""
+    """(raise k, counts, selected, facts or None, why it stopped) of the last affordable outcome.
+
+    Each count also certifies a raise ``cap`` (within a window) below which no
+    whole raise can change its outcome (``mes_param``); the next count is at the
+    first whole raise not certified.  The window doubles while nothing changes.
+    """
     supported = [p for p in el.ids if el.votes[p] > 0 and el.cost[p] > 0]
-    k, runs, step = 0, 1, 1
-    state = mes_uniform(el, util, base)
-    prev = None
+    k, runs, window, prev = 0, 0, 2, None
     while True:
-        selected = state[0]
+        run = EnvelopeRun(el, util, base + k, window).run()
+        runs += 1
+        selected = run.selected
         spent = sum(el.cost[p] for p in selected)
         if spent > el.budget:
+            # Every raise since the last count gave that count's outcome: keep the last one.
             reason = "one more unit each would have overspent the budget"
+            prev = (k - 1, prev[1])
             break
-        prev = (k, selected, state[1])
+        prev = (k, list(selected))
         chosen = set(selected)
         if all(el.cost[p] + spent > el.budget for p in supported if p not in chosen):
             reason = "no other supported project would have fitted in the money left"
             break
-        runs += 1
-        bought = [p for p in state[0] if state[1][p].why == "bought"]  # free ones come first
-        nxt = mes_uniform(el, util, base + k + step, force=(bought, state[2]))
-        if not nxt[3]:
-            # Proved: every budget up to k + step gives this same outcome; gallop.
-            k, state, step = k + step, nxt, step * 2
-        elif step == 1:
-            k, state = k + 1, nxt  # the exact run at k + 1
-        else:
-            step //= 2
-    return prev[0], runs, prev[1], prev[2], reason
+        step = next_raise(run.cap)
+        window = 2 * window if step >= window else max(2, 2 * step)
+        k += step
+    return prev[0], runs, prev[1], None, reason
 
 
 def _top_up(el: Election, result: RuleResult) -> None:

@@ -35,8 +35,8 @@ class MesRun:
 
     It holds the voters' budget classes, the float price bounds on a heap and the
     purchases so far.  ``free_round`` picks the next purchase from scratch;
-    ``replay_round`` tries to repeat a purchase of a run at a smaller start budget
-    (the add-one search); ``buy`` charges the supporters.
+    ``buy`` charges the supporters.  ``mes_param.EnvelopeRun`` extends it for the
+    add-one search.
     """
 
     def __init__(self, el: Election, util: dict, start_budget: Fraction):
@@ -64,6 +64,7 @@ class MesRun:
         self.util_f = {q: float(util[q]) for q in candidates}
         # The heap holds (float lower bound on the price, rank, id).  Prices only rise,
         # so an old bound stays valid and most projects are never re-priced in a round.
+        # lb[j] = cost / (utility * supporters) is below every price of j at any share.
         self.lb = [below(Fraction(self.cost[q], util[q] * el.votes[q])) for q in candidates]
         self.heap = [(self.lb[j], self.rank[q], q) for j, q in enumerate(candidates)]
         heapq.heapify(self.heap)
@@ -200,50 +201,6 @@ class MesRun:
                 heapq.heappush(heap, (lo, self.rank[q], q))
         return best
 
-    def nothing_affordable(self) -> bool:
-        """True when no project still in the running is affordable (checked exactly when unsure)."""
-        for q in self.candidates:
-            if self.active[self.index[q]]:
-                b = self.bounds(q)
-                if (self.exact_price(q)[0] is None) if b is None else b[0] == "none":
-                    continue
-                return False
-        return True
-
-    def replay_round(self, p, bound):
-        """rho if buying p now repeats the smaller budget's run (p cost ``bound`` per unit there), else None.
-
-        Only p's neighbours (projects sharing a supporter with it) can get in its way:
-        buying p before cheaper non-neighbours changes nothing for them or for p.  Each
-        must cost more than p did at the smaller budget.
-        """
-        index, lb = self.index, self.lb
-        if p not in index or not self.active[index[p]]:
-            return None
-        lo_bound, hi_bound = below(bound), above(bound)
-        for j in self.neighbours[index[p]]:
-            q = self.candidates[j]
-            if q == p or not self.active[j] or lb[j] > hi_bound:
-                continue
-            b = self.bounds(q)
-            if b is not None and b[0] == "none":
-                self.drop(q, b[1])
-                continue
-            if b is not None:
-                lb[j] = max(lb[j], b[0])
-                if b[0] > hi_bound:
-                    continue
-                if b[1] < lo_bound:
-                    return None
-            rho, total = self.exact_price(q, affordable=b is not None)
-            if rho is None:
-                self.drop(q, total)
-                continue
-            lb[j] = max(lb[j], below(rho))
-            if rho < bound or (rho == bound and self.rank[q] < self.rank[p]):
-                return None
-        return self.exact_price(p)[0]
-
     def buy(self, p, rho) -> None:
         """Charge p's supporters ``rho`` per unit of utility (all they have, if less)."""
         self.selected.append(p)
@@ -267,12 +224,12 @@ class MesRun:
                 if vf > pf_hi or (vf >= pf_lo and val > price):
                     nval = val - price
                     # Key by numerator/denominator: hashing a Fraction is slow.
-                    key = (nval.numerator, nval.denominator)
+                    key = nval.as_integer_ratio()
                     new = ckey.get(key)
                     if new is None:
                         new = ckey[key] = len(cval)
                         cval.append(nval)
-                        cfloat.append(float(nval))
+                        cfloat.append(key[0] / key[1])  # correctly rounded, as float(nval)
                 trans[cid] = new
             moved[cid] = moved.get(cid, 0) + g_count[g]
             gclass[g] = new
@@ -283,41 +240,20 @@ class MesRun:
                                 payers=sum(moved.values()), rho=rho)
 
 
-def mes_uniform(el: Election, util: dict, start_budget: Fraction, force=None):
+def mes_uniform(el: Election, util: dict, start_budget: Fraction):
     """One MES run where every supporter of a project has the same utility ``util[p]``.
 
-    Returns ``(selected in order, facts, rho per round, diverged)``.  With
-    ``force=(sequence, rhos)`` from a run at a smaller start budget, it first
-    tries to prove that every start budget in between gives the same run (see
-    ``equal_shares_add1``); ``diverged`` is the round where that proof failed
-    (0: proved).  The result is the exact MES run at ``start_budget`` either way.
+    Returns ``(selected in order, facts, rho per round, 0)``.
     """
     run = MesRun(el, util, start_budget)
-    diverged = 0
     while run.top() is not None:
         run.rnd += 1
-        if force is None:
-            best = run.free_round()
-            if best is None:
-                break
-            rho, p = best
-        else:
-            seq, limits = force
-            if run.rnd > len(seq):
-                # The smaller budget stopped here: nothing may be affordable now either.
-                if run.nothing_affordable():
-                    break
-                rho = None
-            else:
-                p = seq[run.rnd - 1]
-                rho = run.replay_round(p, limits[run.rnd - 1])
-            if rho is None:
-                # Not provably the same run: finish this run normally from this round on
-                # (rounds so far are exact at this budget too) and report where it diverged.
-                force, diverged, run.rnd = None, run.rnd, run.rnd - 1
-                continue
+        best = run.free_round()
+        if best is None:
+            break
+        rho, p = best
         run.buy(p, rho)
-    return run.selected, run.facts, run.rhos, diverged
+    return run.selected, run.facts, run.rhos, 0
 
 
 def utilities(el: Election, utility: str) -> dict:
