@@ -31,7 +31,8 @@ def _binds_underscore(tree: ast.AST) -> list[int]:
         targets = []
         if isinstance(node, ast.Assign):
             targets = node.targets
-        elif isinstance(node, (ast.For, ast.comprehension, ast.AnnAssign, ast.AugAssign)):
+        elif isinstance(node, (ast.For, ast.AnnAssign, ast.AugAssign)):
+            # (a comprehension's ``for _, x in ...`` binds _ in its own scope only)
             targets = [node.target]
         elif isinstance(node, ast.withitem) and node.optional_vars is not None:
             targets = [node.optional_vars]
@@ -54,5 +55,5 @@ def test_the_checks_find_the_mistakes():
     assert not SETS_UNDERSCORE.search("{% set ignored = described.append(x) %}")
     assert not SETS_UNDERSCORE.search("{% set _x = 1 %}")
     assert _binds_underscore(ast.parse("user, _ = pair\nfor _ in x: pass")) == [1, 2]
-    assert _binds_underscore(ast.parse("[1 for _ in x]")) == [1]
+    assert _binds_underscore(ast.parse("[1 for _ in x]\nsum(a for a, _ in x)")) == []
     assert _binds_underscore(ast.parse("user, _token = pair")) == []
