@@ -71,6 +71,7 @@ def main() -> None:
             ("receipts page 300", f"/rounds/{round_id}/receipts?after={page_300}", None),
             ("turnout page (officer)", f"/rounds/{round_id}/turnout", officer),
             ("results API", f"/api/v1/rounds/{round_id}/results", None),
+            ("scrutiny dashboard (public)", "/scrutiny/", None),
         ]
         rows = []
         for label, path, headers in pages:
