@@ -11,7 +11,7 @@ import pytest
 from pb.extensions import db
 from pb.models.base import utcnow
 from pb.templating import format_date, format_datetime
-from tests.factories import add_ward_budgets, make_ballot_round
+from tests.factories import add_ward_budgets, cast_for, make_ballot_round
 
 
 def _text(response) -> str:
@@ -102,6 +102,18 @@ def test_the_ballot_page_shows_the_voters_own_money_and_links_to_the_print_page(
     assert "How voting works (easy read)" in html
     assert "Your projects can cost up to £30,000 in total." in _text(page)
     assert f'href="/rounds/{round_.id}/how-to-vote"' in html
+
+
+def test_once_they_have_voted_the_summary_is_folded_and_names_the_replace_button(
+        client, sign_in, neighbourhood):
+    round_, projects = make_ballot_round(neighbourhood)
+    resident = neighbourhood.users["resident"]
+    cast_for(round_, resident, {projects[0].id: 1})
+    sign_in(resident)
+    html = client.get(f"/rounds/{round_.id}/vote").get_data(as_text=True)
+    assert '<details class="easy-read-box">' in html
+    assert "Press “Replace my ballot” at the end of the ballot." in html
+    assert "Press “Submit my ballot”" not in html
 
 
 def test_the_round_page_links_to_the_summary_until_voting_closes(client, neighbourhood):
