@@ -15,6 +15,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from pb import jobs
 from pb.allocation import (
@@ -32,8 +33,9 @@ from pb.models import Round, User
 from pb.policy import can_explore_rules, can_manage_round
 
 TIE_BREAKS = ("id", "cost", "votes")
-SETTINGS = {"none": "No constraints", "min1": "Only projects someone voted for",
-            "round": "The round's own constraints"}
+# Lazy: read in the officer's language on the form; a job stores them in English (str()).
+SETTINGS = {"none": _l("No constraints"), "min1": _l("Only projects someone voted for"),
+            "round": _l("The round's own constraints")}
 MAX_RUNS = 60
 
 
@@ -136,7 +138,7 @@ def explore(ctx, *, rules, tie_breaks, settings, round_id=None, file=None) -> di
         ctx.progress(done, len(combos), f"Counting with {RULE_NAMES[rule]} ({done + 1} of "
                                         f"{len(combos)})")
         row = {"rule": rule, "name": RULE_NAMES[rule], "tie_break": tie_break,
-               "setting": setting, "setting_label": SETTINGS[setting]}
+               "setting": setting, "setting_label": str(SETTINGS[setting])}
         if rule not in suited:
             row["problem"] = f"Does not suit {profile.kind} ballots."
         else:
