@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -18,7 +19,7 @@ import sys
 import threading
 import time
 import urllib.parse
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,15 +34,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(database_url: str, workers: int = 4, port: int | None = None, extra_env=None):
-    """gunicorn serving pb on 127.0.0.1:<port> for the duration of the block."""
+def serve(database_url: str, workers: int = 4, port: int | None = None, extra_env=None,
+          log=None):
+    """gunicorn serving pb on 127.0.0.1:<port> for the duration of the block.
+
+    gunicorn runs in a process group of its own, which is killed (SIGKILL) when the block
+    ends, after a graceful stop; ``log`` (a file) takes its output when given.
+    """
     port = port or free_port()
     env = {**os.environ, "PB_DATABASE_URL": database_url,
            "PB_SECRET_KEY": os.environ.get("PB_SECRET_KEY", "bench-secret-key"),
            **(extra_env or {})}
     command = [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers),
                "-b", f"{HOST}:{port}", "--log-level", "warning", "pb:create_app()"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True,
+                               stdout=log, stderr=subprocess.STDOUT if log else None)
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -54,7 +61,11 @@ def serve(database_url: str, workers: int = 4, port: int | None = None, extra_en
         yield port
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        with suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=15)
+        with suppress(ProcessLookupError):  # whatever is left of the group (workers)
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=15)
 
 
 def request(port, method, path, body=None, headers=None, conn=None):

@@ -21,24 +21,30 @@ from bench.loadgen import cookie_header, load, serve, sign_in  # noqa: E402
 OFFICER = ("officer@demo.pb.localhost", "demo-officer-silk-2026")
 
 
-def city_round(database_url: str) -> tuple[int, int, int]:
-    """The city round's id, and a ward and a theme of its proposals (for the filters)."""
+def city_round(database_url: str, round_id: int | None = None) -> tuple[int, int, int, str]:
+    """The city round's id (the latest, unless given), a ward and a theme of its proposals
+    (for the filters), and the fingerprint before its receipts' page 300."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(database_url)
     with engine.connect() as conn:
-        round_id = conn.execute(text("SELECT max(id) FROM rounds WHERE name LIKE "
-                                     "'City-scale vote%'")).scalar()
+        round_id = round_id or conn.execute(text("SELECT max(id) FROM rounds WHERE name "
+                                                 "LIKE 'City-scale vote%'")).scalar()
         ward_id = conn.execute(text(
             "SELECT min(pw.ward_id) FROM proposal_wards pw JOIN proposals p "
             "ON p.id = pw.proposal_id WHERE p.round_id = :r"), {"r": round_id}).scalar()
         theme_id = conn.execute(text(
             "SELECT min(pt.theme_id) FROM proposal_themes pt JOIN proposals p "
             "ON p.id = pt.proposal_id WHERE p.round_id = :r"), {"r": round_id}).scalar()
+        # Where page 300 of the receipts starts (200 a page): the pages are found by the
+        # fingerprint before them, not by their number.
+        page_300 = conn.execute(text(
+            "SELECT receipt_hash FROM ballots WHERE round_id = :r AND status = 'counted' "
+            "ORDER BY receipt_hash LIMIT 1 OFFSET 59799"), {"r": round_id}).scalar()
     engine.dispose()
     if round_id is None:
         raise SystemExit("No city round: run flask --app pb scale-demo first.")
-    return round_id, ward_id, theme_id
+    return round_id, ward_id, theme_id, page_300
 
 
 def main() -> None:
@@ -46,8 +52,10 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("PB_DATABASE_URL"))
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--round-id", type=int, default=None,
+                        help="The city round (default: the latest 'City-scale vote').")
     args = parser.parse_args()
-    round_id, ward_id, theme_id = city_round(args.database_url)
+    round_id, ward_id, theme_id, page_300 = city_round(args.database_url, args.round_id)
     filtered = f"/rounds/{round_id}/proposals?ward={ward_id}&theme={theme_id}"
     with serve(args.database_url) as port:
         officer = {"Cookie": cookie_header(sign_in(port, *OFFICER))}
@@ -60,7 +68,7 @@ def main() -> None:
             ("proposal list, ward and theme", filtered, None),
             ("the same, htmx fragment", filtered, {"HX-Request": "true"}),
             ("receipts page", f"/rounds/{round_id}/receipts", None),
-            ("receipts page 300", f"/rounds/{round_id}/receipts?page=300", None),
+            ("receipts page 300", f"/rounds/{round_id}/receipts?after={page_300}", None),
             ("turnout page (officer)", f"/rounds/{round_id}/turnout", officer),
             ("results API", f"/api/v1/rounds/{round_id}/results", None),
         ]

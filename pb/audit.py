@@ -9,6 +9,7 @@ that point on; ``verify_chain`` finds the first broken entry.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -97,8 +98,9 @@ class ChainCheck:
     problem: str | None = None
 
 
-def verify_chain(session=None) -> ChainCheck:
-    """Recompute the chain (of the app's database, or of ``session``'s, e.g. a backup)."""
+def verify_chain(session=None, progress: Callable[[int], None] | None = None) -> ChainCheck:
+    """Recompute the chain (of the app's database, or of ``session``'s, e.g. a backup);
+    ``progress(n)`` is told of every ``n`` entries checked (the command line's bar)."""
     session = session or db.session
     expected_prev = GENESIS_HASH
     expected_id = 1
@@ -120,4 +122,8 @@ def verify_chain(session=None) -> ChainCheck:
                 return ChainCheck(False, count, expected_prev, entry.id, problem)
             expected_prev = entry.entry_hash
             expected_id += 1
+            if progress is not None and count % 2000 == 0:
+                progress(2000)
+    if progress is not None:
+        progress(count % 2000)
     return ChainCheck(True, count, expected_prev)

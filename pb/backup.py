@@ -130,15 +130,49 @@ def _libpq_url() -> str:
     return url.render_as_string(hide_password=False)
 
 
-def _run(command: list[str]) -> None:
+def _run(command: list[str], on_line: Callable[[str], None] | None = None) -> None:
+    """Run pg_dump or pg_restore; ``on_line`` is given each line it writes to stderr as it
+    comes (its --verbose lines name each table as it goes: the progress bar's steps)."""
     try:
         # Waivers for bandit B404 (importing subprocess) and B603: a fixed program (pg_dump/pg_restore) and arguments built by pb, no shell.
-        subprocess.run(command, check=True, capture_output=True, text=True, timeout=3600)  # nosec B603
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,  # nosec B603
+                                   text=True)
     except FileNotFoundError as exc:
         raise BackupError(f"{command[0]} is not installed (it comes with PostgreSQL's client "
                           "tools).") from exc
-    except subprocess.CalledProcessError as exc:
-        raise BackupError(f"{command[0]} failed: {exc.stderr.strip()[:500]}") from exc
+    errors = []
+    with process:
+        for line in process.stderr:
+            if on_line is not None:
+                on_line(line)
+            if "error" in line.lower() or "fatal" in line.lower():
+                errors.append(line.strip())
+        try:
+            process.wait(timeout=3600)
+        except subprocess.TimeoutExpired as exc:
+            process.kill()
+            raise BackupError(f"{command[0]} did not finish within an hour.") from exc
+    if process.returncode != 0:
+        raise BackupError(f"{command[0]} failed: {' '.join(errors).strip()[:500]}")
+
+
+class _Tables:
+    """Progress through pg_dump's or pg_restore's tables, from their --verbose lines."""
+
+    def __init__(self, progress: Progress | None, marker: str, before: int = 0,
+                 phases: int = 1):
+        self.progress, self.marker = progress, marker
+        self.tables = len(db.metadata.sorted_tables) + 1  # and alembic_version
+        self.done, self.before, self.total = 0, before, self.tables * phases
+
+    def line(self, text: str) -> None:
+        if self.progress is not None and self.marker in text:
+            self.done = min(self.done + 1, self.tables)
+            self.progress(self.before + self.done, self.total)
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress(self.before + self.tables, self.total)
 
 
 # Use cases --------------------------------------------------------------------------------
@@ -156,8 +190,13 @@ def backup(target: Path, progress: Progress | None = None) -> Manifest:
         finally:
             engine.dispose()
     else:
-        _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", _libpq_url()])
-        manifest = _facts_of_dump(target)
+        # Two steps a table: dumping it, then restoring it into a scratch database to check.
+        dumping = _Tables(progress, "dumping contents of table", phases=2)
+        _run(["pg_dump", "--verbose", "--format=custom", "--no-owner", f"--file={target}",
+              _libpq_url()], on_line=dumping.line)
+        dumping.finish()
+        manifest = _facts_of_dump(target, _Tables(progress, "processing data for table",
+                                                  before=dumping.tables, phases=2))
     if not manifest.audit_ok:
         raise BackupError("The backup was written, but its audit chain does not verify: the "
                           "live database may have been tampered with. Run audit-verify.")
@@ -165,7 +204,7 @@ def backup(target: Path, progress: Progress | None = None) -> Manifest:
     return manifest
 
 
-def _facts_of_dump(dump: Path) -> Manifest:
+def _facts_of_dump(dump: Path, restoring: _Tables) -> Manifest:
     """Restore a dump into a scratch database to read its facts (then drop it)."""
     from sqlalchemy import text
 
@@ -176,9 +215,10 @@ def _facts_of_dump(dump: Path) -> Manifest:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{scratch}"'))
         scratch_url = base.set(database=scratch)
-        _run(["pg_restore", "--no-owner", "--single-transaction", "--exit-on-error",
+        _run(["pg_restore", "--verbose", "--no-owner", "--single-transaction", "--exit-on-error",
               f"--dbname={scratch_url.set(drivername='postgresql').render_as_string(hide_password=False)}",
-              str(dump)])
+              str(dump)], on_line=restoring.line)
+        restoring.finish()
         engine = create_engine(scratch_url)
         try:
             return facts_of(engine)
@@ -214,8 +254,11 @@ def restore(source: Path, progress: Progress | None = None) -> Manifest:
     else:
         db.session.remove()
         db.engine.dispose()
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-              "--exit-on-error", f"--dbname={_libpq_url()}", str(source)])
+        restoring = _Tables(progress, "processing data for table")
+        _run(["pg_restore", "--verbose", "--clean", "--if-exists", "--no-owner",
+              "--single-transaction", "--exit-on-error", f"--dbname={_libpq_url()}",
+              str(source)], on_line=restoring.line)
+        restoring.finish()
     problems = _differences(expected, facts_of(db.engine))
     if problems:
         raise BackupError("The restored database does not match the backup: "

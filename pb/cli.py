@@ -16,17 +16,19 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy import func, select
 
 from pb import audit
 from pb.database import writes
 from pb.extensions import db
-from pb.models import Role, RoleAssignment, User, normalise_email
+from pb.models import AuditEntry, Role, RoleAssignment, User, normalise_email
 from pb.models.base import utcnow
 from pb.passwords import hash_password, password_problem
 
 # (module, command function name) for each area's commands.
 AREA_COMMANDS = (
     ("pb.jobs.cli", "worker_command"),
+    ("pb.jobs.cli", "outbox_command"),
     ("pb.proposals.cli", "digest_command"),
     ("pb.results.cli", "tally_command"),
     ("pb.grants.cli", "grants_command"),
@@ -127,7 +129,10 @@ def audit_verify(expect: str | None) -> None:
             return
         click.echo(f"Audit log BROKEN: {proof.message}.", err=True)
         raise SystemExit(1)
-    check = audit.verify_chain()
+    entries = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    with click.progressbar(length=entries, label="Verifying the audit log", show_eta=True,
+                           file=sys.stderr) as bar:
+        check = audit.verify_chain(progress=bar.update)
     anchors.record_verification(check)
     if check.ok:
         click.echo(f"Audit log intact: {check.entries} entries, head {check.head_hash}.")

@@ -86,6 +86,11 @@ class Config:
     MAIL_USE_TLS = False
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
+    # Receipt emails go to an outbox table with the ballot and are sent after its commit
+    # (pb/jobs/outbox.py): "worker" by the RQ worker with Redis, else a thread of the app
+    # server; "inline" by the request itself right after its commit (the test suite).
+    # `flask --app pb outbox send` (cron) sends what is left and retries failures.
+    MAIL_OUTBOX_SEND = "worker"
 
     # Redis (PB_REDIS_URL, e.g. redis://127.0.0.1:6379/0): shared rate limits, caches and
     # the background-job queue across app servers. None: one machine's embedded defaults.

@@ -13,20 +13,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from pb.extensions import db
 
+# Lazy: read in the language of the request that shows them (str() before JSON).
 MESSAGES = {
-    400: "Something in that request was not right.",
-    403: "You do not have permission to do that.",
-    404: "We could not find that page.",
-    405: "That page does not accept that kind of request.",
-    409: "That conflicts with something that has already happened.",
-    413: "That upload is too large.",
-    429: "Too many attempts. Please wait a few minutes and try again.",
-    500: "Something went wrong on our side. Nothing you entered has been saved twice.",
+    400: _l("Something in that request was not right."),
+    403: _l("You do not have permission to do that."),
+    404: _l("We could not find that page."),
+    405: _l("That page does not accept that kind of request."),
+    409: _l("That conflicts with something that has already happened."),
+    413: _l("That upload is too large."),
+    429: _l("Too many attempts. Please wait a few minutes and try again."),
+    500: _l("Something went wrong on our side. Nothing you entered has been saved twice."),
 }
 
 
@@ -45,8 +48,8 @@ class DomainError(Exception):
         errors = dict(field_errors or {})
         if field and message:
             errors.setdefault(field, message)
-        message = message or "; ".join(errors.values()) or MESSAGES.get(
-            status or self.status, "That could not be done.")
+        message = message or "; ".join(errors.values()) or str(MESSAGES.get(
+            status or self.status, _l("That could not be done.")))
         super().__init__(message)
         self.message = message
         self.field_errors = errors
@@ -95,7 +98,7 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str | None = None):
-    message = message or MESSAGES.get(status, "Something went wrong.")
+    message = str(message or MESSAGES.get(status, _l("Something went wrong.")))
     if wants_json():
         return jsonify({"error": {"status": status, "message": message}}), status
     template = "errors/error.html"
@@ -105,8 +108,8 @@ def error_response(status: int, message: str | None = None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error):
-        return error_response(400, "Your form expired or was sent from elsewhere. "
-                                   "Go back, reload the page and try again.")
+        return error_response(400, _("Your form expired or was sent from elsewhere. "
+                                     "Go back, reload the page and try again."))
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):

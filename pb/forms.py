@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import Field
 from wtforms.validators import StopValidation
 
 from pb.errors import DomainError
 from pb.extensions import MAX_PAGE
+from pb.i18n import format_day
 
 MAX_DB_INT = 2**31 - 1  # PostgreSQL's integer; bigger numbers cannot be ids or counts
 
@@ -93,9 +96,20 @@ class DatePart:
     invalid: bool
 
 
-def _phrase(parts: list[str]) -> str:
-    """["day", "month"] -> "a day and month" (GOV.UK's wording)."""
-    return "a " + " and ".join(parts)
+BOX_LABELS = {"day": _l("Day"), "month": _l("Month"), "year": _l("Year")}
+
+
+def _missing_message(subject: str, parts: list[str]) -> str:
+    """GOV.UK's wording: "Date of birth must include a day and month"."""
+    messages = {
+        ("day",): _l("%(subject)s must include a day."),
+        ("month",): _l("%(subject)s must include a month."),
+        ("year",): _l("%(subject)s must include a year."),
+        ("day", "month"): _l("%(subject)s must include a day and month."),
+        ("day", "year"): _l("%(subject)s must include a day and year."),
+        ("month", "year"): _l("%(subject)s must include a month and year."),
+    }
+    return str(messages[tuple(parts)]) % {"subject": subject}
 
 
 class DateInputWidget:
@@ -125,7 +139,8 @@ class DateInputField(Field):
                  past: bool = False, earliest: date | None = date(1900, 1, 1),
                  autocomplete: str | None = None, **kwargs):
         super().__init__(label, validators, **kwargs)
-        self.subject = subject or self.label.text.replace("(optional)", "").strip()
+        # Lazy, like the label: read in the language of the request that shows the error.
+        self._subject = subject
         self.past = past
         self.earliest = earliest
         self.autocomplete = autocomplete
@@ -148,6 +163,13 @@ class DateInputField(Field):
         # raw_data is what Optional() and InputRequired() look at: empty when nothing was typed.
         self.raw_data = ["".join(self.typed.values())] if any(self.typed.values()) else []
 
+    @property
+    def subject(self) -> str:
+        """The date's name in messages: given, else the label without "(optional)"."""
+        if self._subject:
+            return str(self._subject)
+        return str(self.label.text).replace(_("(optional)"), "").replace("(optional)", "").strip()
+
     def pre_validate(self, form):
         self.wrong_parts = ()
         if not any(self.typed.values()):
@@ -163,14 +185,14 @@ class DateInputField(Field):
     def _parse(self) -> date:
         missing = [part for part in DATE_PARTS if not self.typed[part]]
         if missing:  # not all three: pre_validate leaves an empty date to the validators
-            self._refuse(f"{self.subject} must include {_phrase(missing)}.", missing)
+            self._refuse(_missing_message(self.subject, missing), missing)
         not_numbers = [p for p in DATE_PARTS if not (self.typed[p].isascii()
                                                      and self.typed[p].isdigit()
                                                      and len(self.typed[p]) <= 4)]
         if not_numbers:
-            self._refuse(f"{self.subject} must be a real date.", not_numbers)
+            self._refuse(_("%(subject)s must be a real date.", subject=self.subject), not_numbers)
         if len(self.typed["year"]) != 4:
-            self._refuse("Year must include 4 numbers.", ["year"])
+            self._refuse(_("Year must include 4 numbers."), ["year"])
         day, month, year = (int(self.typed[p]) for p in DATE_PARTS)
         try:
             when = date(year, month, day)
@@ -178,18 +200,18 @@ class DateInputField(Field):
             month_ok = 1 <= month <= 12  # then the day is past the month's end
             wrong = [p for p, bad in (("day", month_ok or not 1 <= day <= 31),
                                       ("month", not month_ok)) if bad]
-            self._refuse(f"{self.subject} must be a real date.", wrong)
+            self._refuse(_("%(subject)s must be a real date.", subject=self.subject), wrong)
         if self.past and when >= date.today():
-            self._refuse(f"{self.subject} must be in the past.")
+            self._refuse(_("%(subject)s must be in the past.", subject=self.subject))
         if self.earliest and when < self.earliest:
-            self._refuse(f"{self.subject} must be the same as or after "
-                         f"{self.earliest.day} {self.earliest:%B %Y}.")
+            self._refuse(_("%(subject)s must be the same as or after %(date)s.",
+                           subject=self.subject, date=format_day(self.earliest)))
         return when
 
     def boxes(self) -> list[DatePart]:
         """The day, month and year boxes with what was typed in each."""
         wrong = set(self.wrong_parts) if self.errors else set()
-        return [DatePart(part, f"{self.id}-{part}", f"{self.name}-{part}", part.title(),
+        return [DatePart(part, f"{self.id}-{part}", f"{self.name}-{part}", str(BOX_LABELS[part]),
                          self.typed[part],
                          f"{self.autocomplete}-{part}" if self.autocomplete else None,
                          part in wrong or (bool(self.errors) and not wrong))

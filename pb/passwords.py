@@ -13,6 +13,7 @@ from pathlib import Path
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 
 COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords.txt.gz"
 
@@ -47,14 +48,14 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
     """Why a new password is not acceptable, or None when it is."""
     config = current_app.config
     if len(password) < config["PASSWORD_MIN_LENGTH"]:
-        return f"Use at least {config['PASSWORD_MIN_LENGTH']} characters."
+        return _("Use at least %(num)s characters.", num=config["PASSWORD_MIN_LENGTH"])
     if len(password) > config["PASSWORD_MAX_LENGTH"]:
-        return f"Use at most {config['PASSWORD_MAX_LENGTH']} characters."
+        return _("Use at most %(num)s characters.", num=config["PASSWORD_MAX_LENGTH"])
     lowered = password.lower()
     if lowered in common_passwords():
-        return "That password is on a list of commonly used passwords. Choose another."
+        return _("That password is on a list of commonly used passwords. Choose another.")
     if email and lowered == email.strip().lower():
-        return "Do not use your email address as your password."
+        return _("Do not use your email address as your password.")
     if len(set(lowered)) < 3:
-        return "That password is too easy to guess. Choose another."
+        return _("That password is too easy to guess. Choose another.")
     return None

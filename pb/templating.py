@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2 import pass_context
 from wtforms import Form
 
+from pb.i18n import format_day, format_moment
 from pb.models import Role
 from pb.money import format_pence
 
@@ -26,7 +28,7 @@ def format_datetime(value: datetime | None) -> str:
     local = local_time(value)
     if local is None:
         return ""
-    return local.strftime("%-d %B %Y, %H:%M")
+    return format_moment(local)
 
 
 def format_date(value) -> str:
@@ -34,7 +36,7 @@ def format_date(value) -> str:
         return ""
     if isinstance(value, datetime):
         value = local_time(value)
-    return value.strftime("%-d %B %Y")
+    return format_day(value)
 
 
 EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+")
@@ -53,16 +55,16 @@ def rule_description(rule: str) -> str:
 
 def navigation() -> list[tuple[str, str]]:
     """Links for the header, by role (the server still checks every page)."""
-    items = [("Rounds", url_for("main.rounds"))]
+    items = [(_("Rounds"), url_for("main.rounds"))]
     if not current_user.is_authenticated:
         return items
     roles = current_user.role_set()
     if current_user.is_admin or roles & {Role.OFFICER, Role.EVENT_STAFF}:
-        items.append(("Manage rounds", url_for("main.manage")))
+        items.append((_("Manage rounds"), url_for("main.manage")))
     if current_user.is_admin or Role.SCRUTINY in roles:
-        items.append(("Audit log", url_for("main.audit_log")))
+        items.append((_("Audit log"), url_for("main.audit_log")))
     if current_user.is_admin:
-        items.append(("Admin", url_for("admin.index")))
+        items.append((_("Admin"), url_for("admin.index")))
     return items
 
 

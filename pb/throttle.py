@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import ngettext
 
 from pb.errors import Throttled
 from pb.models.base import utcnow
@@ -73,9 +74,9 @@ def say_wait(wait: timedelta) -> str:
     """'12 seconds', '3 minutes': how long, in words a person reads at a glance."""
     seconds = max(1, math.ceil(wait.total_seconds()))
     if seconds < 90:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return ngettext("%(num)d second", "%(num)d seconds", seconds)
     minutes = math.ceil(seconds / 60)
-    return f"{minutes} minutes"
+    return ngettext("%(num)d minute", "%(num)d minutes", minutes)
 
 
 def check(waits: list[tuple[Limit, int, datetime | None]], at: datetime,

@@ -20,6 +20,9 @@ TEST_CONFIG = {
     "TESTING": True,
     "ARGON2_PROFILE": "CHEAPEST",
     "MAIL_BACKEND": "memory",
+    # Receipt emails leave the outbox right after the ballot's commit, in the request, so
+    # tests read them at once (tests/voting/test_outbox.py drives the worker modes).
+    "MAIL_OUTBOX_SEND": "inline",
     "WTF_CSRF_ENABLED": False,
     "SECRET_KEY": "test-secret-key-not-for-production",
     "SERVER_NAME": "pb.test",
@@ -45,26 +48,40 @@ def session_database(tmp_path_factory):
 
 
 def _postgres_database(url: str):
+    test_url, drop = new_postgres_database(url, "pb_test")
+    try:
+        yield ("postgresql", test_url)
+    finally:
+        drop()
+
+
+def new_postgres_database(url: str, prefix: str, schema: bool = True):
+    """A new, uniquely named database on the test server (with pb's tables unless
+    ``schema`` is false): its URL and a function that drops it. Skips when the server is
+    unreachable, except in CI."""
     from pb.config import normalise_database_url
 
     base = make_url(normalise_database_url(url))
-    name = f"pb_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # noqa: BLE001
+        admin.dispose()
         if os.environ.get("CI"):
             raise
         pytest.skip(f"PostgreSQL at {base.host}:{base.port} is unreachable: {exc}")
     test_url = base.set(database=name).render_as_string(hide_password=False)
-    build_schema(test_url)
-    try:
-        yield ("postgresql", test_url)
-    finally:
+    if schema:
+        build_schema(test_url)
+
+    def drop():
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+    return test_url, drop
 
 
 def build_schema(url: str) -> None:

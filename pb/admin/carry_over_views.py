@@ -7,6 +7,7 @@ Routes hang on the admin blueprint (imported at the end of ``pb.admin.views``).
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from pb import submissions
@@ -38,8 +39,8 @@ def carry_over_page(round_id: int):
         form.submission.data = submissions.new_key()
         return _page(round_, form)
     if not form.validate_on_submit():
-        return _page(round_, form, error="This form is out of date. Reload the page and try "
-                                         "again.", status=400)
+        return _page(round_, form, error=_("This form is out of date. Reload the page and try "
+                                         "again."), status=400)
     try:
         added = carry_over.add_to_round(round_, current_user._get_current_object(),
                                         submission=form.submission.data)
@@ -48,6 +49,6 @@ def carry_over_page(round_id: int):
         return _page(round_, form, error=exc.message, status=exc.status)
     if added:
         total = sum(carry.amount_pence for carry in added)
-        flash(f"Added {format_pence(total, whole=True)} carried over from earlier rounds to "
-              f"{round_.name}'s ward budgets.", "success")
+        flash(_("Added %(amount)s carried over from earlier rounds to %(round)s's ward budgets.",
+                amount=format_pence(total, whole=True), round=round_.name), "success")
     return redirect(url_for("admin.carry_over_page", round_id=round_.id), code=303)

@@ -6,6 +6,7 @@ Routes hang on the admin blueprint (imported at the end of ``pb.admin.views``).
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from pb.admin.views import bp
@@ -42,7 +43,7 @@ def edit_public_page(slug: str):
         except PageError as exc:
             apply_errors(form, exc)
         else:
-            flash(f"Saved the page {form.title.data.strip()}.", "success")
+            flash(_("Saved the page %(title)s.", title=form.title.data.strip()), "success")
             return redirect(url_for("admin.public_pages"), 303)
     return render_template("admin/page_form.html", form=form, page=current,
                            default=PAGES[slug]), 400 if form.errors or form.form_errors else 200

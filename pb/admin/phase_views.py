@@ -6,6 +6,8 @@ Routes hang on the admin blueprint (imported at the end of ``pb.admin.views``).
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import HiddenField
 from wtforms.validators import Optional
@@ -24,15 +26,15 @@ from pb.policy import can_manage_round, role_required
 @links.staff
 def _phase_links(round_, user):
     if can_manage_round(user, round_):
-        yield ("Phases", url_for("admin.phases_page", round_id=round_.id))
+        yield (_("Phases"), url_for("admin.phases_page", round_id=round_.id))
 
 
 class PhaseForm(KeyedForm):
     seen = HiddenField()
-    close_day = UKDateField("Voting closes on", validators=[Optional()],
-                            description="Day first, for example 25/10/2025.")
+    close_day = UKDateField(_l("Voting closes on"), validators=[Optional()],
+                            description=_l("Day first, for example 25/10/2025."))
     close_time = TimeField("at", validators=[Optional()],
-                           description="24-hour clock, for example 17:00.")
+                           description=_l("24-hour clock, for example 17:00."))
 
 
 def _dates(round_):
@@ -83,5 +85,5 @@ def phase_action(round_id: int, key: str):
     except DomainError as exc:
         apply_errors(form, exc)
         return _confirm(round_, key, form, exc.status)
-    flash(phases.PHASES[key].done, "success")
+    flash(str(phases.PHASES[key].done), "success")
     return redirect(url_for("admin.phases_page", round_id=round_.id), code=303)

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from pb import audit, submissions
@@ -31,24 +33,24 @@ from pb.voting.services import ballot_proposals
 ACTION = "round.phase_changed"
 
 DATE_LABELS = {
-    "proposals_open_at": "Proposals open", "proposals_close_at": "Proposals close",
-    "review_close_at": "Review ends", "voting_open_at": "Voting opens",
-    "voting_close_at": "Voting closes",
+    "proposals_open_at": _l("Proposals open"), "proposals_close_at": _l("Proposals close"),
+    "review_close_at": _l("Review ends"), "voting_open_at": _l("Voting opens"),
+    "voting_close_at": _l("Voting closes"),
 }
 
 # What each locked setting is called on the page.
 LOCKED_LABELS = {
-    "budget_pence": "Budget", "ballot_design": "Ballot", "allocation_rule": "How winners are "
-    "chosen", "tie_break": "Ties", "ballot_min_choices": "Fewest choices",
-    "ballot_max_choices": "Most choices", "ballot_points_total": "Points to share",
-    "ballot_points_per_project_max": "Most points on one project",
-    "ballot_rank_length": "Projects ranked", "ballot_min_budget_percent": "Least budget used",
-    "ballot_budget_percent": "Share of the budget on each ballot",
-    "eligibility_postcode": "Only people in the area", "eligibility_min_age": "Minimum age",
-    "voter_verification": "How voters prove who they are", "ward_ballot": "Ward ballots",
-    "voting_open_at": "Voting opens", "ward_leftover": "What a ward's leftover money does",
-    "min_support_votes": "Votes a project needs", "min_support_percent": "Share of voters a "
-    "project needs",
+    "budget_pence": _l("Budget"), "ballot_design": _l("Ballot"), "allocation_rule": _l("How winners are "
+    "chosen"), "tie_break": _l("Ties"), "ballot_min_choices": _l("Fewest choices"),
+    "ballot_max_choices": _l("Most choices"), "ballot_points_total": _l("Points to share"),
+    "ballot_points_per_project_max": _l("Most points on one project"),
+    "ballot_rank_length": _l("Projects ranked"), "ballot_min_budget_percent": _l("Least budget used"),
+    "ballot_budget_percent": _l("Share of the budget on each ballot"),
+    "eligibility_postcode": _l("Only people in the area"), "eligibility_min_age": _l("Minimum age"),
+    "voter_verification": _l("How voters prove who they are"), "ward_ballot": _l("Ward ballots"),
+    "voting_open_at": _l("Voting opens"), "ward_leftover": _l("What a ward's leftover money does"),
+    "min_support_votes": _l("Votes a project needs"), "min_support_percent": _l("Share of voters a "
+    "project needs"),
 }
 if set(LOCKED_LABELS) != set(LOCKED_WHEN_VOTING):  # checked at import, also under python -O
     raise RuntimeError("LOCKED_LABELS must name every field in LOCKED_WHEN_VOTING")
@@ -65,21 +67,21 @@ class Phase:
 
 
 PHASES = {
-    "open-proposals": Phase("Open proposals now", "Residents can put forward proposals from "
-                            "now on.", ("upcoming",), "proposals_open_at", "Proposals are open."),
-    "close-proposals": Phase("Close proposals and start the review now", "No new proposals "
-                             "can be submitted; officers review those submitted.",
+    "open-proposals": Phase(_l("Open proposals now"), _l("Residents can put forward proposals from "
+                            "now on."), ("upcoming",), "proposals_open_at", _l("Proposals are open.")),
+    "close-proposals": Phase(_l("Close proposals and start the review now"), _l("No new proposals "
+                             "can be submitted; officers review those submitted."),
                              ("proposals",), "proposals_close_at",
-                             "Proposals are closed and the review has begun.",
+                             _l("Proposals are closed and the review has begun."),
                              ("proposals_open_at",)),
-    "open-voting": Phase("End the review and open voting now", "The shortlist goes on the "
+    "open-voting": Phase(_l("End the review and open voting now"), _l("The shortlist goes on the "
                          "ballot and residents can vote from now on. The ballot's settings "
-                         "lock.", ("upcoming", "proposals", "review"), "voting_open_at",
-                         "The review is over and voting is open.",
+                         "lock."), ("upcoming", "proposals", "review"), "voting_open_at",
+                         _l("The review is over and voting is open."),
                          ("proposals_open_at", "proposals_close_at", "review_close_at")),
-    "close-voting": Phase("Close voting now", "No more ballots can be given, whatever the "
-                          "channel; the count can run.", ("voting",), "voting_close_at",
-                          "Voting is closed: the count can run."),
+    "close-voting": Phase(_l("Close voting now"), _l("No more ballots can be given, whatever the "
+                          "channel; the count can run."), ("voting",), "voting_close_at",
+                          _l("Voting is closed: the count can run.")),
 }
 
 
@@ -108,16 +110,16 @@ def needs_close_date(round_: Round, now: datetime) -> bool:
 def _refuse_if_wrong(round_: Round, key: str, seen: str, close_at: datetime | None,
                      now: datetime) -> None:
     if not round_.is_published:
-        raise AdminError("Publish the round first: a draft round has no phases yet.")
+        raise AdminError(_("Publish the round first: a draft round has no phases yet."))
     if round_.status != seen or round_.status not in PHASES[key].from_status:
-        raise Conflict(f"The round's phase changed since you looked: it is now "
-                       f"“{STATUS_LABELS[round_.status]}”, perhaps because another officer "
-                       "pressed the same button. Nothing was changed.")
+        raise Conflict(_("The round's phase changed since you looked: it is now “%(status)s”, "
+                         "perhaps because another officer pressed the same button. Nothing was "
+                         "changed.", status=STATUS_LABELS[round_.status]))
     if key == "open-voting":
         if not ballot_proposals(round_):
-            raise AdminError("There are no projects on the ballot yet: shortlist some first.")
+            raise AdminError(_("There are no projects on the ballot yet: shortlist some first."))
         if needs_close_date(round_, now) and (close_at is None or close_at <= now):
-            raise AdminError("Set when voting closes: a date and time after now.",
+            raise AdminError(_("Set when voting closes: a date and time after now."),
                              field="close_day")
 
 
@@ -125,9 +127,9 @@ def change_phase(actor: User, round_: Round, key: str, *, seen: str, submission:
                  close_at: datetime | None = None) -> Round:
     """Do a phase action (see the module docstring); returns the round."""
     if not can_manage_round(actor, round_):
-        raise NotAllowed("Only the partnership's officers can open or close phases.")
+        raise NotAllowed(_("Only the partnership's officers can open or close phases."))
     if key not in PHASES:
-        raise AdminError("That is not a phase action.", status=404)
+        raise AdminError(_("That is not a phase action."), status=404)
     locked = db.session.scalar(select(Round).where(Round.id == round_.id).with_for_update()
                                .execution_options(populate_existing=True))
     if submissions.previous(submission, ACTION, actor) is not None:
@@ -159,14 +161,14 @@ def _shown(round_: Round, name: str) -> str:
     words = {"budget_pence": lambda: format_pence(value, whole=True),
              "ballot_design": lambda: round_.ballot_design_label,
              "allocation_rule": lambda: round_.rule_name,
-             "tie_break": lambda: "Ties go to " + round_.tie_break_label,
+             "tie_break": lambda: _("Ties go to %(rule)s", rule=round_.tie_break_label),
              "voter_verification": lambda: VOTER_VERIFICATION.get(value, value),
              "ward_ballot": lambda: WARD_BALLOTS.get(value, value),
              "voting_open_at": lambda: format_datetime(value),
              "ballot_budget_percent": lambda: f"{value}%",
              "ballot_min_budget_percent": lambda: f"{value}%"}
     if value is None:
-        return "Not set"
+        return _("Not set")
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     return str(words[name]() if name in words else value)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -21,7 +22,7 @@ from pb.policy import can_administer
 
 def require_admin(actor: User | None) -> None:
     if not can_administer(actor):
-        raise NotAllowed("Only administrators can change this.")
+        raise NotAllowed(_("Only administrators can change this."))
 
 
 # Areas -----------------------------------------------------------------------------------
@@ -31,7 +32,7 @@ def parse_wards(text: str) -> list[tuple[str, str | None]]:
     for line in text.splitlines():
         if not line.strip():
             continue
-        name, _, code = line.partition(",")
+        name, _sep, code = line.partition(",")
         wards.append((name.strip(), code.strip() or None))
     return wards
 
@@ -41,7 +42,7 @@ def parse_coverage(text: str) -> list[tuple[str, str | None]]:
     for line in text.splitlines():
         if not line.strip():
             continue
-        prefix, _, ward = line.partition(":")
+        prefix, _sep, ward = line.partition(":")
         entries.append((re.sub(r"\s+", " ", prefix.strip().upper()), ward.strip() or None))
     return entries
 
@@ -55,16 +56,17 @@ def save_area(actor: User, area: Area | None, name: str, description: str, wards
     coverage = parse_coverage(postcodes_text)
     ward_names = {w for w, _ in wards}
     errors = {}
-    unknown = sorted({w for _, w in coverage if w and w not in ward_names})
+    unknown = sorted({w for _prefix, w in coverage if w and w not in ward_names})
     if unknown:
-        errors["postcodes"] = "These wards are not in the ward list: " + ", ".join(unknown) + "."
+        errors["postcodes"] = _("These wards are not in the ward list: %(wards)s.",
+                                wards=", ".join(unknown))
     if len({p for p, _ in coverage}) != len(coverage):
-        errors["postcodes"] = "A postcode district or sector is listed twice."
+        errors["postcodes"] = _("A postcode district or sector is listed twice.")
     if len(ward_names) != len(wards):
-        errors["wards"] = "A ward is listed twice."
+        errors["wards"] = _("A ward is listed twice.")
     clash = db.session.scalar(select(Area).where(Area.name == name.strip(), Area.id != (area.id or 0)))
     if clash:
-        errors["name"] = "Another area already has that name."
+        errors["name"] = _("Another area already has that name.")
     if errors:
         raise AdminError(field_errors=errors)
 
@@ -84,11 +86,12 @@ def save_area(actor: User, area: Area | None, name: str, description: str, wards
     except IntegrityError as exc:
         db.session.rollback()
         if not existing:  # nothing removed: another admin saved the same name meanwhile
-            raise AdminError(field_errors={"name": "Another area already has that name."}) from exc
+            raise AdminError(field_errors={"name": _("Another area already has that name.")}) from exc
         # A removed ward is still used (by a round's ward budget, a proposal...).
         names = ", ".join(sorted(existing))
-        raise AdminError(field_errors={"wards": f"These wards are used by rounds or proposals, so they "
-                                   f"cannot be removed: {names}."}) from exc
+        raise AdminError(field_errors={"wards": _(
+            "These wards are used by rounds or proposals, so they cannot be removed: %(names)s.",
+            names=names)}) from exc
     by_name = {w.name: w for w in area.wards}
     area.postcode_coverage.clear()
     db.session.flush()
@@ -109,6 +112,13 @@ def area_snapshot(area: Area) -> dict:
 
 # Partnerships, themes and organisations -------------------------------------------------------
 
+def _taken(kind: str) -> str:
+    """The refusal when the name is taken, whole for each kind (for translation)."""
+    return {"partnership": _("Another partnership already has that name."),
+            "organisation": _("Another organisation already has that name."),
+            }.get(kind) or _("Another theme already has that name.")
+
+
 def save_simple(actor: User, obj, kind: str, values: dict, unique_field: str = "name"):
     """Create or update a partnership, theme or organisation from form values."""
     require_admin(actor)
@@ -116,7 +126,7 @@ def save_simple(actor: User, obj, kind: str, values: dict, unique_field: str = "
     clash = db.session.scalar(select(model).where(
         getattr(model, unique_field) == values[unique_field], model.id != (obj.id or 0)))
     if clash:
-        raise AdminError(field_errors={unique_field: f"Another {kind} already has that {unique_field}."})
+        raise AdminError(field_errors={unique_field: _taken(kind)})
     creating = obj.id is None
     before = None if creating else {k: getattr(obj, k) for k in values}
     for key, value in values.items():
@@ -126,14 +136,14 @@ def save_simple(actor: User, obj, kind: str, values: dict, unique_field: str = "
         if db.session.scalar(select(Theme).where(Theme.slug == obj.slug,
                                                  Theme.id != (obj.id or 0))):
             db.session.rollback()
-            raise AdminError(field_errors={unique_field: f"Another {kind} already has a name like that."})
+            raise AdminError(field_errors={unique_field: _("Another theme already has a name "
+                                                           "like that.")})
     db.session.add(obj)
     try:
         db.session.flush()
     except IntegrityError as exc:  # e.g. two admins saving the same name at once
         db.session.rollback()
-        raise AdminError(field_errors={unique_field: f"Another {kind} already has that {unique_field}."}) \
-            from exc
+        raise AdminError(field_errors={unique_field: _taken(kind)}) from exc
     audit.record(f"{kind}.{'created' if creating else 'updated'}", obj, before=before,
                  after=values, actor=actor)
     db.session.commit()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from pb import audit
 from pb.admin import AdminError
 from pb.admin.places import require_admin
@@ -16,20 +18,20 @@ def assign_role(actor: User, email: str, role: Role, partnership_id: int | None,
     require_admin(actor)
     user = User.by_email(email)
     if user is None:
-        raise AdminError(field_errors={"email": "No account has that email address. Ask the "
-                                                "person to register first."})
+        raise AdminError(field_errors={"email": _("No account has that email address. Ask the "
+                                                "person to register first.")})
     scope = role.scope
     partnership_id = partnership_id if scope == "partnership" else None
     organisation_id = organisation_id if scope == "organisation" else None
     if scope == "partnership" and get_or_none(Partnership, partnership_id) is None:
-        raise AdminError(field_errors={"partnership_id": f"Choose the partnership this "
-                                                         f"{role.label.lower()} works for."})
+        raise AdminError(field_errors={"partnership_id": _(
+            "Choose the partnership this %(role)s works for.", role=role.label.lower())})
     if scope == "organisation" and get_or_none(Organisation, organisation_id) is None:
-        raise AdminError(field_errors={"organisation_id": "Choose the organisation this "
-                                                          "grantee reports for."})
+        raise AdminError(field_errors={"organisation_id": _("Choose the organisation this "
+                                                          "grantee reports for.")})
     if user.has_role(role, partnership_id=partnership_id, organisation_id=organisation_id) and (
             scope or any(a.role == role for a in user.roles)):
-        raise AdminError(field_errors={"role": "That person already has that role."})
+        raise AdminError(field_errors={"role": _("That person already has that role.")})
     assignment = RoleAssignment(user=user, role=role, partnership_id=partnership_id,
                                 organisation_id=organisation_id, granted_by_id=actor.id)
     db.session.add(assignment)
@@ -45,7 +47,7 @@ def revoke_role(actor: User, assignment: RoleAssignment) -> None:
     require_admin(actor)
     if assignment.user_id == actor.id and assignment.role == Role.ADMIN:
         # Someone must always be able to administer; another admin can do it.
-        raise refuse(AdminError("You cannot remove your own administrator role."))
+        raise refuse(AdminError(_("You cannot remove your own administrator role.")))
     audit.record("role.revoked", assignment, before={
         "user_id": assignment.user_id, "role": assignment.role.value,
         "partnership_id": assignment.partnership_id,

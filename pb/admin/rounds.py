@@ -13,6 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pb import audit
@@ -81,15 +82,16 @@ def money_problems(values: dict, ward_budgets: dict[int, int], ward_ids: set[int
     for name, form_name in MONEY_FIELDS.items():
         pence = values.get(name)
         if pence is not None and not 0 <= pence <= MAX_PENCE:
-            errors[form_name] = ("The amount cannot be negative." if pence < 0 else
-                                 f"Enter an amount up to {format_pence(MAX_PENCE)}.")
+            errors[form_name] = (_("The amount cannot be negative.") if pence < 0 else
+                                 _("Enter an amount up to %(amount)s.",
+                                   amount=format_pence(MAX_PENCE)))
     for ward_id, pence in ward_budgets.items():
         if ward_id not in ward_ids:
-            errors["budget"] = "A ward budget is for a ward outside this round's area."
+            errors["budget"] = _("A ward budget is for a ward outside this round's area.")
         elif not 0 <= pence <= MAX_PENCE:
             errors[f"ward_budget_{ward_id}"] = (
-                "A ward budget cannot be negative." if pence < 0 else
-                f"Enter an amount up to {format_pence(MAX_PENCE)}.")
+                _("A ward budget cannot be negative.") if pence < 0 else
+                _("Enter an amount up to %(amount)s.", amount=format_pence(MAX_PENCE)))
     return errors
 
 
@@ -98,17 +100,17 @@ def _order_problems(values: dict) -> dict:
     dates = [(name, values[name]) for name in PHASES if values.get(name)]
     for (_first, a), (second, b) in zip(dates, dates[1:]):
         if b < a:
-            errors[second] = "This must come after the earlier phases."
+            errors[second] = _("This must come after the earlier phases.")
     if values.get("voting_open_at") and not values.get("voting_close_at"):
-        errors["voting_close_at"] = "Set when voting closes."
+        errors["voting_close_at"] = _("Set when voting closes.")
     low, high = values.get("min_project_cost_pence"), values.get("max_project_cost_pence")
     if low is not None and high is not None and low > high:
-        errors["max_project_cost"] = "The largest cost must be at least the smallest."
+        errors["max_project_cost"] = _("The largest cost must be at least the smallest.")
     if high is not None and high > values["budget_pence"]:
-        errors["max_project_cost"] = "The largest cost cannot exceed the budget."
+        errors["max_project_cost"] = _("The largest cost cannot exceed the budget.")
     mn, mx = values.get("ballot_min_choices"), values.get("ballot_max_choices")
     if mn is not None and mx is not None and mn > mx:
-        errors["ballot_max_choices"] = "The most must be at least the fewest."
+        errors["ballot_max_choices"] = _("The most must be at least the fewest.")
     return errors
 
 
@@ -116,25 +118,24 @@ def validate_round(values: dict, ward_budgets: dict[int, int]) -> dict[str, str]
     errors: dict[str, str] = {}
     design, rule = values["ballot_design"], values["allocation_rule"]
     if rule not in RULES_FOR_DESIGN.get(design, ()):
-        errors["allocation_rule"] = (f"“{rule_name(rule)}” does not suit {design} ballots. "
-                                     "Choose one of: " + ", ".join(
-                                         f"“{rule_name(r)}”" for r in RULES_FOR_DESIGN.get(design, ()))
-                                     + ".")
+        errors["allocation_rule"] = _(
+            "“%(rule)s” does not suit %(design)s ballots. Choose one of: %(rules)s.",
+            rule=rule_name(rule), design=design,
+            rules=", ".join(f"“{rule_name(r)}”" for r in RULES_FOR_DESIGN.get(design, ())))
     problem = tie_break_problem(values.get("tie_break") or "")
     if problem:
         errors["lottery_seed" if (values.get("tie_break") or "").startswith("lottery")
                else "tie_break"] = problem
     if values.get("ward_leftover", "returned") not in WARD_LEFTOVERS:
-        errors["ward_leftover"] = "Choose what happens to a ward's leftover money."
+        errors["ward_leftover"] = _("Choose what happens to a ward's leftover money.")
     errors.update(_order_problems(values))
     if sum(ward_budgets.values()) > values["budget_pence"]:
-        errors["budget"] = (f"The ward budgets add up to "
-                            f"{format_pence(sum(ward_budgets.values()))}, more than the "
-                            "round's budget.")
+        errors["budget"] = _("The ward budgets add up to %(total)s, more than the round's "
+                             "budget.", total=format_pence(sum(ward_budgets.values())))
     if design == "points" and not values.get("ballot_points_total"):
-        errors["ballot_points_total"] = "Points ballots need the number of points to share."
+        errors["ballot_points_total"] = _("Points ballots need the number of points to share.")
     if design == "ranking" and not values.get("ballot_rank_length"):
-        errors["ballot_rank_length"] = "Ranking ballots need how many projects a voter ranks."
+        errors["ballot_rank_length"] = _("Ranking ballots need how many projects a voter ranks.")
     return errors
 
 
@@ -147,17 +148,17 @@ def theme_limit_problems(values: dict, ward_budgets: dict[int, int],
     known = set(db.session.scalars(select(Theme.id).where(Theme.id.in_(list(limits)))))
     for theme_id, (cap, reserve) in limits.items():
         if theme_id not in known:
-            errors[f"theme_cap_{theme_id}"] = "This theme no longer exists."
+            errors[f"theme_cap_{theme_id}"] = _("This theme no longer exists.")
         elif cap is not None and cap > budget:
-            errors[f"theme_cap_{theme_id}"] = "A cap cannot be more than the round's budget."
+            errors[f"theme_cap_{theme_id}"] = _("A cap cannot be more than the round's budget.")
         elif cap is not None and reserve is not None and reserve > cap:
-            errors[f"theme_reserve_{theme_id}"] = "A reserve cannot be more than the theme's cap."
+            errors[f"theme_reserve_{theme_id}"] = _("A reserve cannot be more than the theme's cap.")
     reserved = sum(r or 0 for _c, r in limits.values())
     if reserved and reserved + sum(ward_budgets.values()) > budget:
         first = next(t for t, (_c, r) in limits.items() if r)
-        errors.setdefault(f"theme_reserve_{first}", (
-            f"The reserves ({format_pence(reserved)}) and ward budgets together come to more "
-            "than the round's budget."))
+        errors.setdefault(f"theme_reserve_{first}", _(
+            "The reserves (%(reserved)s) and ward budgets together come to more than the "
+            "round's budget.", reserved=format_pence(reserved)))
     return errors
 
 
@@ -176,15 +177,15 @@ def _locked_changes(round_: Round, values: dict, ward_budgets: dict[int, int],
     stored = _theme_limits(round_)
     for theme_id in sorted(set(stored) | set(theme_limits or {})):
         if theme_limits is not None and stored.get(theme_id) != theme_limits.get(theme_id):
-            errors[f"theme_cap_{theme_id}"] = ("Voting has opened, so caps and reserves can no "
-                                               "longer change.")
+            errors[f"theme_cap_{theme_id}"] = (_("Voting has opened, so caps and reserves can no "
+                                               "longer change."))
     if changed or _ward_budgets(round_) != ward_budgets:
         for name in changed or ["budget"]:
-            errors[name.replace("_pence", "")] = "Voting has opened, so this can no longer change."
+            errors[name.replace("_pence", "")] = _("Voting has opened, so this can no longer change.")
     if partnership.area_id != round_.area_id:
         # Another area means other voters: as much a change of eligibility as any.
-        errors["partnership_id"] = ("Voting has opened, so the round cannot move to a "
-                                    "partnership in another area.")
+        errors["partnership_id"] = (_("Voting has opened, so the round cannot move to a "
+                                    "partnership in another area."))
     return errors
 
 
@@ -192,12 +193,12 @@ def _locked_changes(round_: Round, values: dict, ward_budgets: dict[int, int],
 
 def _partnership_for(actor: User, round_: Round | None, values: dict) -> Partnership:
     if round_ is not None and not can_manage_round(actor, round_):
-        raise NotAllowed("Only the partnership's officers can change this round.")
+        raise NotAllowed(_("Only the partnership's officers can change this round."))
     partnership = get_or_none(Partnership, values.get("partnership_id"))
     if partnership is None:
-        raise AdminError(field_errors={"partnership_id": "Choose a partnership."})
+        raise AdminError(field_errors={"partnership_id": _("Choose a partnership.")})
     if not is_officer_of(actor, partnership.id):
-        raise NotAllowed("You can set up rounds only for your own partnership.")
+        raise NotAllowed(_("You can set up rounds only for your own partnership."))
     return partnership
 
 

@@ -7,6 +7,7 @@ partnership's rounds.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -58,10 +59,10 @@ def _actor() -> User:
 @admin_required
 def index():
     counts = {label: db.session.scalar(select(func.count()).select_from(model))
-              for label, model in (("Areas", Area), ("Partnerships", Partnership),
-                                   ("Organisations", Organisation), ("Themes", Theme),
-                                   ("Rounds", Round), ("Proposals", Proposal),
-                                   ("Accounts", User), ("Audit entries", AuditEntry))}
+              for label, model in ((_("Areas"), Area), (_("Partnerships"), Partnership),
+                                   (_("Organisations"), Organisation), (_("Themes"), Theme),
+                                   (_("Rounds"), Round), (_("Proposals"), Proposal),
+                                   (_("Accounts"), User), (_("Audit entries"), AuditEntry))}
     return render_template("admin/index.html", counts=counts)
 
 
@@ -92,7 +93,7 @@ def area_form(area_id: int | None = None):
         except AdminError as exc:
             apply_errors(form, exc)
         else:
-            flash(f"Saved the area {area.name}.", "success")
+            flash(_("Saved the area %(name)s.", name=area.name), "success")
             return redirect(url_for("admin.areas"))
     return render_template("admin/area_form.html", form=form, area=area), \
         400 if form.errors or form.form_errors else 200
@@ -113,7 +114,7 @@ SIMPLE = {
 @bp.route("/<any(partnerships, themes, organisations):kind>")
 @admin_required
 def simple_list(kind: str):
-    model, _, label, _ = SIMPLE[kind]
+    model, _form, label, _fields = SIMPLE[kind]
     return render_template("admin/simple_list.html", kind=kind, label=label,
                            items=places.all_of(model))
 
@@ -135,7 +136,9 @@ def simple_form(kind: str, item_id: int | None = None):
         except AdminError as exc:
             apply_errors(form, exc)
         else:
-            flash(f"Saved the {label} {values['name']}.", "success")
+            flash({"partnership": _("Saved the partnership %(name)s.", name=values["name"]),
+                   "organisation": _("Saved the organisation %(name)s.", name=values["name"]),
+                   "theme": _("Saved the theme %(name)s.", name=values["name"])}[label], "success")
             return redirect(url_for("admin.simple_list", kind=kind))
     return render_template("admin/simple_form.html", form=form, kind=kind, label=label,
                            item=item), 400 if form.errors else 200
@@ -151,9 +154,9 @@ def _clean(value):
 @admin_required
 def people():
     form = RoleForm()
-    form.partnership_id.choices = [(0, "None")] + [(p.id, p.name)
+    form.partnership_id.choices = [(0, _("None"))] + [(p.id, p.name)
                                                    for p in places.all_of(Partnership)]
-    form.organisation_id.choices = [(0, "None")] + [(o.id, o.name)
+    form.organisation_id.choices = [(0, _("None"))] + [(o.id, o.name)
                                                     for o in places.all_of(Organisation)]
     status = 200
     if form.validate_on_submit():
@@ -165,7 +168,7 @@ def people():
             apply_errors(form, exc)
             status = 400
         else:
-            flash("Role assigned.", "success")
+            flash(_("Role assigned."), "success")
             return redirect(url_for("admin.people"))
     elif form.errors:
         status = 400
@@ -191,7 +194,7 @@ def revoke_role(assignment_id: int):
         except AdminError as exc:
             flash(exc.message, "error")
         else:
-            flash("Role removed.", "success")
+            flash(_("Role removed."), "success")
     return redirect(url_for("admin.people"))
 
 
@@ -233,7 +236,7 @@ def round_form(round_id: int | None = None):
                 apply_errors(form, exc, set_aside=[f"ward_budget_{w}" for w in ward_inputs]
                              + list(theme_inputs))
             else:
-                flash(f"Saved the round {round_.name}.", "success")
+                flash(_("Saved the round %(name)s.", name=round_.name), "success")
                 return redirect(url_for("main.round_detail", round_id=round_.id))
     has_errors = bool(form.errors or form.form_errors or ward_errors or theme_errors)
     return render_template(
@@ -280,7 +283,7 @@ def _parse_ward_budgets(inputs: dict[int, str], errors: dict[int, str]) -> dict[
             errors[ward_id] = str(exc)
             continue
         if pence < 0:
-            errors[ward_id] = "A ward budget cannot be negative."
+            errors[ward_id] = _("A ward budget cannot be negative.")
         else:
             budgets[ward_id] = pence
     return budgets
@@ -315,7 +318,7 @@ def _parse_theme_limits(inputs: dict[str, str], errors: dict[str, str]) -> dict:
             errors[name] = str(exc)
             continue
         if pence < 0:
-            errors[name] = "The amount cannot be negative."
+            errors[name] = _("The amount cannot be negative.")
             continue
         limits.setdefault(int(theme_id), [None, None])[0 if kind == "cap" else 1] = pence
     return {theme_id: tuple(pair) for theme_id, pair in limits.items()}

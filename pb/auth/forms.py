@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
@@ -30,7 +31,7 @@ def strip(value):
 
 def validate_uk_postcode(_form, field):
     if field.data and normalise_postcode(field.data) is None:
-        raise ValidationError("Enter a full UK postcode, for example SK10 1AB.")
+        raise ValidationError(_l("Enter a full UK postcode, for example SK10 1AB."))
 
 
 # autocomplete tokens (WCAG 1.3.5): browsers and password managers fill these in.
@@ -41,40 +42,40 @@ NEW_PASSWORD = {"autocomplete": "new-password"}
 CURRENT_PASSWORD = {"autocomplete": "current-password"}
 
 
-def date_of_birth_field(label: str = "Date of birth (optional)", **kwargs) -> DateInputField:
+def date_of_birth_field(label: str = _l("Date of birth (optional)"), **kwargs) -> DateInputField:
     """An optional date of birth in three boxes, as every account form asks it."""
-    return DateInputField(label, validators=[Optional()], subject="Date of birth", past=True,
+    return DateInputField(label, validators=[Optional()], subject=_l("Date of birth"), past=True,
                           autocomplete="bday", **kwargs)
 
 
 class RegisterForm(NewPasswordMixin, FlaskForm):
-    display_name = StringField("Your first name (shown on proposals you make)",
-                               validators=[DataRequired("Enter your first name."), Length(max=80)],
+    display_name = StringField(_l("Your first name (shown on proposals you make)"),
+                               validators=[DataRequired(_l("Enter your first name.")), Length(max=80)],
                                render_kw=NAME)
-    email = EmailField("Email address", filters=[strip], validators=[
-        DataRequired("Enter your email address."),
-        Email("Enter an email address like name@example.org.", check_deliverability=False),
+    email = EmailField(_l("Email address"), filters=[strip], validators=[
+        DataRequired(_l("Enter your email address.")),
+        Email(_l("Enter an email address like name@example.org."), check_deliverability=False),
         Length(max=254)], render_kw=EMAIL)
-    password = PasswordField("Password", validators=[DataRequired("Choose a password.")],
-                             description="At least 10 characters. A few words you will remember "
-                                         "work well; there are no other rules.",
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Choose a password."))],
+                             description=_l("At least 10 characters. A few words you will remember "
+                                         "work well; there are no other rules."),
                              render_kw=NEW_PASSWORD)
-    postcode = StringField("Home postcode (optional)", validators=[Optional(), Length(max=10),
+    postcode = StringField(_l("Home postcode (optional)"), validators=[Optional(), Length(max=10),
                                                                   validate_uk_postcode],
-                           description="Some rounds are open only to people who live, work or "
-                                       "study in the area.", render_kw=POSTCODE)
+                           description=_l("Some rounds are open only to people who live, work or "
+                                       "study in the area."), render_kw=POSTCODE)
     date_of_birth = date_of_birth_field(
-        description="Some rounds have a minimum age, often 11. For example, 27 3 1984.")
+        description=_l("Some rounds have a minimum age, often 11. For example, 27 3 1984."))
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email address", filters=[strip],
-                       validators=[DataRequired("Enter your email address."),
-                                   Length(max=254, message="An email address has at most 254 "
-                                                           "characters.")], render_kw=EMAIL)
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")],
+    email = EmailField(_l("Email address"), filters=[strip],
+                       validators=[DataRequired(_l("Enter your email address.")),
+                                   Length(max=254, message=_l("An email address has at most 254 "
+                                                           "characters."))], render_kw=EMAIL)
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))],
                              render_kw=CURRENT_PASSWORD)
-    remember = BooleanField("Keep me signed in on this device")
+    remember = BooleanField(_l("Keep me signed in on this device"))
 
 
 class UnlockRequestForm(FlaskForm):
@@ -86,47 +87,47 @@ class UnlockRequestForm(FlaskForm):
 class UnlockForm(FlaskForm):
     """Sign in through the emailed link: the account is known, the password is asked."""
 
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")],
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))],
                              render_kw=CURRENT_PASSWORD)
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email address", filters=[strip], validators=[
-        DataRequired("Enter your email address."),
-        Email("Enter an email address like name@example.org.", check_deliverability=False)],
+    email = EmailField(_l("Email address"), filters=[strip], validators=[
+        DataRequired(_l("Enter your email address.")),
+        Email(_l("Enter an email address like name@example.org."), check_deliverability=False)],
         render_kw=EMAIL)
 
 
 class ResetPasswordForm(NewPasswordMixin, FlaskForm):
-    password = PasswordField("New password", validators=[DataRequired("Choose a password.")],
-                             description="At least 10 characters.", render_kw=NEW_PASSWORD)
+    password = PasswordField(_l("New password"), validators=[DataRequired(_l("Choose a password."))],
+                             description=_l("At least 10 characters."), render_kw=NEW_PASSWORD)
 
 
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):
-    current_password = PasswordField("Current password",
-                                     validators=[DataRequired("Enter your current password.")],
+    current_password = PasswordField(_l("Current password"),
+                                     validators=[DataRequired(_l("Enter your current password."))],
                                      render_kw=CURRENT_PASSWORD)
-    password = PasswordField("New password", validators=[DataRequired("Choose a password.")],
-                             description="At least 10 characters.", render_kw=NEW_PASSWORD)
+    password = PasswordField(_l("New password"), validators=[DataRequired(_l("Choose a password."))],
+                             description=_l("At least 10 characters."), render_kw=NEW_PASSWORD)
 
 
 class ChangeEmailForm(FlaskForm):
-    current_password = PasswordField("Current password",
-                                     validators=[DataRequired("Enter your current password.")],
+    current_password = PasswordField(_l("Current password"),
+                                     validators=[DataRequired(_l("Enter your current password."))],
                                      render_kw=CURRENT_PASSWORD)
-    email = EmailField("New email address", filters=[strip], validators=[
-        DataRequired("Enter your new email address."),
-        Email("Enter an email address like name@example.org.", check_deliverability=False),
+    email = EmailField(_l("New email address"), filters=[strip], validators=[
+        DataRequired(_l("Enter your new email address.")),
+        Email(_l("Enter an email address like name@example.org."), check_deliverability=False),
         Length(max=254)], render_kw=EMAIL)
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField("First name", validators=[DataRequired("Enter your first name."),
+    display_name = StringField(_l("First name"), validators=[DataRequired(_l("Enter your first name.")),
                                                          Length(max=80)], render_kw=NAME)
-    postcode = StringField("Home postcode (optional)", validators=[Optional(), Length(max=10),
+    postcode = StringField(_l("Home postcode (optional)"), validators=[Optional(), Length(max=10),
                                                                    validate_uk_postcode],
                            render_kw=POSTCODE)
-    date_of_birth = date_of_birth_field(description="For example, 27 3 1984.")
+    date_of_birth = date_of_birth_field(description=_l("For example, 27 3 1984."))
 
 
 class ConfirmForm(FlaskForm):

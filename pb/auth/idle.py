@@ -15,6 +15,7 @@ import calendar
 from datetime import timedelta
 
 from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from pb import throttle
@@ -82,11 +83,12 @@ def enforce() -> object | None:
     logout_user()
     session.clear()
     if reason == "idle":
-        flash(f"You were signed out after {int(idle.total_seconds() // 60)} minutes without "
-              "using pb, to keep your account safe. Please sign in again.", "info")
+        flash(_("You were signed out after %(minutes)s minutes without using pb, to keep "
+                "your account safe. Please sign in again.",
+                minutes=int(idle.total_seconds() // 60)), "info")
     else:
-        flash(f"You were signed out because you signed in more than "
-              f"{int(absolute.total_seconds() // 3600)} hours ago. Please sign in again.",
+        flash(_("You were signed out because you signed in more than %(hours)s hours ago. "
+                "Please sign in again.", hours=int(absolute.total_seconds() // 3600)),
               "info")
     if request.path.startswith("/api/"):
         return None

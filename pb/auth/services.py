@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 
 from pb import audit
 from pb.auth import AccountError
@@ -33,8 +34,8 @@ class Registration:
 def register(data: Registration) -> User:
     email = normalise_email(data.email)
     if User.by_email(email) is not None:
-        raise AccountError("An account with that email address already exists. "
-                           "Sign in, or reset your password if you have forgotten it.")
+        raise AccountError(_("An account with that email address already exists. "
+                             "Sign in, or reset your password if you have forgotten it."))
     user = User(
         email=email,
         display_name=data.display_name.strip(),
@@ -66,7 +67,7 @@ def verify_email(token: str) -> User:
     before = {"email": user.email, "verified": user.is_verified}
     if new_email:
         if User.by_email(new_email) is not None:
-            raise AccountError("Another account now uses that email address.")
+            raise AccountError(_("Another account now uses that email address."))
         user.email = normalise_email(new_email)
     user.email_verified_at = utcnow()
     audit.record("account.email_verified", user, actor=user, before=before,
@@ -99,7 +100,7 @@ def reset_max_age() -> int:
 
 
 def reset_password(token: str, new_password: str) -> User:
-    user, _ = read_token("reset", token, reset_max_age())
+    user, _fingerprint = read_token("reset", token, reset_max_age())
     _set_password(user, new_password)
     # Following the emailed link proves the address too.
     user.email_verified_at = user.email_verified_at or utcnow()
@@ -110,7 +111,7 @@ def reset_password(token: str, new_password: str) -> User:
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     if not verify_password(user.password_hash, current_password):
-        raise AccountError("Your current password is not right.")
+        raise AccountError(_("Your current password is not right."))
     _set_password(user, new_password)
     audit.record("account.password_changed", user, actor=user)
     db.session.commit()
@@ -125,10 +126,10 @@ def _set_password(user: User, new_password: str) -> None:
 
 def request_email_change(user: User, current_password: str, new_email: str) -> None:
     if not verify_password(user.password_hash, current_password):
-        raise AccountError("Your current password is not right.")
+        raise AccountError(_("Your current password is not right."))
     new_email = normalise_email(new_email)
     if User.by_email(new_email) is not None:
-        raise AccountError("Another account already uses that email address.")
+        raise AccountError(_("Another account already uses that email address."))
     audit.record("account.email_change_requested", user, actor=user,
                  after={"new_email": new_email})
     db.session.commit()

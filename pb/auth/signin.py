@@ -18,6 +18,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from pb import audit, throttle
@@ -29,11 +30,11 @@ from pb.models import AuditEntry, LoginAttempt, User, UserSession, normalise_ema
 from pb.models.user import session_token_hash
 from pb.passwords import hash_password, needs_rehash, verify_password
 
-WRONG = "That email address and password do not match an account."
-ACCOUNT_WAIT = ("There have been several wrong passwords for this account, so pb is slowing "
+WRONG = _l("That email address and password do not match an account.")
+ACCOUNT_WAIT = _l("There have been several wrong passwords for this account, so pb is slowing "
                 "down guesses. Try again in {wait}, or ask for an email that lets you sign in "
                 "straight away.")
-ADDRESS_WAIT = ("There have been many wrong passwords from this connection, so pb is slowing "
+ADDRESS_WAIT = _l("There have been many wrong passwords from this connection, so pb is slowing "
                 "down guesses from it. Try again in {wait}.")
 UNLOCK_EMAIL_EVERY = timedelta(minutes=5)
 
@@ -84,10 +85,10 @@ class AccountWait(throttle.Wait):
 
 
 def _check_throttles(email: str, ip_address: str, at: datetime, unlocked: bool) -> None:
-    throttle.check([address_wait(ip_address, at)], at, ADDRESS_WAIT)
+    throttle.check([address_wait(ip_address, at)], at, str(ADDRESS_WAIT))
     if not unlocked:
         try:
-            throttle.check([account_wait(email, at)], at, ACCOUNT_WAIT)
+            throttle.check([account_wait(email, at)], at, str(ACCOUNT_WAIT))
         except throttle.Wait as exc:
             raise AccountWait(exc.message, timedelta(seconds=exc.retry_after)) from None
 
@@ -116,7 +117,7 @@ def authenticate(email: str, password: str, ip_address: str,
         audit.record("account.login_failed", object_type="User",
                      object_id=user.id if user else None, after={"email": email}, actor=user)
         db.session.commit()
-        raise AccountError(WRONG)
+        raise AccountError(str(WRONG))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_logins = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from pb.auth import AccountError
@@ -44,12 +45,12 @@ def read_token(purpose: str, token: str, max_age_seconds: int) -> tuple[User, di
     try:
         payload = _serializer(purpose).loads(token, max_age=max_age_seconds)
     except SignatureExpired as exc:
-        raise AccountError("That link has expired. Ask for a new one.") from exc
+        raise AccountError(_("That link has expired. Ask for a new one.")) from exc
     except BadSignature as exc:
-        raise AccountError("That link is not valid. Check you copied all of it.") from exc
+        raise AccountError(_("That link is not valid. Check you copied all of it.")) from exc
     uid = payload.get("uid") if isinstance(payload, dict) else None
     user = get_or_none(User, uid) if isinstance(uid, int) else None
     if user is None or payload.get("fp") != _token_fingerprint(purpose, user):
-        raise AccountError("That link has already been used or is no longer valid.")
+        raise AccountError(_("That link has already been used or is no longer valid."))
     return user, payload
 

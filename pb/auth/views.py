@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from pb import throttle
@@ -55,8 +56,8 @@ def register():
             apply_errors(form, exc.errors if exc.field_errors else {"email": exc.message})
         else:
             _start_session(user, remember=False)
-            flash("Welcome to pb. We have sent you an email: open the link in it to confirm "
-                  "your address.", "success")
+            flash(_("Welcome to pb. We have sent you an email: open the link in it to confirm "
+                    "your address."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
 
@@ -67,7 +68,7 @@ def verify_email(token: str):
         services.verify_email(token)
     except AccountError as exc:
         return render_template("auth/link_problem.html", message=exc.message, kind="verify"), 400
-    flash("Thank you: your email address is confirmed.", "success")
+    flash(_("Thank you: your email address is confirmed."), "success")
     return redirect(url_for("auth.account") if current_user.is_authenticated
                     else url_for("auth.login"))
 
@@ -77,7 +78,7 @@ def verify_email(token: str):
 def resend_verification():
     if ConfirmForm().validate_on_submit() and not current_user.is_verified:
         services.send_verification(_me())
-        flash("We have sent you a new confirmation email.", "success")
+        flash(_("We have sent you a new confirmation email."), "success")
     return redirect(url_for("auth.account"))
 
 
@@ -100,7 +101,7 @@ def login():
             status = 400
         else:
             _start_session(user, remember=form.remember.data)
-            flash(f"Signed in as {user.display_name}.", "success")
+            flash(_("Signed in as %(name)s.", name=user.display_name), "success")
             return redirect(_safe_next(request.args.get("next")))
     elif form.errors:
         status = 400
@@ -131,7 +132,7 @@ def logout():
             signin.end_session(_me())
         logout_user()
         session.clear()
-        flash("You have signed out.", "info")
+        flash(_("You have signed out."), "info")
     return redirect(url_for("main.index"))
 
 
@@ -141,9 +142,9 @@ def request_unlock():
     form = UnlockRequestForm()
     if form.validate_on_submit():
         signin.request_unlock(form.email.data)
-        flash("If that address has an account that is being slowed down, we have sent it an "
-              "email with a link to sign in straight away. The link works once, for 30 "
-              "minutes.", "info")
+        flash(_("If that address has an account that is being slowed down, we have sent it an "
+                "email with a link to sign in straight away. The link works once, for 30 "
+                "minutes."), "info")
     return redirect(url_for("auth.login"), code=303)
 
 
@@ -165,12 +166,12 @@ def unlock(token: str):
             status = exc.status
         except AccountError as exc:
             # Waiver for bandit B105: a message shown to the person, not a password.
-            apply_errors(form, {"password": "That password is not right for this account."}  # nosec B105
-                         if exc.message == signin.WRONG else exc)
+            apply_errors(form, {"password": _("That password is not right for this account.")}  # nosec B105
+                         if exc.message == str(signin.WRONG) else exc)
             status = 400
         else:
             _start_session(user, remember=False)
-            flash(f"Signed in as {user.display_name}.", "success")
+            flash(_("Signed in as %(name)s.", name=user.display_name), "success")
             return redirect(url_for("auth.account"))
     elif form.errors:
         status = 400
@@ -182,8 +183,8 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        flash("If that address has an account, we have sent it a link to reset the password. "
-              "The link works once, for 30 minutes.", "info")
+        flash(_("If that address has an account, we have sent it a link to reset the password. "
+                "The link works once, for 30 minutes."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form), 400 if form.errors else 200
 
@@ -192,7 +193,7 @@ def forgot_password():
 def reset_password(token: str):
     form = ResetPasswordForm()
     try:
-        user, _ = read_token("reset", token, services.reset_max_age())
+        user, _fingerprint = read_token("reset", token, services.reset_max_age())
     except AccountError as exc:
         return render_template("auth/link_problem.html", message=exc.message), 400
     form.account_email = user.email
@@ -202,7 +203,7 @@ def reset_password(token: str):
         except AccountError as exc:
             return render_template("auth/link_problem.html", message=exc.message), 400
         logout_user()
-        flash("Your password has been changed. Sign in with the new one.", "success")
+        flash(_("Your password has been changed. Sign in with the new one."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 400 if form.errors else 200
 
@@ -222,7 +223,7 @@ def update_profile():
     if form.validate_on_submit():
         services.update_profile(_me(), form.display_name.data, form.postcode.data,
                                 form.date_of_birth.data)
-        flash("Your details are saved.", "success")
+        flash(_("Your details are saved."), "success")
         return redirect(url_for("auth.account"))
     return render_template("auth/account.html", profile_form=form,
                            password_form=ChangePasswordForm(), email_form=ChangeEmailForm(),
@@ -242,7 +243,7 @@ def change_password():
         else:
             # The session version changed: sign in again on this device only.
             login_user(current_user._get_current_object())
-            flash("Your password has been changed. Other devices have been signed out.",
+            flash(_("Your password has been changed. Other devices have been signed out."),
                   "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", profile_form=ProfileForm(obj=current_user),
@@ -261,8 +262,8 @@ def change_email():
         except AccountError as exc:
             apply_errors(form, exc.errors if exc.field_errors else {"email": exc.message})
         else:
-            flash("We have sent a link to your new address. Your email changes when you "
-                  "open it.", "info")
+            flash(_("We have sent a link to your new address. Your email changes when you "
+                    "open it."), "info")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", profile_form=ProfileForm(obj=current_user),
                            password_form=ChangePasswordForm(), email_form=form,
@@ -276,5 +277,5 @@ def sign_out_everywhere():
         signin.sign_out_everywhere(_me())
         logout_user()
         session.clear()
-        flash("You have been signed out on every device.", "info")
+        flash(_("You have been signed out on every device."), "info")
     return redirect(url_for("auth.login"))

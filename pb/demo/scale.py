@@ -25,6 +25,7 @@ from sqlalchemy import func, insert, select, text
 
 from pb import audit
 from pb.database import writes
+from pb.demo.scale_grants import MAX_PER_YEAR
 from pb.extensions import db
 from pb.models import Proposal, Round, Theme
 from pb.models.base import utcnow
@@ -55,7 +56,7 @@ def _next_id(model) -> int:
     return (db.session.scalar(select(func.max(model.id))) or 0) + 1
 
 
-def _fix_sequences(*models) -> None:
+def fix_sequences(*models) -> None:
     """PostgreSQL: move each table's id sequence past the ids written explicitly."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
@@ -66,7 +67,7 @@ def _fix_sequences(*models) -> None:
         db.session.execute(text(sql))
 
 
-def _make_round(area, partnership, name: str, status: str, rule: str) -> Round:
+def make_round(area, partnership, name: str, status: str, rule: str) -> Round:
     now = utcnow().replace(microsecond=0)
     day = timedelta(days=1)
     close = now - day if status == "closed" else now + 14 * day
@@ -85,7 +86,8 @@ def _make_round(area, partnership, name: str, status: str, rule: str) -> Round:
     return round_
 
 
-def _insert_projects(round_: Round, area, count: int, rng: random.Random) -> dict:
+def insert_projects(round_: Round, area, count: int, rng: random.Random,
+                    cost_pounds: tuple[int, int] = (5_000, 250_000)) -> dict:
     """The shortlisted projects; returns {ward id or None: [project ids]}."""
     wards = [w.id for w in area.wards]
     themes = list(db.session.scalars(select(Theme.id)))
@@ -99,7 +101,7 @@ def _insert_projects(round_: Round, area, count: int, rng: random.Random) -> dic
         idea = IDEAS[i % len(IDEAS)]
         rows.append({"id": pid, "round_id": round_.id, "title": f"{idea.capitalize()} {i + 1}",
                      "summary": f"A {idea} for residents.", "status": "shortlisted",
-                     "cost_pence": rng.randrange(5_000, 250_000) * 100,
+                     "cost_pence": rng.randrange(*cost_pounds) * 100,
                      "is_area_wide": ward is None, "submitted_at": now})
         by_ward.setdefault(ward, []).append(pid)
         if ward is not None:
@@ -156,10 +158,10 @@ def build_city(area, partnership, *, voters: int = 100_000, projects: int = 150,
     # Waiver for bandit B311: repeatable demo data, not a secret.
     rng = random.Random(seed)  # nosec B311
     number = db.session.scalar(select(func.count()).select_from(Round)) + 1
-    round_ = _make_round(area, partnership,
+    round_ = make_round(area, partnership,
                          f"City-scale vote: {voters:,} voters, {projects} projects (#{number})",
                          status, rule)
-    by_ward = _insert_projects(round_, area, projects, rng)
+    by_ward = insert_projects(round_, area, projects, rng)
     all_ids = sorted(pid for ids in by_ward.values() for pid in ids)
     order = all_ids[:]
     rng.shuffle(order)  # popularity rank, independent of id
@@ -180,7 +182,7 @@ def build_city(area, partnership, *, voters: int = 100_000, projects: int = 150,
         total_choices += len(choice_rows)
         if progress is not None:
             progress(size)
-    _fix_sequences(Proposal, Voter, Ballot, BallotChoice)
+    fix_sequences(Proposal, Voter, Ballot, BallotChoice)
     audit.record("demo.scale_seeded", round_, after={"voters": voters, "projects": projects,
                                                      "choices": total_choices})
     return CityRound(round_, projects, voters, total_choices)
@@ -193,17 +195,35 @@ def build_city(area, partnership, *, voters: int = 100_000, projects: int = 150,
               show_default=True, help="closed: ready to count; voting: still open.")
 @click.option("--rule", default="greedy-approval", show_default=True)
 @click.option("--seed", default=2026, show_default=True)
+@click.option("--grants", "grants_per_year", default=100, show_default=True,
+              type=click.IntRange(0, MAX_PER_YEAR),
+              help="Funded projects a year in the two earlier rounds, each with its grant "
+                   "(0: no grants).")
 @with_appcontext
 @writes
-def scale_demo_command(voters: int, projects: int, status: str, rule: str, seed: int) -> None:
-    """Add a city-scale round (150 projects, 100,000 approval ballots) for measuring pb."""
+def scale_demo_command(voters: int, projects: int, status: str, rule: str, seed: int,
+                       grants_per_year: int) -> None:
+    """Add a city-scale round (150 projects, 100,000 approval ballots) for measuring pb,
+    and two years of grants for the funded projects of two earlier rounds."""
     from pb.demo import seed_place
+    from pb.demo.scale_grants import YEARS, build_grants
 
     area, partnership = seed_place()
     with click.progressbar(length=voters, label="Voters and ballots", show_eta=True,
                            show_pos=True) as bar:
         city = build_city(area, partnership, voters=voters, projects=projects, status=status,
                           rule=rule, seed=seed, progress=bar.update)
+    grants = None
+    if grants_per_year:
+        with click.progressbar(length=grants_per_year * YEARS, label="Two years of grants",
+                               show_eta=True, show_pos=True) as bar:
+            grants = build_grants(area, partnership, per_year=grants_per_year, seed=seed,
+                                  progress=bar.update)
     db.session.commit()
     click.echo(f"Round {city.round.id} ({city.round.name}): {city.projects} projects, "
                f"{city.voters:,} ballots, {city.choices:,} choices; {status}.")
+    if grants is not None:
+        click.echo(f"Grants: {grants.grants:,} for the funded projects of rounds "
+                   f"{', '.join(str(r.id) for r in grants.rounds)}, in "
+                   f"{', '.join(p.name for p in grants.programmes)}, with "
+                   f"{grants.returns:,} monitoring returns.")

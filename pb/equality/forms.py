@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 from wtforms.validators import Optional
 
+from pb.equality.words import WORDS
 from pb.models.equality import (
     AGE_BANDS,
     DISABILITY,
@@ -17,15 +19,20 @@ from pb.models.equality import (
 )
 
 
+def _choices(answers) -> list:
+    """(code, words), the words in the reader's language (lazy: fixed at import)."""
+    return [(code, WORDS[text]) for code, text in answers]
+
+
 def _radio(field: str, answers) -> RadioField:
-    return RadioField(QUESTIONS[field][0], choices=[*answers, PREFER_NOT],
+    return RadioField(WORDS[QUESTIONS[field][0]], choices=_choices([*answers, PREFER_NOT]),
                       validators=[Optional()], validate_choice=True)
 
 
 def _ethnicity_choices() -> list:
     # Flat for validation; templates/equality/_questions.html groups them under the
     # census headings with <optgroup>.
-    return [("", "Choose an ethnic group (optional)"), *ETHNICITIES, PREFER_NOT]
+    return [("", _l("Choose an ethnic group (optional)")), *_choices([*ETHNICITIES, PREFER_NOT])]
 
 
 class EqualityForm(FlaskForm):
@@ -34,10 +41,10 @@ class EqualityForm(FlaskForm):
     age_band = _radio("age_band", AGE_BANDS)
     sex = _radio("sex", SEXES)
     gender_same_as_birth = _radio("gender_same_as_birth", GENDER_SAME)
-    ethnicity = SelectField(QUESTIONS["ethnicity"][0], choices=_ethnicity_choices(),
+    ethnicity = SelectField(WORDS[QUESTIONS["ethnicity"][0]], choices=_ethnicity_choices(),
                             validators=[Optional()])
     disability = _radio("disability", DISABILITY)
-    ward_id = SelectField("Which ward do you live in?", coerce=int, validators=[Optional()],
+    ward_id = SelectField(_l("Which ward do you live in?"), coerce=int, validators=[Optional()],
                           validate_choice=False)
 
     def answers(self) -> dict:

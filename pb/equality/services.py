@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from pb.errors import DomainError
 from pb.extensions import db
 from pb.models import equality
@@ -9,7 +11,7 @@ from pb.models.base import utcnow
 from pb.models.equality import EQUALITY_CONTEXTS, EqualityResponse
 from pb.models.place import Ward
 
-_ALLOWED = {field: {code for code, _ in answers} | {equality.PREFER_NOT[0]}
+_ALLOWED = {field: {code for code, _words in answers} | {equality.PREFER_NOT[0]}
             for field, (_question, answers) in equality.QUESTIONS.items()}
 
 
@@ -30,7 +32,7 @@ def record(context: str, answers: dict, *, round_=None, source_id: int | None = 
     for field, allowed in _ALLOWED.items():
         value = answers.get(field) or None
         if value is not None and value not in allowed:
-            raise EqualityError("Choose one of the answers offered, or leave it blank.",
+            raise EqualityError(_("Choose one of the answers offered, or leave it blank."),
                                 field=field)
         clean[field] = value
     ward_id = answers.get("ward_id") or None
@@ -38,7 +40,7 @@ def record(context: str, answers: dict, *, round_=None, source_id: int | None = 
         ward = db.session.get(Ward, ward_id)
         area_id = area.id if area is not None else (round_.area_id if round_ else None)
         if ward is None or (area_id is not None and ward.area_id != area_id):
-            raise EqualityError("Choose one of the wards listed.", field="ward_id")
+            raise EqualityError(_("Choose one of the wards listed."), field="ward_id")
     if ward_id is None and not any(clean.values()):
         return None
     response = EqualityResponse(context=context, round_id=round_.id if round_ else None,

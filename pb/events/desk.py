@@ -20,6 +20,7 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -78,37 +79,39 @@ def _new_code_key(submission: str) -> str:
 def _check_age(event: Event, arrival: Arrival) -> None:
     bands = {code: (lo, hi) for code, _label, lo, hi in CHECK_IN_AGE_BANDS}
     if arrival.age_band not in bands:
-        raise EventError("Choose their age band.", field="age_band")
+        raise EventError(_("Choose their age band."), field="age_band")
     lo, hi = bands[arrival.age_band]
     age = age_on(arrival.born, date.today()) if arrival.born is not None else None
     if age is not None and not lo <= age <= hi:
         right = next((label for _c, label, a, b in CHECK_IN_AGE_BANDS if a <= age <= b),
-                     "the right band")
-        raise EventError(f"That date of birth makes them {age}: choose “{right}”, or "
-                         "check the date.", field="age_band")
+                     _("the right band"))
+        raise EventError(_("That date of birth makes them %(age)d: choose “%(band)s”, or "
+                           "check the date.", age=age, band=right), field="age_band")
     least = event.round.eligibility_min_age
     if not least:
         return
     if hi < least or (age is not None and age < least):
-        raise EventError(f"This vote is for people aged {least} or over, so they cannot vote "
-                         "today. They are welcome to stay for the pitches.", field="age_band")
+        raise EventError(_("This vote is for people aged %(age)d or over, so they cannot vote "
+                           "today. They are welcome to stay for the pitches.", age=least),
+                         field="age_band")
     if lo < least and arrival.born is None:
-        raise EventError(f"This vote is for people aged {least} or over: ask their date of "
-                         "birth to be sure.", field="born")
+        raise EventError(_("This vote is for people aged %(age)d or over: ask their date of "
+                           "birth to be sure.", age=least), field="born")
 
 
 def _check_place(event: Event, postcode: str | None):
     round_ = event.round
     if postcode is None:
-        raise EventError("Enter a UK postcode, for example SK10 2LH.", field="postcode")
+        raise EventError(_("Enter a UK postcode, for example SK10 2LH."), field="postcode")
     ward = round_.area.ward_for_postcode(postcode)
     if round_.eligibility_postcode and not round_.area.covers_postcode(postcode):
-        raise EventError(f"{postcode} is outside {round_.area.name}: this vote is only for "
-                         "people who live, work or study there.", field="postcode")
+        raise EventError(_("%(postcode)s is outside %(area)s: this vote is only for people who "
+                           "live, work or study there.", postcode=postcode,
+                           area=round_.area.name), field="postcode")
     if event.ward_id is not None and (ward is None or ward.id != event.ward_id):
-        raise EventError(f"This event is for {event.ward.name}'s share of the round and "
-                         f"{postcode} is not in it. They can vote online with a code.",
-                         field="postcode")
+        raise EventError(_("This event is for %(ward)s's share of the round and %(postcode)s "
+                           "is not in it. They can vote online with a code.",
+                           ward=event.ward.name, postcode=postcode), field="postcode")
     return ward
 
 
@@ -116,11 +119,12 @@ def _warn_same_details(event: Event, digest: str) -> None:
     earlier = db.session.scalar(select(func.max(CheckIn.checked_in_at)).where(
         CheckIn.round_id == event.round_id, CheckIn.details_hash == digest))
     if earlier is not None:
-        raise SameDetails(
-            f"Someone with the same first name, postcode and age band was checked in at "
-            f"{format_datetime(earlier)}. If it is the same person, they already have a code: "
-            "do not give them another. If it is someone else (a relative, say), tick “This is "
-            "a different person” and check them in.", field="different_person")
+        raise SameDetails(_(
+            "Someone with the same first name, postcode and age band was checked in at "
+            "%(when)s. If it is the same person, they already have a code: do not give them "
+            "another. If it is someone else (a relative, say), tick “This is a different "
+            "person” and check them in.", when=format_datetime(earlier)),
+            field="different_person")
 
 
 def _card(event: Event, raw: str) -> VotingCode:
@@ -128,26 +132,26 @@ def _card(event: Event, raw: str) -> VotingCode:
     code = None if normal is None else db.session.scalar(select(VotingCode).where(
         VotingCode.code_hash == codes.code_hash(normal), VotingCode.round_id == event.round_id))
     if code is None:
-        raise EventError("That is not one of this round's voting codes: check it against the "
-                         "card (16 letters and numbers).", field="card_code")
+        raise EventError(_("That is not one of this round's voting codes: check it against the "
+                         "card (16 letters and numbers)."), field="card_code")
     if code.used_at is not None:
-        raise EventError("That card's code has already been used to vote: give them "
-                         "another card.", field="card_code")
+        raise EventError(_("That card's code has already been used to vote: give them "
+                         "another card."), field="card_code")
     if db.session.scalar(select(CheckIn.id).where(CheckIn.code_id == code.id)) is not None:
-        raise EventError("That card has already been handed to someone at check-in: give them "
-                         "another card.", field="card_code")
+        raise EventError(_("That card has already been handed to someone at check-in: give them "
+                         "another card."), field="card_code")
     return code
 
 
 def check_in(actor: User, event: Event, arrival: Arrival, submission: str) -> CheckedIn:
     """Check a person in and bind their code; see the module docstring."""
     if not can_work_event(actor, event):
-        raise NotAllowed("Only staff on duty at this event can check people in.")
+        raise NotAllowed(_("Only staff on duty at this event can check people in."))
     previous = submissions.previous(submission, ACTION, actor)
     if previous is not None:
         return _again(db.session.get(CheckIn, previous), submission)
     if event.round.status in ("closed", "results"):
-        raise EventError("Voting in this round has closed.")
+        raise EventError(_("Voting in this round has closed."))
     postcode = normalise_postcode(arrival.postcode)
     ward = _check_place(event, postcode)
     _check_age(event, arrival)
@@ -170,8 +174,8 @@ def check_in(actor: User, event: Event, arrival: Arrival, submission: str) -> Ch
         db.session.flush()
     except IntegrityError:
         done = submissions.after_race(submission, ACTION, actor,
-                                      "That card has just been handed to someone at another "
-                                      "desk: give them another card.")
+                                      _("That card has just been handed to someone at another "
+                                      "desk: give them another card."))
         return _again(db.session.get(CheckIn, done), submission)
     audit.record("event.checked_in", event,
                  after={"ward_id": record.ward_id, "age_band": AGE_BAND_LABELS[record.age_band],
@@ -183,7 +187,7 @@ def check_in(actor: User, event: Event, arrival: Arrival, submission: str) -> Ch
 
 def _new_code(actor: User, event: Event, submission: str) -> tuple[VotingCode, str]:
     if not can_issue_codes(actor, event.round):
-        raise NotAllowed("Only staff on duty can issue codes.")
+        raise NotAllowed(_("Only staff on duty can issue codes."))
     key = _new_code_key(submission)
     batch, _made = generate_codes(actor, event.round, f"{event.name}: desk, issued on the spot",
                                   1, key)

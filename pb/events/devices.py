@@ -15,6 +15,8 @@ import hmac
 import secrets
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from pb import audit, submissions
@@ -29,8 +31,8 @@ from pb.voting import codes
 
 LINK_MINUTES = 30
 ACTION = "kiosk.link"
-NOT_ENROLLED = ("This device is not enrolled as a voting tablet, or it has been switched off. "
-                "Ask an officer to enrol it from the event's page.")
+NOT_ENROLLED = (_l("This device is not enrolled as a voting tablet, or it has been switched off. "
+                "Ask an officer to enrol it from the event's page."))
 
 
 def _hash(value: str) -> str:
@@ -47,14 +49,14 @@ def link_token(submission: str) -> str:
 def new_device(actor: User, event: Event, name: str, submission: str) -> tuple[KioskDevice, str]:
     """The tablet this form adds (or added already) and its one-time enrolment token."""
     if not can_set_up_event(actor, event.round):
-        raise NotAllowed("Only the partnership's officers can enrol tablets.")
+        raise NotAllowed(_("Only the partnership's officers can enrol tablets."))
     if not submissions.is_key(submission):
-        raise EventError("This form is out of date. Reload the page and try again.")
+        raise EventError(_("This form is out of date. Reload the page and try again."))
     made = submissions.previous(submission, ACTION, actor)
     if made is not None:
         return db.session.get(KioskDevice, made), link_token(submission)
     if not event.uses_tablets:
-        raise EventError("This event does not use tablets: tick tablets in its set-up first.")
+        raise EventError(_("This event does not use tablets: tick tablets in its set-up first."))
     token = link_token(submission)
     device = KioskDevice(event_id=event.id, name=name.strip() or "Tablet",
                          link_hash=_hash(token), created_by_id=actor.id,
@@ -83,16 +85,16 @@ def enrol(token: str) -> tuple[KioskDevice, str]:
     """Enrol the tablet opening the link; returns it and the cookie value it keeps."""
     device = device_for_link(token)
     if device is None:
-        raise EventError("This enrolment link has been used, has expired or was switched off. "
-                         "Ask an officer for a new one.", status=410)
+        raise EventError(_("This enrolment link has been used, has expired or was switched off. "
+                         "Ask an officer for a new one."), status=410)
     secret = secrets.token_urlsafe(32)
     claimed = db.session.execute(
         update(KioskDevice).where(KioskDevice.id == device.id, KioskDevice.enrolled_at.is_(None))
         .values(enrolled_at=utcnow(), secret_hash=_hash(secret)))
     if claimed.rowcount != 1:  # another tablet opened the same link at the same moment
         db.session.rollback()
-        raise EventError("This enrolment link has just been used by another device. Ask an "
-                         "officer for a new one.", status=410)
+        raise EventError(_("This enrolment link has just been used by another device. Ask an "
+                         "officer for a new one."), status=410)
     audit.record("kiosk.enrolled", device, after={"event_id": device.event_id})
     db.session.commit()
     return device, f"{device.id}:{secret}"
@@ -100,7 +102,7 @@ def enrol(token: str) -> tuple[KioskDevice, str]:
 
 def device_from_cookie(value: str | None) -> KioskDevice | None:
     """The enrolled, not revoked, tablet whose cookie this is."""
-    device_id, _, secret = (value or "").partition(":")
+    device_id, _sep, secret = (value or "").partition(":")
     if not (device_id.isascii() and device_id.isdigit()) or not secret or len(value) > 100:
         return None
     device = get_or_none(KioskDevice, int(device_id))
@@ -113,10 +115,10 @@ def device_from_cookie(value: str | None) -> KioskDevice | None:
 
 def revoke(actor: User, event: Event, device_id: int) -> KioskDevice:
     if not can_set_up_event(actor, event.round):
-        raise NotAllowed("Only the partnership's officers can switch tablets off.")
+        raise NotAllowed(_("Only the partnership's officers can switch tablets off."))
     device = get_or_none(KioskDevice, device_id)
     if device is None or device.event_id != event.id:
-        raise EventError("That tablet is not enrolled at this event.", status=404)
+        raise EventError(_("That tablet is not enrolled at this event."), status=404)
     if device.revoked_at is None:
         device.revoked_at = utcnow()
         audit.record("kiosk.revoked", device, after={"event_id": event.id}, actor=actor)

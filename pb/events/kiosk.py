@@ -16,6 +16,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from pb import submissions, throttle
@@ -27,11 +29,11 @@ from pb.voting import CodeError, VotingClosed, codes
 from pb.voting.casting import ACTION as CAST_ACTION
 from pb.voting.services import Cast, Identity, build_paper, cast_ballot
 
-WAIT = ("Several wrong codes have been typed on this tablet, so it is slowing down. Try "
+WAIT = (_l("Several wrong codes have been typed on this tablet, so it is slowing down. Try "
         "again in {wait}, or use another tablet. If your card's code will not work, ask a "
-        "member of staff.")
-WRONG = ("That code is not right for this vote. Check it against your card and try again: it "
-         "has 16 letters and numbers, like K7QM-3XHD-PW9R-TB4C.")
+        "member of staff."))
+WRONG = (_l("That code is not right for this vote. Check it against your card and try again: it "
+         "has 16 letters and numbers, like K7QM-3XHD-PW9R-TB4C."))
 
 
 def _limits() -> tuple[throttle.Limit, throttle.Limit]:
@@ -58,7 +60,7 @@ def check_throttles(device: KioskDevice, prefix: str | None, at: datetime) -> No
                                  at - tablet.window))]
     if prefix:
         waits.append((group, *_failures(VotingCodeAttempt.prefix == prefix, at - group.window)))
-    throttle.check(waits, at, WAIT)
+    throttle.check(waits, at, str(WAIT))
 
 
 def _problem(device: KioskDevice, normal: str | None) -> tuple[VotingCode | None, str | None]:
@@ -66,20 +68,20 @@ def _problem(device: KioskDevice, normal: str | None) -> tuple[VotingCode | None
     code = None if normal is None else db.session.scalar(select(VotingCode).where(
         VotingCode.code_hash == codes.code_hash(normal), VotingCode.round_id == round_id))
     if code is None:
-        return None, WRONG
+        return None, str(WRONG)
     if code.used_at is not None:
-        return code, ("That code has already been used to vote. Each code can be used once, "
-                      "whichever way you vote. Ask a member of staff if you did not use it.")
+        return code, (_("That code has already been used to vote. Each code can be used once, "
+                      "whichever way you vote. Ask a member of staff if you did not use it."))
     if desk.binding(round_id, code.id) is None:
-        return code, ("That card has not been checked in. Please take it to the check-in desk "
-                      "first, then come back to vote.")
+        return code, (_("That card has not been checked in. Please take it to the check-in desk "
+                      "first, then come back to vote."))
     return code, None
 
 
 def enter_code(device: KioskDevice, raw_code: str, ip_address: str) -> dict:
     """Check a code typed on a tablet; returns the claim the tablet's session keeps."""
     if device.event.round.status != "voting":
-        raise VotingClosed("Voting is not open at the moment. Ask a member of staff.")
+        raise VotingClosed(_("Voting is not open at the moment. Ask a member of staff."))
     normal = codes.normalise_code(raw_code)
     at = throttle.now()
     check_throttles(device, normal[:4] if normal else None, at)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
 from pb import submissions, throttle
 from pb.errors import DomainError
@@ -50,8 +51,8 @@ def enrol(token: str):
     if request.method == "GET":
         if device is None:
             return render_template("events/kiosk_not_enrolled.html", message=(
-                "This enrolment link has been used, has expired or was switched off. Ask an "
-                "officer for a new one.")), 410, NO_STORE
+                _("This enrolment link has been used, has expired or was switched off. Ask an "
+                "officer for a new one."))), 410, NO_STORE
         return render_template("events/kiosk_enrol.html", device=device, token=token), \
             200, NO_STORE
     device, cookie = devices.enrol(token)

@@ -8,6 +8,8 @@ the budget. It never shows anything else: no names, no ballots, no provisional c
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from pb import audit
 from pb.errors import NotAllowed
 from pb.events import EventError, queries
@@ -23,7 +25,7 @@ POLL_SECONDS = 5
 
 def set_totals_hidden(actor: User, event: Event, hidden: bool) -> Event:
     if not can_manage_round(actor, event.round):
-        raise NotAllowed("Only the partnership's officers can change the live screen.")
+        raise NotAllowed(_("Only the partnership's officers can change the live screen."))
     if event.totals_hidden != hidden:
         event.totals_hidden = hidden
         audit.record("event.totals_hidden" if hidden else "event.totals_shown", event,
@@ -36,11 +38,11 @@ def reveal(actor: User, event: Event) -> Event:
     """Start revealing the certified result on the live screen (once; pressing again
     does nothing more)."""
     if not can_manage_round(actor, event.round):
-        raise NotAllowed("Only the partnership's officers can reveal the result.")
+        raise NotAllowed(_("Only the partnership's officers can reveal the result."))
     result = results.result_for(event.round)
     if result is None or not result.is_certified:
-        raise EventError("The result can be revealed once it is counted and a second officer "
-                         "has certified it.")
+        raise EventError(_("The result can be revealed once it is counted and a second officer "
+                         "has certified it."))
     if event.revealed_at is None:
         event.revealed_at = utcnow()
         audit.record("event.result_revealed", event, actor=actor)

@@ -6,6 +6,7 @@ import csv
 import io
 
 from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from pb.auth.forms import ConfirmForm
@@ -38,8 +39,8 @@ def live_totals(event_id: int):
     if ConfirmForm().validate_on_submit():
         hide = not event.totals_hidden
         live.set_totals_hidden(actor(), event, hide)
-        flash("Running totals are hidden on the live screen until the reveal." if hide else
-              "Running totals are shown on the live screen.", "success")
+        flash(_("Running totals are hidden on the live screen until the reveal.") if hide else
+              _("Running totals are shown on the live screen."), "success")
     return redirect(url_for("events.close_page", event_id=event.id), code=303)
 
 
@@ -53,7 +54,7 @@ def live_reveal(event_id: int):
         except DomainError as exc:
             flash(exc.message, "error")
         else:
-            flash("The live screen is revealing the funded projects.", "success")
+            flash(_("The live screen is revealing the funded projects."), "success")
     return redirect(url_for("events.close_page", event_id=event.id), code=303)
 
 
@@ -86,7 +87,7 @@ def record_waiver(event_id: int):
     except DomainError as exc:
         apply_errors(form, exc)
         return _close(event, form, exc.status)
-    flash("Your reason is recorded: the count can now run with these papers pending.",
+    flash(_("Your reason is recorded: the count can now run with these papers pending."),
           "success")
     return redirect(url_for("events.close_page", event_id=event.id), code=303)
 

@@ -18,6 +18,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -75,8 +76,8 @@ def _code(event: Event, raw: str) -> tuple[VotingCode, str]:
     code = None if normal is None else db.session.scalar(select(VotingCode).where(
         VotingCode.code_hash == codes.code_hash(normal), VotingCode.round_id == event.round_id))
     if code is None:
-        raise EventError("That is not one of this round's voting codes: check the code on the "
-                         "paper (16 letters and numbers).", field="code")
+        raise EventError(_("That is not one of this round's voting codes: check the code on the "
+                         "paper (16 letters and numbers)."), field="code")
     return code, normal
 
 
@@ -103,34 +104,33 @@ def _check_reading(event: Event, code: VotingCode, reading: Reading) -> None:
     if reading.spoilt:
         return
     if identity_of(event, code) is None:
-        raise EventError("This paper's code was not handed out at a check-in desk, so nobody "
+        raise EventError(_("This paper's code was not handed out at a check-in desk, so nobody "
                          "checked the voter could vote. Record the paper as spoilt, with that "
-                         "reason.", field="code")
+                         "reason."), field="code")
     if code.used_at is not None:
-        raise EventError("This paper's code has already been used to vote (one code, one "
+        raise EventError(_("This paper's code has already been used to vote (one code, one "
                          "ballot, whichever way). Record the paper as spoilt, with the reason "
-                         "“code already used”.", field="code")
+                         "“code already used”."), field="code")
     ballot = paper_for_code(event, code)
     unknown = [pid for pid in reading.choices if pid not in ballot.ids]
     if unknown:
-        raise EventError("A project keyed is not on this voter's ballot (it is for another "
-                         "ward): check the paper, or record it as spoilt.", field="choices")
+        raise EventError(_("A project keyed is not on this voter's ballot (it is for another "
+                         "ward): check the paper, or record it as spoilt."), field="choices")
     problems = check_ballot(ballot.rules, ballot.projects, ballot.sections, reading.choices)
     if problems:
-        raise EventError("This reading breaks the ballot's rules: "
-                         + " ".join(m for _n, m in problems.all())
-                         + " If the paper really says this, record it as spoilt with that "
-                           "reason.", field="choices")
+        raise EventError(_("This reading breaks the ballot's rules: %(problems)s If the paper "
+                           "really says this, record it as spoilt with that reason.",
+                           problems=" ".join(m for _n, m in problems.all())), field="choices")
 
 
 def enter(actor: User, event: Event, raw_code: str, reading: Reading) -> Keyed:
     """Key one paper: the first entry, or the second (which matches or goes to the queue)."""
     if not can_work_event(actor, event):
-        raise NotAllowed("Only staff on duty at this event can key paper ballots.")
+        raise NotAllowed(_("Only staff on duty at this event can key paper ballots."))
     if not event.uses_paper:
-        raise EventError("This event does not use paper ballots.")
+        raise EventError(_("This event does not use paper ballots."))
     if event.round.status != "voting":
-        raise EventError("Voting is not open, so paper ballots cannot be counted now.")
+        raise EventError(_("Voting is not open, so paper ballots cannot be counted now."))
     code, normal = _code(event, raw_code)
     for attempt in (1, 2):
         paper = db.session.scalar(select(PaperBallot).where(PaperBallot.code_id == code.id)
@@ -142,8 +142,8 @@ def enter(actor: User, event: Event, raw_code: str, reading: Reading) -> Keyed:
         except IntegrityError:  # another person keyed the same paper at the same moment
             db.session.rollback()
             if attempt == 2:
-                raise EventConflict("Someone else has just keyed this paper. Look it up on the "
-                                    "paper ballots page.") from None
+                raise EventConflict(_("Someone else has just keyed this paper. Look it up on the "
+                                    "paper ballots page.")) from None
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -180,8 +180,8 @@ def _second(actor: User, event: Event, code: VotingCode, paper: PaperBallot,
     if first.entered_by_id == actor.id:
         if _reading_of(first).same_as(reading):
             return Keyed(paper, "already")
-        raise EventError("You keyed this paper first, so a different person must key it the "
-                         "second time (only matching entries by two people count).",
+        raise EventError(_("You keyed this paper first, so a different person must key it the "
+                         "second time (only matching entries by two people count)."),
                          field="code")
     _add_entry(paper, 2, actor, reading)
     earlier = _reading_of(first)
@@ -199,12 +199,12 @@ def _both_reasons(a: Reading, b: Reading) -> str:
 
 
 def _settled(paper: PaperBallot) -> str:
-    return {PAPER_MATCHED: "This paper has already been keyed twice and counted.",
-            PAPER_RESOLVED: "This paper has already been resolved and counted.",
-            PAPER_SPOILT: "This paper has already been recorded as spoilt.",
-            PAPER_QUEUE: "This paper's two entries disagree: it is in the reconciliation "
-                         "queue, where a third person settles it looking at the paper."
-            }.get(paper.status, "This paper has already been keyed.")
+    return {PAPER_MATCHED: _("This paper has already been keyed twice and counted."),
+            PAPER_RESOLVED: _("This paper has already been resolved and counted."),
+            PAPER_SPOILT: _("This paper has already been recorded as spoilt."),
+            PAPER_QUEUE: _("This paper's two entries disagree: it is in the reconciliation "
+                         "queue, where a third person settles it looking at the paper.")
+            }.get(paper.status, _("This paper has already been keyed."))
 
 
 def _to_queue(actor: User, paper: PaperBallot, problem: str) -> Keyed:
@@ -253,8 +253,8 @@ def _count(actor: User, event: Event, code: VotingCode, paper: PaperBallot, read
 def resolve(actor: User, event: Event, paper: PaperBallot, reading: Reading) -> Keyed:
     """A third person settles a paper in the queue by what the paper says."""
     if not can_resolve_paper(actor, event, paper):
-        raise NotAllowed("A third person settles a paper: someone on duty here who keyed "
-                         "neither entry.")
+        raise NotAllowed(_("A third person settles a paper: someone on duty here who keyed "
+                         "neither entry."))
     locked = db.session.scalar(select(PaperBallot).where(PaperBallot.id == paper.id)
                                .with_for_update().execution_options(populate_existing=True))
     if locked.status != PAPER_QUEUE:
@@ -266,7 +266,7 @@ def resolve(actor: User, event: Event, paper: PaperBallot, reading: Reading) -> 
         _add_entry(locked, 3, actor, reading)
     except IntegrityError:
         db.session.rollback()
-        raise EventConflict("Someone else has just resolved this paper.") from None
+        raise EventConflict(_("Someone else has just resolved this paper.")) from None
     if reading.spoilt:
         locked.resolved_by_id = actor.id
         return _spoil(actor, locked, reading.spoilt_reason, "paper.resolved")
@@ -276,13 +276,13 @@ def resolve(actor: User, event: Event, paper: PaperBallot, reading: Reading) -> 
 def add_received(actor: User, event: Event, count: int) -> int:
     """Add papers taken out of a ballot box (a negative number corrects a miscount)."""
     if not can_work_event(actor, event):
-        raise NotAllowed("Only staff on duty at this event can count papers received.")
+        raise NotAllowed(_("Only staff on duty at this event can count papers received."))
     if count == 0 or not -5000 <= count <= 5000:
-        raise EventError("Enter how many papers came out of the box (up to 5,000), or a "
-                         "negative number to correct a miscount.", field="count")
+        raise EventError(_("Enter how many papers came out of the box (up to 5,000), or a "
+                         "negative number to correct a miscount."), field="count")
     if event.paper_received + count < 0:
-        raise EventError(f"That would make fewer than none: {event.paper_received} received "
-                         "so far.", field="count")
+        raise EventError(_("That would make fewer than none: %(received)d received so far.",
+                           received=event.paper_received), field="count")
     db.session.execute(update(Event).where(Event.id == event.id).values(
         paper_received=Event.paper_received + count))
     audit.record("paper.received", event, after={"added": count}, actor=actor)

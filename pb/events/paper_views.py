@@ -4,6 +4,8 @@ queue, and the blank A4 ballot to print."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -20,12 +22,12 @@ from pb.models.event import PAPER_QUEUE
 from pb.policy import can_resolve_paper, role_required
 
 OUTCOMES = {
-    "first": "First entry saved. A different person must now key this paper a second time.",
-    "already": "You had already keyed this paper: a different person must key it again.",
-    "counted": "Second entry matches the first: the ballot is counted.",
-    "queue": "The two entries disagree, so the paper has gone to the reconciliation queue. "
-             "Put it on the queue pile: a third person will check it.",
-    "spoilt": "Recorded as spoilt.",
+    "first": _l("First entry saved. A different person must now key this paper a second time."),
+    "already": _l("You had already keyed this paper: a different person must key it again."),
+    "counted": _l("Second entry matches the first: the ballot is counted."),
+    "queue": _l("The two entries disagree, so the paper has gone to the reconciliation queue. "
+             "Put it on the queue pile: a third person will check it."),
+    "spoilt": _l("Recorded as spoilt."),
 }
 
 
@@ -76,9 +78,9 @@ def paper_received(event_id: int):
         except DomainError as exc:
             flash(exc.message, "error")
         else:
-            flash(f"Papers received so far: {total}.", "success")
+            flash(_("Papers received so far: %(total)d.", total=total), "success")
     else:
-        flash(" ".join(m for ms in form.errors.values() for m in ms), "error")
+        flash(" ".join(str(m) for ms in form.errors.values() for m in ms), "error")
     return redirect(url_for("events.paper_page", event_id=event.id), code=303)
 
 
@@ -98,7 +100,8 @@ def paper_enter(event_id: int):
         apply_errors(form, exc, set_aside=["choices"])
         return _entry_page(event, form, problems=exc.errors if exc.field == "choices" else {},
                            status=exc.status)
-    flash(f"Paper …{keyed.paper.code_tail}: {OUTCOMES[keyed.outcome]}",
+    flash(_("Paper …%(tail)s: %(outcome)s", tail=keyed.paper.code_tail,
+            outcome=OUTCOMES[keyed.outcome]),
           "error" if keyed.outcome in ("queue", "already") else "success")
     return redirect(url_for("events.paper_enter", event_id=event.id), code=303)
 
@@ -111,7 +114,7 @@ def paper_resolve(event_id: int, paper_id: int):
     if target is None or target.event_id != event.id:
         abort(404)
     if not can_resolve_paper(current_user, event, target):
-        flash("You keyed this paper, so a third person must settle it.", "error")
+        flash(_("You keyed this paper, so a third person must settle it."), "error")
         return redirect(url_for("events.paper_page", event_id=event.id), code=303)
     form = PaperEntryForm()
     if not form.is_submitted():
@@ -126,7 +129,7 @@ def paper_resolve(event_id: int, paper_id: int):
         apply_errors(form, exc, set_aside=["choices"])
         return _entry_page(event, form, problems=exc.errors if exc.field == "choices" else {},
                            status=exc.status, target=target)
-    flash(f"Paper …{target.code_tail} settled.", "success")
+    flash(_("Paper …%(tail)s settled.", tail=target.code_tail), "success")
     return redirect(url_for("events.paper_page", event_id=event.id), code=303)
 
 

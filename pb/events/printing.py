@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import segno
 from flask import url_for
+from flask_babel import gettext as _
 
 from pb.errors import NotAllowed
 from pb.events import EventError
@@ -22,7 +23,7 @@ from pb.voting.code_batches import sheet as code_sheet
 from pb.voting.designs import Rules, Section, describe_rules
 from pb.voting.services import generate_codes
 
-KINDS = {"cards": "voting cards", "papers": "paper ballots"}
+KINDS = {"cards": "voting cards", "papers": "paper ballots"}  # batch labels, kept in English
 
 
 def qr_data_uri(text: str) -> str:
@@ -37,11 +38,11 @@ def vote_url(event: Event) -> str:
 def make_batch(actor: User, event: Event, kind: str, count: int,
                submission: str) -> VotingCodeBatch:
     if not (can_work_event(actor, event) and can_issue_codes(actor, event.round)):
-        raise NotAllowed("Only staff on duty at this event can print codes for it.")
+        raise NotAllowed(_("Only staff on duty at this event can print codes for it."))
     if kind not in KINDS:
-        raise EventError("Choose voting cards or paper ballots.", field="kind")
+        raise EventError(_("Choose voting cards or paper ballots."), field="kind")
     if kind == "papers" and not event.uses_paper:
-        raise EventError("This event does not use paper ballots: tick paper in its set-up.")
+        raise EventError(_("This event does not use paper ballots: tick paper in its set-up."))
     batch, _made = generate_codes(actor, event.round, f"{event.name}: {count} {KINDS[kind]}",
                                   count, submission)
     return batch
@@ -70,10 +71,10 @@ def blank_paper(event: Event) -> BlankPaper:
     if event.ward_id is not None and round_.has_ward_budgets:
         budget = (round_.ward_budget_for(event.ward_id) or 0) * (
             round_.ballot_budget_percent or 100) // 100 + round_.area_wide_budget_pence
-    lines = describe_rules(rules, [Section("all", "Your budget", budget)])
+    lines = describe_rules(rules, [Section("all", _("Your budget"), budget)])
     lines = [line for line in lines if not line.startswith("Projects are listed in a random")]
     note = None
     if round_.has_ward_budgets and event.ward_id is None:
-        note = ("Choose only from your own ward's projects and the ones for the whole area: "
-                "choices for other wards' projects do not count.")
+        note = (_("Choose only from your own ward's projects and the ones for the whole area: "
+                "choices for other wards' projects do not count."))
     return BlankPaper(projects, lines, note)

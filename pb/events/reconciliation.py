@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from pb import audit
@@ -50,11 +52,14 @@ def pending(round_: Round) -> dict:
 def describe(totals: dict) -> str:
     parts = []
     if totals["not_keyed"]:
-        parts.append(f"{totals['not_keyed']} received paper ballot(s) not yet keyed")
+        parts.append(ngettext("%(num)d received paper ballot not yet keyed",
+                              "%(num)d received paper ballots not yet keyed",
+                              totals["not_keyed"]))
     if totals["keyed_once"]:
-        parts.append(f"{totals['keyed_once']} keyed once, waiting for their second entry")
+        parts.append(_("%(num)d keyed once, waiting for their second entry",
+                       num=totals["keyed_once"]))
     if totals["queue"]:
-        parts.append(f"{totals['queue']} in the reconciliation queue")
+        parts.append(_("%(num)d in the reconciliation queue", num=totals["queue"]))
     return "; ".join(parts)
 
 
@@ -76,22 +81,23 @@ def check_before_tally(round_: Round) -> None:
     waiver = latest_waiver(round_)
     if waiver is not None and waiver.pending_json == _key(totals):
         return
-    raise EventConflict(
-        f"Paper ballots are still being reconciled: {describe(totals)}. Finish keying them, or "
-        "record on the decision day's “Close and count” page why the count should run now.")
+    raise EventConflict(_(
+        "Paper ballots are still being reconciled: %(pending)s. Finish keying them, or "
+        "record on the decision day's “Close and count” page why the count should run now.",
+        pending=describe(totals)))
 
 
 def record_waiver(actor: User, round_: Round, reason: str) -> PaperWaiver:
     """An officer records why the count may run with paper ballots pending."""
     if not can_manage_round(actor, round_):
-        raise NotAllowed("Only the partnership's officers can decide to count now.")
+        raise NotAllowed(_("Only the partnership's officers can decide to count now."))
     totals = pending(round_)
     if not any(totals.values()):
-        raise EventError("No paper ballots are pending: the count can run without a reason.")
+        raise EventError(_("No paper ballots are pending: the count can run without a reason."))
     reason = (reason or "").strip()
     if len(reason) < 10:
-        raise EventError("Say why the count should run now (at least a sentence): it is kept "
-                         "in the audit log.", field="reason")
+        raise EventError(_("Say why the count should run now (at least a sentence): it is kept "
+                         "in the audit log."), field="reason")
     waiver = PaperWaiver(round_id=round_.id, reason=reason, pending_json=_key(totals),
                          recorded_by_id=actor.id)
     db.session.add(waiver)

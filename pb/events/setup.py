@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from pb import audit
@@ -42,16 +43,17 @@ class EventDetails:
 
 def _check(actor: User, round_: Round, details: EventDetails) -> None:
     if not can_set_up_event(actor, round_):
-        raise NotAllowed("Only the partnership's officers can set up its decision days.")
+        raise NotAllowed(_("Only the partnership's officers can set up its decision days."))
     if details.ends_at <= details.starts_at:
-        raise EventError("The event must end after it starts.", field="ends_time")
+        raise EventError(_("The event must end after it starts."), field="ends_time")
     if details.ward_id is not None:
         ward = get_or_none(Ward, details.ward_id)
         if ward is None or ward.area_id != round_.area_id:
-            raise EventError(f"Choose one of {round_.area.name}'s wards, or the whole round.",
+            raise EventError(_("Choose one of %(area)s's wards, or the whole round.",
+                               area=round_.area.name),
                              field="ward_id")
     if round_.status in ("closed", "results"):
-        raise EventError("Voting in this round has closed, so it can have no new decision day.")
+        raise EventError(_("Voting in this round has closed, so it can have no new decision day."))
 
 
 def _snapshot(event: Event) -> dict:
@@ -76,8 +78,8 @@ def update_event(actor: User, event: Event, details: EventDetails, version: int 
     _check(actor, event.round, details)
     locked = _locked(event)
     if version is not None and version != locked.version:
-        raise EventConflict("Another officer changed this event while you were editing it. "
-                            "Check the details below, then save again.")
+        raise EventConflict(_("Another officer changed this event while you were editing it. "
+                            "Check the details below, then save again."))
     before = _snapshot(locked)
     for name, value in vars(details).items():
         setattr(locked, name, value)
@@ -132,7 +134,7 @@ def add_new_projects(event: Event) -> int:
 def refresh_projects(actor: User, event: Event) -> int:
     """Add projects shortlisted since the event was set up; returns how many."""
     if not can_set_up_event(actor, event.round):
-        raise NotAllowed("Only the partnership's officers can change the agenda.")
+        raise NotAllowed(_("Only the partnership's officers can change the agenda."))
     _locked(event)
     added = add_new_projects(event)
     if added:
@@ -144,15 +146,15 @@ def refresh_projects(actor: User, event: Event) -> int:
 def move_pitch(actor: User, event: Event, item_id: int, direction: str) -> None:
     """Move a pitch one place up or down the agenda."""
     if not can_set_up_event(actor, event.round):
-        raise NotAllowed("Only the partnership's officers can change the agenda.")
+        raise NotAllowed(_("Only the partnership's officers can change the agenda."))
     if direction not in ("up", "down"):
-        raise EventError("Move a pitch up or down.")
+        raise EventError(_("Move a pitch up or down."))
     _locked(event)
     items = list(db.session.scalars(select(EventProject).where(EventProject.event_id == event.id)
                                     .order_by(EventProject.position, EventProject.id)))
     index = next((i for i, item in enumerate(items) if item.id == item_id), None)
     if index is None:
-        raise EventError("That pitch is not on this event's agenda.", status=404)
+        raise EventError(_("That pitch is not on this event's agenda."), status=404)
     other = index - 1 if direction == "up" else index + 1
     if 0 <= other < len(items):
         items[index], items[other] = items[other], items[index]
@@ -183,11 +185,11 @@ def staff_choices(event: Event) -> list[User]:
 
 def add_staff(actor: User, event: Event, user_id: int | None) -> EventStaff:
     if not can_set_up_event(actor, event.round):
-        raise NotAllowed("Only the partnership's officers can put staff on duty.")
+        raise NotAllowed(_("Only the partnership's officers can put staff on duty."))
     user = get_or_none(User, user_id)
     if user is None or user not in staff_choices(event):
-        raise EventError("Choose one of the partnership's event staff or officers who is not "
-                         "already on duty here.", field="user_id")
+        raise EventError(_("Choose one of the partnership's event staff or officers who is not "
+                         "already on duty here."), field="user_id")
     staff = EventStaff(event_id=event.id, user_id=user.id, added_by_id=actor.id)
     db.session.add(staff)
     db.session.flush()
@@ -198,10 +200,10 @@ def add_staff(actor: User, event: Event, user_id: int | None) -> EventStaff:
 
 def remove_staff(actor: User, event: Event, staff_id: int) -> None:
     if not can_set_up_event(actor, event.round):
-        raise NotAllowed("Only the partnership's officers can change who is on duty.")
+        raise NotAllowed(_("Only the partnership's officers can change who is on duty."))
     staff = get_or_none(EventStaff, staff_id)
     if staff is None or staff.event_id != event.id:
-        raise EventError("That person is not on duty at this event.", status=404)
+        raise EventError(_("That person is not on duty at this event."), status=404)
     audit.record("event.staff_removed", event, after={"user_id": staff.user_id}, actor=actor)
     db.session.delete(staff)
     db.session.commit()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from pb import links, submissions
@@ -32,7 +34,7 @@ SHEET_HOURS = 2
 @links.staff
 def _event_links(round_, user):
     if can_set_up_event(user, round_) or is_on_duty(user, round_):
-        yield ("Decision days", url_for("events.round_events", round_id=round_.id))
+        yield (_("Decision days"), url_for("events.round_events", round_id=round_.id))
 
 
 def actor():
@@ -53,8 +55,8 @@ def round_events(round_id: int):
 
 
 def _ward_choices(round_: Round) -> list[tuple[int, str]]:
-    return [(0, f"The whole round ({round_.area.name})")] + [
-        (w.id, f"{w.name} only") for w in round_.area.wards]
+    return [(0, _("The whole round (%(area)s)", area=round_.area.name))] + [
+        (w.id, _("%(ward)s only", ward=w.name)) for w in round_.area.wards]
 
 
 def _details(form: EventForm) -> setup.EventDetails:
@@ -111,7 +113,7 @@ def event_form(round_id: int | None = None, event_id: int | None = None):
             form.contact.data = round_.partnership.contact_email or ""
     saved = _save(form, round_, event)
     if saved is not None:
-        flash(f"Saved {saved.name}.", "success")
+        flash(_("Saved %(name)s.", name=saved.name), "success")
         return redirect(url_for("events.event_page", event_id=saved.id), code=303)
     return render_template("events/form.html", round=round_, event=event, form=form), \
         400 if request.method == "POST" else 200
@@ -153,8 +155,9 @@ def move_pitch(event_id: int, item_id: int):
 def refresh_projects(event_id: int):
     event = set_up_event_or_404(event_id)
     added = setup.refresh_projects(actor(), event)
-    flash(f"Added {added} project(s) newly on the ballot to the agenda." if added else
-          "Every project on the ballot is already on the agenda.", "success")
+    flash(ngettext("Added %(num)d project newly on the ballot to the agenda.",
+                   "Added %(num)d projects newly on the ballot to the agenda.", added) if added else
+          _("Every project on the ballot is already on the agenda."), "success")
     return redirect(url_for("events.event_page", event_id=event.id, _anchor="agenda"), code=303)
 
 
@@ -170,8 +173,8 @@ def add_staff(event_id: int):
     except DomainError as exc:
         flash(exc.message, "error")
     else:
-        flash("Added to the staff on duty: they can now check people in, key paper ballots "
-              "and see turnout for this round.", "success")
+        flash(_("Added to the staff on duty: they can now check people in, key paper ballots "
+              "and see turnout for this round."), "success")
     return redirect(url_for("events.event_page", event_id=event.id, _anchor="staff"), code=303)
 
 
@@ -180,7 +183,7 @@ def add_staff(event_id: int):
 def remove_staff(event_id: int, staff_id: int):
     event = set_up_event_or_404(event_id)
     setup.remove_staff(actor(), event, staff_id)
-    flash("Taken off duty at this event.", "success")
+    flash(_("Taken off duty at this event."), "success")
     return redirect(url_for("events.event_page", event_id=event.id, _anchor="staff"), code=303)
 
 
@@ -193,7 +196,7 @@ def add_device(event_id: int):
     event = set_up_event_or_404(event_id)
     form = DeviceForm()
     if not form.validate_on_submit():
-        flash(" ".join(m for ms in form.errors.values() for m in ms), "error")
+        flash(" ".join(str(m) for ms in form.errors.values() for m in ms), "error")
         return redirect(url_for("events.event_page", event_id=event.id, _anchor="tablets"),
                         code=303)
     device, token = devices.new_device(actor(), event, form.name.data, form.submission.data)
@@ -208,7 +211,8 @@ def add_device(event_id: int):
 def revoke_device(event_id: int, device_id: int):
     event = set_up_event_or_404(event_id)
     device = devices.revoke(actor(), event, device_id)
-    flash(f"{device.name} is switched off: it can no longer take votes.", "success")
+    flash(_("%(name)s is switched off: it can no longer take votes.", name=device.name),
+          "success")
     return redirect(url_for("events.event_page", event_id=event.id, _anchor="tablets"), code=303)
 
 
@@ -227,7 +231,7 @@ def make_print(event_id: int):
     event = worked_event_or_404(event_id)
     form = PrintForm()
     if not form.validate_on_submit():
-        flash(" ".join(m for ms in form.errors.values() for m in ms), "error")
+        flash(" ".join(str(m) for ms in form.errors.values() for m in ms), "error")
         return redirect(url_for("events.event_page", event_id=event.id, _anchor="print"),
                         code=303)
     try:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
+
 from pb import audit
 from pb.extensions import db
 from pb.forms import db_id, small_int
@@ -83,13 +85,13 @@ def parse(grant, form: Mapping) -> AgreementInput:
     for i, row in _rows(form, "line", ("description", "amount")):
         amount = attempt(parse_money, row["amount"], f"line-{i}-amount")
         if not row["description"]:
-            errors[f"line-{i}-description"] = "Say what this budget line pays for."
+            errors[f"line-{i}-description"] = _("Say what this budget line pays for.")
         elif amount is not None:
             data.lines.append((row["description"][:200], amount))
     for i, row in _rows(form, "milestone", ("title", "due")):
         due = attempt(parse_date, row["due"], f"milestone-{i}-due")
         if not row["title"]:
-            errors[f"milestone-{i}-title"] = "Name the milestone."
+            errors[f"milestone-{i}-title"] = _("Name the milestone.")
         elif due is not None:
             data.milestones.append((row["title"][:160], due))
     for name in form:
@@ -102,13 +104,13 @@ def parse(grant, form: Mapping) -> AgreementInput:
         number = attempt(parse_count, row["number"], f"tranche-{i}-number", required=False)
         when = attempt(parse_date, row["date"], f"tranche-{i}-date", required=False)
         if row["condition"] not in TRANCHE_CONDITIONS:
-            errors[f"tranche-{i}-condition"] = "Choose when this payment is made."
+            errors[f"tranche-{i}-condition"] = _("Choose when this payment is made.")
         elif amount is not None:
             data.tranches.append((amount, row["condition"], number, when))
     errors.update(_check(grant, data))
     if errors:
-        raise GrantError("The agreement has problems: see the messages below. Nothing has "
-                         "been saved yet, and what you typed is still here.",
+        raise GrantError(_("The agreement has problems: see the messages below. Nothing has "
+                         "been saved yet, and what you typed is still here."),
                          field_errors=errors)
     return data
 
@@ -118,29 +120,30 @@ def _check(grant, data: AgreementInput) -> dict[str, str]:
     award = format_pence(grant.amount_pence)
     programme = db.session.get(Programme, data.programme_id or 0)
     if programme is None or programme.partnership_id != grant.partnership_id:
-        errors["programme_id"] = "Choose the funding programme this grant belongs to."
+        errors["programme_id"] = _("Choose the funding programme this grant belongs to.")
     if data.every < 0:
-        errors["report_every_months"] = "Choose how often the grantee reports."
+        errors["report_every_months"] = _("Choose how often the grantee reports.")
     if data.start and data.end:
         if data.end <= data.start:
-            errors["end_date"] = "The end date must come after the start date."
+            errors["end_date"] = _("The end date must come after the start date.")
         elif data.end.year - data.start.year > MAX_YEARS:
-            errors["end_date"] = f"A grant can run for at most {MAX_YEARS} years."
+            errors["end_date"] = _("A grant can run for at most %(years)d years.",
+                                   years=MAX_YEARS)
     planned = sum(amount for _, amount in data.lines)
     if not data.lines:
-        errors["lines"] = "Add at least one budget line."
+        errors["lines"] = _("Add at least one budget line.")
     elif planned != grant.amount_pence:
-        errors["lines"] = (f"The budget lines add up to {format_pence(planned)}; they must add "
-                           f"up to the award of {award}.")
+        errors["lines"] = (_("The budget lines add up to %(planned)s; they "
+                             "must add up to the award of %(award)s.", planned=format_pence(planned), award=award))
     in_period = data.start and data.end and data.end > data.start
     for i, (_title, due) in enumerate(data.milestones):
         if in_period and not data.start <= due <= data.end:
-            errors[f"milestone-{i}-due"] = "This date is outside the grant period."
+            errors[f"milestone-{i}-due"] = _("This date is outside the grant period.")
     if programme is not None and programme.kpis and not data.targets:
-        errors["targets"] = "Set a target for at least one of the programme's KPIs."
+        errors["targets"] = _("Set a target for at least one of the programme's KPIs.")
     known = {kpi.id for kpi in programme.kpis} if programme else set()
     if set(data.targets) - known:
-        errors["targets"] = "A KPI is not in this programme's catalogue."
+        errors["targets"] = _("A KPI is not in this programme's catalogue.")
     errors.update(_check_tranches(grant, data, in_period))
     return errors
 
@@ -153,41 +156,42 @@ def _check_tranches(grant, data: AgreementInput, in_period) -> dict[str, str]:
     for i, (amount, condition, number, when) in enumerate(data.tranches):
         running += amount
         if running > grant.amount_pence:
-            errors[f"tranche-{i}-amount"] = (f"This payment takes the schedule to "
-                                             f"{format_pence(running)}, over the award of {award}.")
+            errors[f"tranche-{i}-amount"] = (_("This payment takes the "
+                                               "schedule to %(running)s, over "
+                                               "the award of %(award)s.", running=format_pence(running), award=award))
         if condition == "return" and not (number and 1 <= number <= max(returns, 1)):
-            errors[f"tranche-{i}-number"] = (f"Give the return's number, 1 to {returns} (the "
-                                             f"last is the final return).")
+            errors[f"tranche-{i}-number"] = (_("Give the return's number, 1 to "
+                                               "%(returns)s (the last is the "
+                                               "final return).", returns=returns))
         if condition == "milestone" and not (number and 1 <= number <= len(data.milestones)):
-            errors[f"tranche-{i}-number"] = "Give the milestone's number from the list above."
+            errors[f"tranche-{i}-number"] = _("Give the milestone's number from the list above.")
         if condition == "date":
             if when is None:
-                errors[f"tranche-{i}-date"] = "Give the date from which this payment is due."
+                errors[f"tranche-{i}-date"] = _("Give the date from which this payment is due.")
             elif in_period and not data.start <= when <= data.end:
-                errors[f"tranche-{i}-date"] = "This date is outside the grant period."
+                errors[f"tranche-{i}-date"] = _("This date is outside the grant period.")
     if not data.tranches:
-        errors["tranches"] = "Add the payment schedule: at least one payment."
+        errors["tranches"] = _("Add the payment schedule: at least one payment.")
     elif running < grant.amount_pence:
-        errors["tranches"] = (f"The payments add up to {format_pence(running)}, "
-                              f"{format_pence(grant.amount_pence - running)} short of the "
-                              f"award of {award}.")
+        errors["tranches"] = (_("The payments add up to %(running)s, "
+                                "%(short)s short of the award of %(award)s.", running=format_pence(running), short=format_pence(grant.amount_pence - running), award=award))
     return errors
 
 
 @use_case
 def save(grant, actor, form: Mapping, *, issue: bool = False):
     """Save the agreement (and, with ``issue``, offer it to the grantee)."""
-    require(can_manage_grant(actor, grant), "Only the grant's grant officers can change its "
-                                            "agreement.")
+    require(can_manage_grant(actor, grant), _("Only the grant's grant officers can change its "
+                                            "agreement."))
     refuse_if_closed(grant)
     check_version(grant, form.get("version"))
     if grant.status != "draft":
-        raise GrantError("The agreement has been offered to the grantee. Take the offer back "
-                         "before changing it.", status=409)
+        raise GrantError(_("The agreement has been offered to the grantee. Take the offer back "
+                         "before changing it."), status=409)
     data = parse(grant, form)
     if issue and grant.organisation_id is None:
-        raise GrantError("Name the organisation that will deliver the project before offering "
-                         "the agreement.", field="organisation")
+        raise GrantError(_("Name the organisation that will deliver the project before offering "
+                         "the agreement."), field="organisation")
     _apply(grant, data)
     if issue:
         grant.status = "offered"
@@ -240,10 +244,10 @@ def _summary(grant) -> dict:
 @use_case
 def take_back(grant, actor, version=None):
     """Take an offer back before the grantee accepts it (to change it)."""
-    require(can_manage_grant(actor, grant), "Only the grant's grant officers can do this.")
+    require(can_manage_grant(actor, grant), _("Only the grant's grant officers can do this."))
     check_version(grant, version)
     if grant.status != "offered":
-        raise GrantError("Only an offer not yet accepted can be taken back.", status=409)
+        raise GrantError(_("Only an offer not yet accepted can be taken back."), status=409)
     grant.status = "draft"
     grant.set_up_by_id = None
     grant.agreement_issued_at = None
@@ -258,17 +262,17 @@ def take_back(grant, actor, version=None):
 def accept(grant, actor, *, name: str, confirmed: bool, version=None):
     """The grantee's lead accepts the agreement online; who and when are recorded."""
     require(can_accept_agreement(actor, grant),
-            "Only the grantee organisation's lead can accept its agreement.")
+            _("Only the grantee organisation's lead can accept its agreement."))
     check_version(grant, version)
     if grant.status != "offered":
-        raise GrantError("This agreement is not waiting to be accepted.", status=409)
+        raise GrantError(_("This agreement is not waiting to be accepted."), status=409)
     name = " ".join((name or "").split())
     errors = {}
     if len(name) < 3:
-        errors["name"] = "Type your full name to sign the agreement."
+        errors["name"] = _("Type your full name to sign the agreement.")
     if not confirmed:
-        errors["confirm"] = (f"Tick to confirm you accept the agreement on behalf of "
-                             f"{grant.organisation.name}.")
+        errors["confirm"] = (_("Tick to confirm you accept the agreement on "
+                               "behalf of %(name)s.", name=grant.organisation.name))
     if errors:
         raise GrantError(field_errors=errors)
     grant.status = "active"
@@ -286,12 +290,12 @@ def accept(grant, actor, *, name: str, confirmed: bool, version=None):
 @use_case
 def withdraw(grant, actor, *, reason: str, version=None):
     """The project will not go ahead: withdraw the grant before any money is paid."""
-    require(can_manage_grant(actor, grant), "Only the grant's grant officers can do this.")
+    require(can_manage_grant(actor, grant), _("Only the grant's grant officers can do this."))
     refuse_if_closed(grant)
     check_version(grant, version)
     if any(t.status == "released" for t in grant.tranches):
-        raise GrantError("Money has been paid on this grant: claw it back and close the grant "
-                         "instead of withdrawing it.", status=409)
+        raise GrantError(_("Money has been paid on this grant: claw it back and close the grant "
+                         "instead of withdrawing it."), status=409)
     grant.withdrawn_reason = clean_reason(reason)
     grant.status = "withdrawn"
     touch(grant)

@@ -8,6 +8,9 @@ reasons (never edits), and through money coming back (an adjustment, also an ent
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from pb import audit
 from pb.extensions import db
 from pb.forms import db_id
@@ -34,14 +37,15 @@ def blockers(grant) -> list[str]:
     """What stands between the grant and close-out (empty: it can close)."""
     problems = []
     if grant.status != "active":
-        return ["Only an active grant can be closed."]
+        return [_("Only an active grant can be closed.")]
     final = next((r for r in grant.returns if r.is_final), None)
     if final is None or final.status != "accepted":
-        problems.append("The final return has not been accepted yet.")
+        problems.append(_("The final return has not been accepted yet."))
     planned = [t for t in grant.tranches if t.status == "planned"]
     if planned:
-        problems.append(f"{len(planned)} payment{'s are' if len(planned) > 1 else ' is'} "
-                        "neither released nor withheld.")
+        problems.append(ngettext("%(num)d payment is neither released nor withheld.",
+                                 "%(num)d payments are neither released nor withheld.",
+                                 len(planned)))
     return problems
 
 
@@ -50,7 +54,7 @@ def close(grant, actor, *, note: str, underspend: str = "", agreed_reason: str =
           version=None):
     """Close the grant: the underspend (if any) is returned or agreed with a reason."""
     require(can_decide_on_grant(actor, grant),
-            "Only the grant's grant officers (with no declared interest) can close it.")
+            _("Only the grant's grant officers (with no declared interest) can close it."))
     refuse_if_closed(grant)
     check_version(grant, version)
     problems = blockers(grant)
@@ -60,8 +64,8 @@ def close(grant, actor, *, note: str, underspend: str = "", agreed_reason: str =
     left = money.underspend
     if left > 0:
         if underspend not in ("returned", "agreed"):
-            raise GrantError(f"{format_pence(left)} paid has not been spent: record it as "
-                             "returned, or agree that the group keeps it.", field="underspend")
+            raise GrantError(_("%(left)s paid has not been spent: record it as "
+                               "returned, or agree that the group keeps it.", left=format_pence(left)), field="underspend")
         if underspend == "returned":
             grant.adjustments.append(Adjustment(
                 grant_id=grant.id, kind="underspend_returned", amount_pence=left,
@@ -91,9 +95,9 @@ def add_correction(grant, actor, *, kind: str, target_id: str, delta: str, reaso
     """A correction to a figure (a KPI's achievement or a line's spend), or a note: a new
     entry with a reason, shown beside the figures it changes."""
     require(can_decide_on_grant(actor, grant),
-            "Only the grant's grant officers (with no declared interest) can correct it.")
+            _("Only the grant's grant officers (with no declared interest) can correct it."))
     if grant.status not in ("active", "closed"):
-        raise GrantError("Only an active or closed grant takes corrections.", status=409)
+        raise GrantError(_("Only an active or closed grant takes corrections."), status=409)
     check_version(grant, version)
     reason = clean_reason(reason)
     correction = Correction(grant_id=grant.id, kind=kind, reason=reason,
@@ -104,13 +108,13 @@ def add_correction(grant, actor, *, kind: str, target_id: str, delta: str, reaso
                else {b.id for b in grant.budget_lines})
         chosen = db_id(target_id) or 0
         if chosen not in ids:
-            raise GrantError("Choose what the correction is to.", field="target_id")
+            raise GrantError(_("Choose what the correction is to."), field="target_id")
         if kind == "kpi":
             correction.kpi_id = chosen
         else:
             correction.budget_line_id = chosen
     elif kind != "note":
-        raise GrantError("Choose the kind of correction.", field="kind")
+        raise GrantError(_("Choose the kind of correction."), field="kind")
     grant.corrections.append(correction)
     touch(grant)
     db.session.flush()
@@ -134,31 +138,31 @@ def _delta(text: str, kind: str) -> int:
         else:
             value = int(raw)
     except ValueError as exc:
-        raise GrantError("Enter the change as a number, with a minus sign to reduce, for "
-                         "example -3.", field="delta") from exc
+        raise GrantError(_("Enter the change as a number, with a minus sign to reduce, for "
+                         "example -3."), field="delta") from exc
     if value == 0:
-        raise GrantError("A correction changes the figure: enter a number other than 0.",
+        raise GrantError(_("A correction changes the figure: enter a number other than 0."),
                          field="delta")
     return sign * value
 
 
 @use_case
 def milestone_met(grant, actor, milestone_id: int, *, met_on: str, version=None):
-    require(can_manage_grant(actor, grant), "Only the grant's grant officers record milestones.")
+    require(can_manage_grant(actor, grant), _("Only the grant's grant officers record milestones."))
     refuse_if_closed(grant)
     check_version(grant, version)
     if grant.status != "active":
-        raise GrantError("Milestones are recorded once the agreement is accepted.", status=409)
+        raise GrantError(_("Milestones are recorded once the agreement is accepted."), status=409)
     stone = next((m for m in grant.milestones if m.id == milestone_id), None)
     if stone is None:
-        raise GrantError("That milestone is not part of this grant.", status=404)
+        raise GrantError(_("That milestone is not part of this grant."), status=404)
     if stone.is_met:
-        raise GrantError("This milestone is already recorded as met.", status=409)
+        raise GrantError(_("This milestone is already recorded as met."), status=409)
     when = parse_date(met_on, "met_on")
     if when > today():
-        raise GrantError("The date met cannot be in the future.", field="met_on")
+        raise GrantError(_("The date met cannot be in the future."), field="met_on")
     if not grant.start_date <= when <= grant.end_date:
-        raise GrantError("This date is outside the grant period.", field="met_on")
+        raise GrantError(_("This date is outside the grant period."), field="met_on")
     stone.met_on = when
     stone.met_recorded_by_id = actor.id
     touch(grant)
@@ -172,7 +176,7 @@ def milestone_met(grant, actor, milestone_id: int, *, met_on: str, version=None)
 def declare_interest(grant, actor, *, nature: str) -> InterestDeclaration:
     """An officer records an interest in a grant; from then on they decide nothing on it."""
     require(can_manage_grant(actor, grant),
-            "Declarations on a grant are made by its grant officers.")
+            _("Declarations on a grant are made by its grant officers."))
     nature = clean_reason(nature, "nature", "the nature of the interest")
     declaration = InterestDeclaration(grant_id=grant.id, user_id=actor.id, nature=nature)
     grant.interests.append(declaration)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from pb.errors import Conflict, DomainError, NotAllowed, refuse
@@ -13,8 +14,12 @@ from pb.models.base import utcnow
 from pb.money import MoneyError, parse_pounds
 
 REASON_MIN = 10
-STALE = ("Someone else changed this grant while you were working on it, so nothing was "
-         "saved. Reload the page to see their change, then try again.")
+
+
+def stale() -> str:
+    """The message for a change made on a page that is no longer current (the lock)."""
+    return _("Someone else changed this grant while you were working on it, so nothing was "
+             "saved. Reload the page to see their change, then try again.")
 
 
 class GrantError(DomainError):
@@ -39,7 +44,7 @@ def commit() -> None:
     try:
         db.session.commit()
     except StaleDataError as exc:
-        raise refuse(Conflict(STALE)) from exc
+        raise refuse(Conflict(stale())) from exc
 
 
 def use_case(function):
@@ -52,7 +57,7 @@ def use_case(function):
         try:
             return function(*args, **kwargs)
         except StaleDataError as exc:
-            raise refuse(Conflict(STALE)) from exc
+            raise refuse(Conflict(stale())) from exc
         except DomainError:
             db.session.rollback()
             raise
@@ -69,7 +74,7 @@ def check_version(obj, expected: int | str | None) -> None:
     except (TypeError, ValueError):
         expected = -1
     if expected != obj.version:
-        raise Conflict(STALE)
+        raise Conflict(stale())
 
 
 def touch(grant) -> None:
@@ -84,16 +89,17 @@ def require(allowed: bool, message: str) -> None:
 
 def refuse_if_closed(grant) -> None:
     if grant.status == "closed":
-        raise GrantClosed("This grant is closed, so it cannot change. Record a correction "
-                          "with a reason instead.")
+        raise GrantClosed(_("This grant is closed, so it cannot change. Record a correction "
+                          "with a reason instead."))
     if grant.status == "withdrawn":
-        raise GrantClosed("This grant was withdrawn, so it cannot change.")
+        raise GrantClosed(_("This grant was withdrawn, so it cannot change."))
 
 
 def clean_reason(text: str | None, field: str = "reason", what: str = "the reason") -> str:
     reason = (text or "").strip()
     if len(reason) < REASON_MIN:
-        raise GrantError(f"Give {what} in a sentence (at least {REASON_MIN} characters).",
+        raise GrantError(_("Give %(what)s in a sentence (at least "
+                           "%(least)d characters).", what=what, least=REASON_MIN),
                          field=field)
     return reason[:2000]
 
@@ -104,7 +110,7 @@ def parse_money(text: str | None, field: str, *, allow_zero: bool = False) -> in
     except MoneyError as exc:
         raise GrantError(str(exc), field=field) from exc
     if pence < 0 or (pence == 0 and not allow_zero):
-        raise GrantError("Enter an amount above £0.", field=field)
+        raise GrantError(_("Enter an amount above £0."), field=field)
     return pence
 
 
@@ -112,12 +118,12 @@ def parse_date(text: str | None, field: str, *, required: bool = True) -> date |
     value = (text or "").strip()
     if not value:
         if required:
-            raise GrantError("Enter a date, for example 2026-03-31.", field=field)
+            raise GrantError(_("Enter a date, for example 2026-03-31."), field=field)
         return None
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise GrantError("Enter the date as year-month-day, for example 2026-03-31.",
+        raise GrantError(_("Enter the date as year-month-day, for example 2026-03-31."),
                          field=field) from exc
 
 
@@ -125,19 +131,20 @@ def parse_count(text: str | None, field: str, *, required: bool = True) -> int |
     value = (text or "").strip().replace(",", "")
     if not value:
         if required:
-            raise GrantError("Enter a whole number (0 if none).", field=field)
+            raise GrantError(_("Enter a whole number (0 if none)."), field=field)
         return None
     if not (value.isascii() and value.isdigit()) or len(value) > 12:
-        raise GrantError("Enter a whole number, for example 12.", field=field)
+        raise GrantError(_("Enter a whole number, for example 12."), field=field)
     number = int(value)
     if number > 10_000_000:
-        raise GrantError("That number is too large.", field=field)
+        raise GrantError(_("That number is too large."), field=field)
     return number
 
 
 def within_period(grant, when: date, field: str, what: str) -> None:
     """Refuse a date outside the grant period (a common slip when typing dates)."""
     if grant.start_date and grant.end_date and not grant.start_date <= when <= grant.end_date:
-        raise GrantError(f"{what} must fall within the grant period, "
-                         f"{grant.start_date:%-d %B %Y} to {grant.end_date:%-d %B %Y}.",
+        raise GrantError(_("%(what)s must fall within the grant period, %(start)s to %(end)s.",
+                           what=what, start=f"{grant.start_date:%-d %B %Y}",
+                           end=f"{grant.end_date:%-d %B %Y}"),
                          field=field)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -116,23 +117,23 @@ def programme_cost_benefit(programme) -> CostBenefit:
 def add_saving(grant, actor, form: Mapping) -> SavingsEstimate:
     """Add an estimate line: count x unit cost, or an amount with its stated method."""
     require(can_decide_on_grant(actor, grant),
-            "Only the grant's grant officers (with no declared interest) record savings.")
+            _("Only the grant's grant officers (with no declared interest) record savings."))
     if grant.status == "withdrawn":
-        raise GrantError("This grant was withdrawn.", status=409)
+        raise GrantError(_("This grant was withdrawn."), status=409)
     check_version(grant, form.get("version"))
     description = " ".join((form.get("description") or "").split())[:200]
     if len(description) < 3:
-        raise GrantError("Say what the saving is (for example: avoided A&E attendances).",
+        raise GrantError(_("Say what the saving is (for example: avoided A&E attendances)."),
                          field="description")
     unit_id = db_id(form.get("unit_cost_id")) or 0
     line = SavingsEstimate(grant_id=grant.id, description=description, recorded_by_id=actor.id)
     if unit_id:
         unit = db.session.get(UnitCost, unit_id)
         if unit is None or grant.programme is None or unit.programme_id != grant.programme_id:
-            raise GrantError("Choose one of the programme's unit costs.", field="unit_cost_id")
+            raise GrantError(_("Choose one of the programme's unit costs."), field="unit_cost_id")
         quantity = parse_count(form.get("quantity"), "quantity")
         if not quantity:
-            raise GrantError("Enter how many (more than 0).", field="quantity")
+            raise GrantError(_("Enter how many (more than 0)."), field="quantity")
         line.unit_cost_id, line.quantity = unit.id, quantity
         line.amount_pence = quantity * unit.cost_pence
         line.method = (f"{quantity} × {unit.name} at {format_pence(unit.cost_pence)}. "
@@ -141,8 +142,8 @@ def add_saving(grant, actor, form: Mapping) -> SavingsEstimate:
         line.amount_pence = parse_money(form.get("amount"), "amount")
         line.method = (form.get("method") or "").strip()[:3000]
         if len(line.method) < METHOD_MIN:
-            raise GrantError("Say how this amount was estimated (method and source): a saving "
-                             "is never shown without its method.", field="method")
+            raise GrantError(_("Say how this amount was estimated (method and source): a saving "
+                             "is never shown without its method."), field="method")
     grant.savings.append(line)
     touch(grant)
     db.session.flush()
@@ -156,12 +157,12 @@ def add_saving(grant, actor, form: Mapping) -> SavingsEstimate:
 @use_case
 def remove_saving(grant, actor, saving_id: int, version=None) -> None:
     require(can_decide_on_grant(actor, grant),
-            "Only the grant's grant officers (with no declared interest) record savings.")
+            _("Only the grant's grant officers (with no declared interest) record savings."))
     refuse_if_closed(grant)
     check_version(grant, version)
     line = next((s for s in grant.savings if s.id == saving_id), None)
     if line is None:
-        raise GrantError("That estimate is not part of this grant.", status=404)
+        raise GrantError(_("That estimate is not part of this grant."), status=404)
     audit.record("grant.saving_removed", grant, actor=actor, before={
         "saving_id": line.id, "description": line.description,
         "amount_pence": line.amount_pence})
@@ -173,7 +174,7 @@ def remove_saving(grant, actor, saving_id: int, version=None) -> None:
 @use_case
 def set_funding(grant, actor, form: Mapping) -> Grant:
     """Where the money comes from: routes, sources and (if known) amounts."""
-    require(can_manage_grant(actor, grant), "Only the grant's grant officers can do this.")
+    require(can_manage_grant(actor, grant), _("Only the grant's grant officers can do this."))
     refuse_if_closed(grant)
     check_version(grant, form.get("version"))
     lines, errors = [], {}
@@ -184,7 +185,7 @@ def set_funding(grant, actor, form: Mapping) -> Grant:
         if not route and not source and not amount:
             continue
         if route not in FUNDING_ROUTES:
-            errors[f"funding-{i}-route"] = "Choose the funding route."
+            errors[f"funding-{i}-route"] = _("Choose the funding route.")
             continue
         try:
             pence = parse_money(amount, f"funding-{i}-amount") if amount else None
@@ -194,14 +195,14 @@ def set_funding(grant, actor, form: Mapping) -> Grant:
         lines.append(FundingLine(position=i, route=route, source_name=source,
                                  amount_pence=pence))
     if not lines and not errors:
-        errors["funding"] = "Add at least one funding line."
+        errors["funding"] = _("Add at least one funding line.")
     amounts = [line.amount_pence for line in lines]
     if lines and all(a is not None for a in amounts) and sum(amounts) != grant.amount_pence:
-        errors["funding"] = (f"The amounts add up to {format_pence(sum(amounts))}; they must "
-                             f"add up to the grant of {format_pence(grant.amount_pence)}, or "
-                             "leave them blank when the split is not known.")
+        errors["funding"] = (_("The amounts add up to %(amounts)s; they must "
+                               "add up to the grant of %(award)s, or "
+                               "leave them blank when the split is not known.", amounts=format_pence(sum(amounts)), award=format_pence(grant.amount_pence)))
     if errors:
-        raise GrantError("The funding lines have problems: see below.", field_errors=errors)
+        raise GrantError(_("The funding lines have problems: see below."), field_errors=errors)
     before = [(f.route, f.source_name, f.amount_pence) for f in grant.funding_lines]
     grant.funding_lines.clear()
     db.session.flush()

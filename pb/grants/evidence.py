@@ -7,6 +7,8 @@ only a consented photo marked public, on an accepted return, reaches the public 
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from pb import audit
 from pb.extensions import db
 from pb.grants.common import GrantError, commit, use_case
@@ -34,18 +36,18 @@ def upload(grant, ret, actor, storage, *, kind: str, budget_line_id: int | None 
            caption: str = "", consent: bool = False, public: bool = False) -> GrantDocument:
     check_open(grant, ret, actor)
     if storage is None or not getattr(storage, "filename", ""):
-        raise GrantError("Choose a file to upload.", field="file")
+        raise GrantError(_("Choose a file to upload."), field="file")
     if kind not in ("evidence", "photo"):
-        raise GrantError("Say whether this is evidence of spend or a photo.", field="file_kind")
+        raise GrantError(_("Say whether this is evidence of spend or a photo."), field="file_kind")
     line = None
     if kind == "evidence":
         line = next((b for b in grant.budget_lines if b.id == budget_line_id), None)
         if line is None:
-            raise GrantError("Choose the budget line this receipt or evidence is for.",
+            raise GrantError(_("Choose the budget line this receipt or evidence is for."),
                              field="file_line")
     elif not consent:
-        raise GrantError("Confirm that everyone who can be recognised in the photo agreed to "
-                         "it being used.", field="file_consent")
+        raise GrantError(_("Confirm that everyone who can be recognised in the photo agreed to "
+                         "it being used."), field="file_consent")
     checked = _checked(storage, kind)
     stored = uploads.store(checked)
     document = GrantDocument(
@@ -74,7 +76,7 @@ def remove(grant, ret, actor, document_id: int) -> None:
     check_open(grant, ret, actor)
     document = next((d for d in ret.documents if d.id == document_id), None)
     if document is None:
-        raise GrantError("That file is not part of this return.", status=404)
+        raise GrantError(_("That file is not part of this return."), status=404)
     stored = document.stored_name
     audit.record("grant.document_removed", document, actor=actor,
                  before={"grant_id": grant.id, "return_id": ret.id,

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+
 from pb.errors import DomainError
 from pb.grants.agreements import ROWS
 from pb.grants.programmes import KPI_ROWS, UNIT_COST_ROWS
@@ -21,7 +23,18 @@ from pb.models.monitoring import SECTIONS
 from pb.models.place import ORGANISATION_KINDS
 from pb.models.programme import AGGREGATIONS, FUNDING_ROUTES, KPI_UNITS, OUTCOMES
 
-CORRECTION_KINDS = {"kpi": "A KPI figure", "spend": "Spend on a budget line", "note": "A note"}
+CORRECTION_KINDS = {"kpi": _l("A KPI figure"), "spend": _l("Spend on a budget line"),
+                    "note": _l("A note")}
+
+# The grant page's small forms and their fields. A form is named by its kind, with the row's
+# id for a row's form ("release-12"); each field's control has the id "<form>-<field>", so
+# the error summary links to it and the message beside it is tied to it.
+GRANT_PAGE_FIELDS = {
+    "rag": ("value", "reason", "until"), "release": ("paid_on", "reference"),
+    "withhold": ("amount", "reason"), "money_back": ("kind", "amount", "on", "reason"),
+    "milestone": ("met_on",), "correction": ("kind", "target_id", "delta", "reason"),
+    "interest": ("nature",), "withdraw": ("reason",), "take_back": (),
+}
 
 
 @dataclass
@@ -50,6 +63,24 @@ class FormState:
 
     def error(self, name: str) -> str | None:
         return self.errors.get(name)
+
+    # The grant page's small forms (``GRANT_PAGE_FIELDS``) ---------------------------------
+
+    def page_fields(self) -> tuple[str, ...]:
+        return GRANT_PAGE_FIELDS.get(self.form.split("-", 1)[0], ())
+
+    def field_error(self, form: str, name: str) -> str | None:
+        """The message for one field of the small form ``form``, if that form was refused."""
+        return self.errors.get(name) if form == self.form and name in self.page_fields() else None
+
+    def anchor(self, name: str) -> str:
+        """Where the error summary links for an error: the field's control, else its form."""
+        return f"{self.form}-{name}" if name in self.page_fields() else self.form
+
+    def form_level(self) -> list[str]:
+        """Messages about the refused small form as a whole (not about one field)."""
+        fields = self.page_fields()
+        return [text for name, text in self.errors.items() if name not in fields]
 
 
 def choices() -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -121,7 +122,7 @@ def choose_organisation(grant, actor, organisation_id: int, version=None) -> Gra
     _check_can_set_grantee(grant, actor, version)
     organisation = db.session.get(Organisation, organisation_id or 0)
     if organisation is None:
-        raise GrantError("Choose the organisation that will deliver the project.",
+        raise GrantError(_("Choose the organisation that will deliver the project."),
                          field="organisation_id")
     before = grant.organisation_id
     grant.organisation_id = organisation.id
@@ -155,10 +156,10 @@ def register_organisation(grant, actor, data: dict, version=None) -> Organisatio
 
 
 def _check_can_set_grantee(grant, actor, version) -> None:
-    require(can_manage_grant(actor, grant), "Only the grant's grant officers can set its grantee.")
+    require(can_manage_grant(actor, grant), _("Only the grant's grant officers can set its grantee."))
     refuse_if_closed(grant)
     if grant.status != "draft":
-        raise GrantError("The agreement has been offered, so the grantee can no longer change.")
+        raise GrantError(_("The agreement has been offered, so the grantee can no longer change."))
     check_version(grant, version)
 
 
@@ -169,27 +170,27 @@ def _organisation_values(data: dict) -> tuple[dict, User | None]:
     charity = (data.get("charity_number") or "").strip().replace(" ", "")
     company = (data.get("company_number") or "").strip().replace(" ", "").upper()
     if len(name) < 3:
-        errors["name"] = "Enter the organisation's name."
+        errors["name"] = _("Enter the organisation's name.")
     elif db.session.scalar(select(Organisation.id).where(Organisation.name == name)):
-        errors["name"] = "An organisation of that name is already registered: choose it above."
+        errors["name"] = _("An organisation of that name is already registered: choose it above.")
     if kind not in ORGANISATION_KINDS:
-        errors["kind"] = "Choose what kind of organisation it is."
+        errors["kind"] = _("Choose what kind of organisation it is.")
     if charity and not CHARITY_RE.match(charity):
-        errors["charity_number"] = "A charity number is 6 to 8 digits, for example 1093012."
+        errors["charity_number"] = _("A charity number is 6 to 8 digits, for example 1093012.")
     if company and not COMPANY_RE.match(company):
-        errors["company_number"] = ("A company number is 8 characters, keeping any leading "
-                                    "zeros, for example 05066232 or SC123456.")
+        errors["company_number"] = (_("A company number is 8 characters, keeping any leading "
+                                    "zeros, for example 05066232 or SC123456."))
     if kind == "charity" and not charity:
-        errors["charity_number"] = "Enter the charity's registered number."
+        errors["charity_number"] = _("Enter the charity's registered number.")
     if kind == "cic" and not company:
-        errors["company_number"] = "Enter the community interest company's company number."
+        errors["company_number"] = _("Enter the community interest company's company number.")
     lead = None
     email = (data.get("lead_email") or "").strip()
     if email:
         lead = User.by_email(email)
         if lead is None:
-            errors["lead_email"] = ("No pb account uses that email. Ask the lead to register "
-                                    "first, or leave this blank and add them later.")
+            errors["lead_email"] = (_("No pb account uses that email. Ask the lead to register "
+                                    "first, or leave this blank and add them later."))
     if errors:
         raise GrantError(field_errors=errors)
     return {"name": name, "kind": kind, "charity_number": charity or None,

@@ -4,6 +4,7 @@ close-out and corrections."""
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pb import policy
@@ -31,8 +32,9 @@ def release(grant_id: int, tranche_id: int):
                                    version=request.form.get("version"))
     except DomainError as exc:
         return refused(grant, exc, f"release-{tranche_id}")
-    return back_to_grant(grant, f"Payment {tranche.position + 1} released: "
-                                f"{tranche.payment_reference}.")
+    return back_to_grant(grant, _("Payment %(number)d released: %(reference)s.",
+                                  number=tranche.position + 1,
+                                  reference=tranche.payment_reference))
 
 
 @bp.route("/grants/<int:grant_id>/tranches/<int:tranche_id>/withhold", methods=["POST"])
@@ -46,7 +48,8 @@ def withhold(grant_id: int, tranche_id: int):
                                        version=request.form.get("version"))
     except DomainError as exc:
         return refused(grant, exc, f"withhold-{tranche_id}")
-    return back_to_grant(grant, f"{adjustment.kind_label}: the reason is recorded.")
+    return back_to_grant(grant, _("%(what)s: the reason is recorded.",
+                                  what=adjustment.kind_label))
 
 
 @bp.route("/grants/<int:grant_id>/money-back", methods=["POST"])
@@ -60,7 +63,7 @@ def money_back(grant_id: int):
                            version=request.form.get("version"))
     except DomainError as exc:
         return refused(grant, exc, "money_back")
-    return back_to_grant(grant, "The money coming back is recorded with its reason.")
+    return back_to_grant(grant, _("The money coming back is recorded with its reason."))
 
 
 @bp.route("/grants/<int:grant_id>/milestones/<int:milestone_id>/met", methods=["POST"])
@@ -73,7 +76,7 @@ def milestone_met(grant_id: int, milestone_id: int):
                                version=request.form.get("version"))
     except DomainError as exc:
         return refused(grant, exc, f"milestone-{milestone_id}")
-    return back_to_grant(grant, "The milestone is recorded as met.")
+    return back_to_grant(grant, _("The milestone is recorded as met."))
 
 
 @bp.route("/grants/<int:grant_id>/rag", methods=["POST"])
@@ -90,7 +93,7 @@ def rag_override(grant_id: int):
                              version=request.form.get("version"))
     except DomainError as exc:
         return refused(grant, exc, "rag")
-    return back_to_grant(grant, "The RAG status is updated.")
+    return back_to_grant(grant, _("The RAG status is updated."))
 
 
 @bp.route("/grants/<int:grant_id>/corrections", methods=["POST"])
@@ -105,7 +108,7 @@ def correction(grant_id: int):
                                 version=request.form.get("version"))
     except DomainError as exc:
         return refused(grant, exc, "correction")
-    return back_to_grant(grant, "The correction is recorded with its reason.")
+    return back_to_grant(grant, _("The correction is recorded with its reason."))
 
 
 # Cost and savings -----------------------------------------------------------------------------
@@ -138,7 +141,7 @@ def savings(grant_id: int):
             costbenefit.add_saving(grant, actor(), request.form)
     except DomainError as exc:
         return savings_page(grant, FormState.posted(request.form, exc, action), exc.status)
-    return back_to_grant(grant, "Cost and savings updated.")
+    return back_to_grant(grant, _("Cost and savings updated."))
 
 
 @bp.route("/grants/<int:grant_id>/close", methods=["GET", "POST"])
@@ -153,7 +156,8 @@ def close(grant_id: int):
                            underspend=request.form.get("underspend", ""),
                            agreed_reason=request.form.get("agreed_reason", ""),
                            version=request.form.get("version"))
-            return back_to_grant(grant, "The grant is closed. Its figures are now read-only.")
+            return back_to_grant(grant, _("The grant is closed. Its figures are now "
+                                          "read-only."))
         except DomainError as exc:
             state, status = FormState.posted(request.form, exc), exc.status
     return render_template("grants/close.html", grant=grant, state=state,

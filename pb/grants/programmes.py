@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from pb import audit
@@ -59,9 +61,9 @@ def parse(form: Mapping, user) -> ProgrammeInput:
     name = " ".join((form.get("name") or "").split())[:160]
     funder = " ".join((form.get("funder") or "").split())[:160]
     if len(name) < 3:
-        errors["name"] = "Give the programme a name."
+        errors["name"] = _("Give the programme a name.")
     if len(funder) < 2:
-        errors["funder"] = "Say who funds it (for example: Cheshire East Public Health)."
+        errors["funder"] = _("Say who funds it (for example: Cheshire East Public Health).")
     try:
         budget = parse_money(form.get("budget"), "budget")
     except GrantError as exc:
@@ -72,13 +74,13 @@ def parse(form: Mapping, user) -> ProgrammeInput:
         text = (form.get(key) or "").strip()
         year = small_int(text, 2000, 2100)
         if year is None:
-            errors[key] = "Enter a year, for example 2026."
+            errors[key] = _("Enter a year, for example 2026.")
         years.append(year or 0)
     if not errors.get("end_year") and years[1] < years[0]:
-        errors["end_year"] = "The last year cannot come before the first."
+        errors["end_year"] = _("The last year cannot come before the first.")
     partnership_id = db_id(form.get("partnership_id")) or 0
     if partnership_id not in {p.id for p in partnerships_for(user)}:
-        errors["partnership_id"] = "Choose the partnership that runs the programme."
+        errors["partnership_id"] = _("Choose the partnership that runs the programme.")
     data.values = {"name": name, "funder": funder, "budget_pence": budget,
                    "start_year": years[0], "end_year": years[1],
                    "partnership_id": partnership_id,
@@ -91,7 +93,7 @@ def parse(form: Mapping, user) -> ProgrammeInput:
     data.kpis = _kpi_rows(form, errors)
     data.unit_costs = _unit_cost_rows(form, errors)
     if errors:
-        raise GrantError("The programme has problems: see the messages below.",
+        raise GrantError(_("The programme has problems: see the messages below."),
                          field_errors=errors)
     return data
 
@@ -99,10 +101,10 @@ def parse(form: Mapping, user) -> ProgrammeInput:
 def _code(form, prefix, i, errors, seen) -> str:
     code = (form.get(f"{prefix}-{i}-code") or "").strip().lower()
     if not CODE_RE.match(code):
-        errors[f"{prefix}-{i}-code"] = ("Give a short code: lower-case letters, digits and "
-                                        "underscores, for example volunteers.")
+        errors[f"{prefix}-{i}-code"] = (_("Give a short code: lower-case letters, digits and "
+                                        "underscores, for example volunteers."))
     elif code in seen:
-        errors[f"{prefix}-{i}-code"] = "Each code is used once."
+        errors[f"{prefix}-{i}-code"] = _("Each code is used once.")
     seen.add(code)
     return code
 
@@ -116,11 +118,11 @@ def _kpi_rows(form, errors) -> list[dict]:
         code = _code(form, "kpi", i, errors, seen)
         unit, aggregation = form.get(f"kpi-{i}-unit"), form.get(f"kpi-{i}-aggregation")
         if not name:
-            errors[f"kpi-{i}-name"] = "Name the KPI."
+            errors[f"kpi-{i}-name"] = _("Name the KPI.")
         if unit not in KPI_UNITS:
-            errors[f"kpi-{i}-unit"] = "Choose a unit."
+            errors[f"kpi-{i}-unit"] = _("Choose a unit.")
         if aggregation not in AGGREGATIONS:
-            errors[f"kpi-{i}-aggregation"] = "Choose how returns add up."
+            errors[f"kpi-{i}-aggregation"] = _("Choose how returns add up.")
         rows.append({"code": code, "name": name, "unit": unit, "aggregation": aggregation,
                      "definition": (form.get(f"kpi-{i}-definition") or "").strip()[:2000],
                      "required": bool(form.get(f"kpi-{i}-required")), "position": i})
@@ -141,9 +143,9 @@ def _unit_cost_rows(form, errors) -> list[dict]:
             errors.update(exc.field_errors)
             cost = 0
         if not name:
-            errors[f"unit-{i}-name"] = "Say what is avoided (for example: an A&E attendance)."
+            errors[f"unit-{i}-name"] = _("Say what is avoided (for example: an A&E attendance).")
         if len(source) < 5:
-            errors[f"unit-{i}-source"] = "Give the unit cost's source: it is shown beside it."
+            errors[f"unit-{i}-source"] = _("Give the unit cost's source: it is shown beside it.")
         rows.append({"code": code, "name": name, "cost_pence": cost, "source": source,
                      "beneficiary": (form.get(f"unit-{i}-beneficiary") or "").strip()[:80],
                      "position": i})
@@ -154,14 +156,14 @@ def _unit_cost_rows(form, errors) -> list[dict]:
 def save(programme: Programme | None, actor, form: Mapping) -> Programme:
     """Create a programme (``programme`` None) or change one."""
     if programme is None:
-        require(can_create_programme(actor), "Only grant officers and admins set up programmes.")
+        require(can_create_programme(actor), _("Only grant officers and admins set up programmes."))
     else:
         require(can_manage_programme(actor, programme),
-                "Only the programme's grant officers can change it.")
+                _("Only the programme's grant officers can change it."))
     data = parse(form, actor)
     clash = db.session.scalar(select(Programme.id).where(Programme.name == data.values["name"]))
     if clash and (programme is None or clash != programme.id):
-        raise GrantError("Another programme has that name.", field="name")
+        raise GrantError(_("Another programme has that name."), field="name")
     creating = programme is None
     if creating:
         programme = Programme(created_by_id=actor.id, **data.values)
@@ -190,8 +192,10 @@ def _sync(programme, model, existing, rows, in_use) -> None:
         if code not in wanted:
             uses = in_use(row)
             if uses:
-                raise GrantError(f"“{row.name}” is used by {uses} grant record"
-                                 f"{'s' if uses != 1 else ''}, so it cannot be removed.")
+                raise GrantError(ngettext(
+                    "“%(name)s” is used by %(num)d grant record, so it cannot be removed.",
+                    "“%(name)s” is used by %(num)d grant records, so it cannot be removed.",
+                    uses, name=row.name))
             existing.remove(row)
     for values in rows:
         row = by_code.get(values["code"])

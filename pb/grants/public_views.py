@@ -4,6 +4,7 @@ cost-benefit) and the programme set-up pages."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -96,5 +97,5 @@ def edit_programme(programme_id: int):
 
 
 def _saved(programme_):
-    flash("The programme is saved.", "success")
+    flash(_("The programme is saved."), "success")
     return redirect(url_for("grants.programme", programme_id=programme_.id), code=303)

@@ -18,6 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
 from pb import audit
 from pb.grants.common import (
     GrantError,
@@ -41,17 +45,18 @@ ORDER = {"green": 0, "amber": 1, "red": 2}
 VERY_LATE_DAYS = 14
 MILESTONE_RED_DAYS = 60
 
-RULE_LABELS = {"reporting": "Reporting", "spend": "Spend", "kpis": "KPIs",
-               "milestones": "Milestones"}
+RULE_LABELS = {"reporting": _l("Reporting"), "spend": _l("Spend"), "kpis": _l("KPIs"),
+               "milestones": _l("Milestones")}
 
 RULES = {
-    "reporting": "Red when a return is more than 14 days overdue; amber when one is overdue.",
-    "spend": "Spend against the budget pro rata to the period reported: red below 50% or "
-             "above 150%; amber below 75% or above 125%.",
-    "kpis": "Each KPI against its target pro rata to the period reported: red when one is "
-            "below 60%; amber when one is below 85%.",
-    "milestones": "Red when a milestone is more than 60 days overdue; amber when one is "
-                  "overdue.",
+    "reporting": _l("Red when a return is more than 14 days overdue; amber when one is "
+                    "overdue."),
+    "spend": _l("Spend against the budget pro rata to the period reported: red below 50% or "
+                "above 150%; amber below 75% or above 125%."),
+    "kpis": _l("Each KPI against its target pro rata to the period reported: red when one is "
+               "below 60%; amber when one is below 85%."),
+    "milestones": _l("Red when a milestone is more than 60 days overdue; amber when one is "
+                     "overdue."),
 }
 
 
@@ -71,7 +76,12 @@ class Rag:
 
     @property
     def label(self) -> str:
-        return RAG_VALUES.get(self.value, "Not assessed") if self.value else "Not assessed"
+        return RAG_VALUES.get(self.value, _("Not assessed")) if self.value else _("Not assessed")
+
+    @property
+    def computed_label(self) -> str:
+        """What the rules give, as the page names it ("Red")."""
+        return RAG_VALUES.get(self.computed, "") if self.computed else ""
 
 
 def _worst(findings: list[Finding]) -> str:
@@ -84,8 +94,9 @@ def reporting(grant, on: date) -> list[Finding]:
         return []
     days, ret = max(late, key=lambda pair: pair[0])
     value = "red" if days > VERY_LATE_DAYS else "amber"
-    return [Finding("reporting", value, f"{ret.label} is {days} day"
-                                        f"{'s' if days != 1 else ''} overdue.")]
+    return [Finding("reporting", value, ngettext("%(label)s is %(num)d day overdue.",
+                                                 "%(label)s is %(num)d days overdue.", days,
+                                                 label=ret.label))]
 
 
 def _band(share: float, red: tuple[float, float], amber: tuple[float, float]) -> str:
@@ -107,10 +118,13 @@ def spend(grant) -> list[Finding]:
     value = _band(ratio, (0.5, 1.5), (0.75, 1.25))
     if value == "green":
         return []
-    where = "below" if ratio < 1 else "above"
-    return [Finding("spend", value, f"Spend of {format_pence(spent)} is {round(ratio * 100)}% "
-                                    f"of the {format_pence(round(expected))} planned by now "
-                                    f"({where} plan).")]
+    message = (_("Spend of %(spent)s is %(percent)d%% of the %(planned)s planned by now "
+                 "(below plan).") if ratio < 1 else
+               _("Spend of %(spent)s is %(percent)d%% of the %(planned)s planned by now "
+                 "(above plan)."))
+    return [Finding("spend", value, message % {
+        "spent": format_pence(spent), "percent": round(ratio * 100),
+        "planned": format_pence(round(expected))})]
 
 
 def kpis(grant) -> list[Finding]:
@@ -126,9 +140,10 @@ def kpis(grant) -> list[Finding]:
         ratio = achieved.get(target.kpi_id, 0) / expected
         value = "red" if ratio < 0.6 else "amber" if ratio < 0.85 else "green"
         if value != "green":
-            findings.append(Finding("kpis", value, (
-                f"“{target.kpi.name}”: {achieved.get(target.kpi_id, 0)} achieved against "
-                f"{round(expected)} expected by now ({round(ratio * 100)}%).")))
+            findings.append(Finding("kpis", value, _(
+                "“%(kpi)s”: %(achieved)d achieved against %(expected)d expected by now "
+                "(%(percent)d%%).", kpi=target.kpi.name, achieved=achieved.get(target.kpi_id, 0),
+                expected=round(expected), percent=round(ratio * 100))))
     return findings
 
 
@@ -140,7 +155,9 @@ def milestones(grant, on: date) -> list[Finding]:
         days = (on - stone.due_date).days
         value = "red" if days > MILESTONE_RED_DAYS else "amber"
         findings.append(Finding("milestones", value,
-                                f"Milestone “{stone.title}” is {days} days overdue."))
+                                ngettext("Milestone “%(title)s” is %(num)d day overdue.",
+                                         "Milestone “%(title)s” is %(num)d days overdue.",
+                                         days, title=stone.title)))
     return findings
 
 
@@ -161,17 +178,17 @@ def assess(grant, on: date | None = None) -> Rag:
 def set_override(grant, actor, *, value: str, reason: str, until: str = "", version=None):
     """Set the RAG status by hand, with a reason and an optional end date."""
     require(can_decide_on_grant(actor, grant),
-            "Only the grant's grant officers (with no declared interest) can override its RAG.")
+            _("Only the grant's grant officers (with no declared interest) can override its RAG."))
     refuse_if_closed(grant)
     check_version(grant, version)
     if grant.status != "active":
-        raise GrantError("Only an active grant has a RAG status.", status=409)
+        raise GrantError(_("Only an active grant has a RAG status."), status=409)
     if value not in RAG_VALUES:
-        raise GrantError("Choose red, amber or green.", field="value")
+        raise GrantError(_("Choose red, amber or green."), field="value")
     reason = clean_reason(reason)
     ends = parse_date(until, "until", required=False)
     if ends is not None and ends < today():
-        raise GrantError("The end date of the override cannot be in the past.", field="until")
+        raise GrantError(_("The end date of the override cannot be in the past."), field="until")
     before = {"value": grant.rag_override, "reason": grant.rag_override_reason}
     grant.rag_override, grant.rag_override_reason = value, reason
     grant.rag_override_until = ends
@@ -187,11 +204,11 @@ def set_override(grant, actor, *, value: str, reason: str, until: str = "", vers
 @use_case
 def clear_override(grant, actor, version=None):
     require(can_decide_on_grant(actor, grant),
-            "Only the grant's grant officers (with no declared interest) can do this.")
+            _("Only the grant's grant officers (with no declared interest) can do this."))
     refuse_if_closed(grant)
     check_version(grant, version)
     if not grant.rag_override:
-        raise GrantError("There is no override to remove.", status=409)
+        raise GrantError(_("There is no override to remove."), status=409)
     before = {"value": grant.rag_override, "reason": grant.rag_override_reason}
     grant.rag_override, grant.rag_override_reason, grant.rag_override_until = None, "", None
     touch(grant)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 
 from pb import policy
 from pb.errors import DomainError
@@ -44,7 +45,7 @@ def monitoring_return(grant_id: int, return_id: int):
     try:
         if action == "submit":
             returns.submit(grant, ret, actor(), request.form)
-            flash("Your return is submitted. Your grant officer will review it.", "success")
+            flash(_("Your return is submitted. Your grant officer will review it."), "success")
             return redirect(url_for("grants.monitoring_return", grant_id=grant.id,
                                     return_id=ret.id), code=303)
         warnings = returns.save_draft(grant, ret, actor(), request.form)
@@ -55,9 +56,9 @@ def monitoring_return(grant_id: int, return_id: int):
                             caption=request.form.get("file_caption", ""),
                             consent=bool(request.form.get("file_consent")),
                             public=bool(request.form.get("file_public")))
-            flash("The file is uploaded, and your answers are saved.", "success")
+            flash(_("The file is uploaded, and your answers are saved."), "success")
         else:
-            flash("Your draft is saved." + (" " + " ".join(warnings) if warnings else ""),
+            flash(_("Your draft is saved.") + (" " + " ".join(warnings) if warnings else ""),
                   "success")
     except DomainError as exc:
         return return_page(grant, ret, FormState.posted(request.form, exc), exc.status)
@@ -91,8 +92,8 @@ def review(grant_id: int, return_id: int):
         reviews.review(grant, ret, actor(), request.form)
     except DomainError as exc:
         return return_page(grant, ret, FormState.posted(request.form, exc), exc.status)
-    flash("The return is accepted." if ret.status == "accepted" else
-          "The return is sent back to the grantee with your comments.", "success")
+    flash(_("The return is accepted.") if ret.status == "accepted" else
+          _("The return is sent back to the grantee with your comments."), "success")
     return redirect(url_for("grants.grant", grant_id=grant.id), code=303)
 
 
@@ -107,7 +108,7 @@ def remove_file(grant_id: int, return_id: int, document_id: int):
         evidence.remove(grant, ret, actor(), document_id)
     except DomainError as exc:
         return return_page(grant, ret, FormState.posted(request.form, exc), exc.status)
-    flash("The file is removed.", "success")
+    flash(_("The file is removed."), "success")
     return redirect(url_for("grants.monitoring_return", grant_id=grant.id, return_id=ret.id),
                     code=303)
 

@@ -14,6 +14,9 @@ import json
 from collections.abc import Mapping
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from pb import audit
 from pb.extensions import db
 from pb.grants.common import (
@@ -44,7 +47,8 @@ RETURN_DUE_DAYS = 21
 RESUBMIT_DAYS = 14
 DRAFT_LIMIT = 200_000  # characters of JSON: far more than any honest return
 DRAFT_AUDIT_GAP = timedelta(minutes=30)
-FREQUENCIES = {3: "Quarterly", 6: "Every six months", 12: "Yearly", 0: "A final return only"}
+FREQUENCIES = {3: _l("Quarterly"), 6: _l("Every six months"), 12: _l("Yearly"),
+               0: _l("A final return only")}
 FIELD_PREFIXES = ("kpi-", "spend-", "outcome-", "age-", "ward-")
 TEXT_FIELDS = ("narrative", "public_update", "case_study")
 
@@ -68,7 +72,7 @@ def schedule(start: date, end: date, every_months: int) -> list[tuple[date, date
         periods.append((begin, following - timedelta(days=1), False))
         begin = following
     if periods and begin > end:
-        last_start, last_end, _ = periods.pop()
+        last_start, last_end, _unused = periods.pop()
         periods.append((last_start, last_end, True))
     else:
         periods.append((begin, end, True))
@@ -118,12 +122,12 @@ def values_for(ret: MonitoringReturn) -> dict[str, str]:
 def check_open(grant, ret, actor) -> None:
     """Refuse unless the actor reports for the grant and the grant is still open."""
     require(can_report_on_grant(actor, grant),
-            "Only the grantee organisation can write this grant's returns.")
+            _("Only the grantee organisation can write this grant's returns."))
     refuse_if_closed(grant)
     if grant.status != "active":
-        raise GrantError("Returns open once the grant agreement has been accepted.", status=409)
+        raise GrantError(_("Returns open once the grant agreement has been accepted."), status=409)
     if not ret.is_open_for_grantee:
-        raise GrantError("This return has been submitted, so it cannot change now.", status=409)
+        raise GrantError(_("This return has been submitted, so it cannot change now."), status=409)
 
 
 @use_case
@@ -133,7 +137,7 @@ def save_draft(grant, ret, actor, form: Mapping) -> list[str]:
     draft = draft_from_form(form)
     text = json.dumps(draft, sort_keys=True)
     if len(text) > DRAFT_LIMIT:
-        raise GrantError("This draft is too long to save. Shorten the longest answers.")
+        raise GrantError(_("This draft is too long to save. Shorten the longest answers."))
     now = utcnow()
     # The audit log notes each drafting session (not every keystroke's autosave); what
     # the return finally says is recorded when it is submitted.
@@ -157,8 +161,8 @@ def _spend_warnings(grant, ret, draft) -> list[str]:
             continue
         total = others.get(line.id, 0) + pence
         if total > line.planned_pence:
-            warnings.append(f"Spend on “{line.description}” would reach {format_pence(total)}, "
-                            f"over its budget of {format_pence(line.planned_pence)}.")
+            warnings.append(_("Spend on “%(description)s” would reach "
+                              "%(total)s, over its budget of %(budget)s.", description=line.description, total=format_pence(total), budget=format_pence(line.planned_pence)))
     return warnings
 
 
@@ -182,8 +186,8 @@ def submit(grant, ret, actor, form: Mapping) -> MonitoringReturn:
     if errors:
         # Keep the draft (the person's work) and refuse the submission.
         commit()
-        raise GrantError("The return could not be submitted yet: see the messages below. "
-                         "Your answers are saved as a draft.", field_errors=errors)
+        raise GrantError(_("The return could not be submitted yet: see the messages below. "
+                         "Your answers are saved as a draft."), field_errors=errors)
     ret.narrative = narrative
     ret.public_update = _text(draft, "public_update", errors)
     ret.case_study = _text(draft, "case_study", errors)
@@ -215,7 +219,7 @@ def submit(grant, ret, actor, form: Mapping) -> MonitoringReturn:
 def _text(draft, name, errors, required=False) -> str:
     value = (draft.get(name) or "").strip()
     if required and len(value) < 20:
-        errors[name] = "Say how the project went in this period (a few sentences)."
+        errors[name] = _("Say how the project went in this period (a few sentences).")
     return value[:10_000]
 
 
@@ -227,8 +231,8 @@ def _kpis(grant, draft, errors) -> dict[int, tuple[int, str]]:
             value = parse_count(draft.get(name), name, required=target.kpi.required)
         except GrantError as exc:
             missing = not (draft.get(name) or "").strip()
-            errors[name] = (f"Enter a figure for “{target.kpi.name}” (0 if none this period)."
-                            if missing else exc.message)
+            errors[name] = (_("Enter a figure for “%(kpi)s” (0 if none this period).",
+                              kpi=target.kpi.name) if missing else exc.message)
             continue
         if value is not None:
             values[target.kpi_id] = (value, (draft.get(f"{name}-note") or "").strip()[:300])
@@ -250,18 +254,19 @@ def _spend(grant, ret, draft, errors) -> dict[int, tuple[int, str]]:
             errors[name] = str(exc)
             continue
         if pence < 0:
-            errors[name] = "Enter the amount spent, or leave it blank."
+            errors[name] = _("Enter the amount spent, or leave it blank.")
             continue
         total = others.get(line.id, 0) + pence
         if total > line.planned_pence:
-            errors[name] = (f"Spend on “{line.description}” would reach {format_pence(total)}, "
-                            f"over its budget of {format_pence(line.planned_pence)} by "
-                            f"{format_pence(total - line.planned_pence)}. Report only what the "
-                            "grant paid for, or ask your grant officer to vary the budget.")
+            errors[name] = (_("Spend on “%(description)s” would reach "
+                              "%(total)s, over its budget of %(budget)s "
+                              "by %(over)s. Report only what the "
+                              "grant paid for, or ask your grant officer to "
+                              "vary the budget.", description=line.description, total=format_pence(total), budget=format_pence(line.planned_pence), over=format_pence(total - line.planned_pence)))
             continue
         if pence and line.id not in evidenced:
-            errors[name] = (f"Upload a receipt or other evidence for the {format_pence(pence)} "
-                            f"spent on “{line.description}”.")
+            errors[name] = (_("Upload a receipt or other evidence for the "
+                              "%(amount)s spent on “%(description)s”.", amount=format_pence(pence), description=line.description))
             continue
         values[line.id] = (pence, (draft.get(f"{name}-note") or "").strip()[:300])
     return values
@@ -281,8 +286,9 @@ def _outcomes(grant, draft, errors) -> dict[str, tuple[str, str]]:
         if status not in ("claimed", "evidenced"):
             continue
         if status == "evidenced" and len(evidence) < 10:
-            errors[f"outcome-{code}-evidence"] = (f"Say what shows “{OUTCOMES[code]}” (a survey, "
-                                                  "attendance records, a case study...).")
+            errors[f"outcome-{code}-evidence"] = (_("Say what shows “%(outcome)s” "
+                                                    "(a survey, attendance "
+                                                    "records, a case study...).", outcome=OUTCOMES[code]))
             continue
         values[code] = (status, evidence)
     return values

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
+from flask_babel import gettext as _
+
 from pb import audit
 from pb.extensions import db
 from pb.grants.common import (
@@ -43,27 +45,28 @@ def parse(form: Mapping) -> tuple[dict[str, tuple[str, str]], list[str]]:
 @use_case
 def review(grant, ret, actor, form: Mapping):
     """Accept the return, or send it back with comments on the sections to change."""
-    require(can_manage_grant(actor, grant), "Only the grant's grant officers review returns.")
+    require(can_manage_grant(actor, grant), _("Only the grant's grant officers review returns."))
     require(can_decide_on_grant(actor, grant),
-            "You declared an interest in this grant, so another grant officer must review it.")
+            _("You declared an interest in this grant, so another grant officer must review it."))
     refuse_if_closed(grant)
     # Two officers reviewing at once: the second waits here for the first to commit, then
     # sees its decision (a 409 below) instead of both writing and deadlocking on PostgreSQL.
     db.session.refresh(ret, with_for_update=True)
     check_version(ret, form.get("version"))
     if ret.status != "submitted":
-        raise GrantError("This return is not waiting for review (someone may have reviewed "
-                         "it already).", status=409)
+        raise GrantError(_("This return is not waiting for review (someone may have reviewed "
+                         "it already)."), status=409)
     decisions, verify = parse(form)
     errors = {}
     for section, (decision, comment) in decisions.items():
         if decision not in ("accepted", "changes"):
-            errors[f"decision-{section}"] = f"Accept “{SECTIONS[section]}” or send it back."
+            errors[f"decision-{section}"] = _("Accept “%(section)s” or send it "
+                                              "back.", section=SECTIONS[section])
         elif decision == "changes" and len(comment) < 10:
-            errors[f"comment-{section}"] = (f"Say what needs changing in "
-                                            f"“{SECTIONS[section]}”.")
+            errors[f"comment-{section}"] = (_("Say what needs changing in "
+                                              "“%(section)s”.", section=SECTIONS[section]))
     if errors:
-        raise GrantError("Decide on every section: see the messages below.",
+        raise GrantError(_("Decide on every section: see the messages below."),
                          field_errors=errors)
     now = utcnow()
     for section, (decision, comment) in decisions.items():

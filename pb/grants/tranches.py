@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+
 from pb import audit
 from pb.extensions import db
 from pb.grants.common import (
@@ -77,15 +79,19 @@ def payable(tranche: Tranche) -> int:
 def condition_label(tranche: Tranche) -> str:
     grant = tranche.grant
     if tranche.condition == "signing":
-        return "When the agreement is accepted"
+        return _("When the agreement is accepted")
     if tranche.condition == "return":
         ret = next((r for r in grant.returns if r.number == tranche.condition_number), None)
-        name = ret.in_sentence if ret else f"return {tranche.condition_number}"
-        return f"When {name} is accepted"
+        if ret is None:
+            return _("When return %(number)s is accepted", number=tranche.condition_number)
+        return _("When %(which)s is accepted", which=ret.in_sentence)
     if tranche.condition == "milestone":
         stone = milestone_at(grant, tranche.condition_number)
-        return f"When the milestone “{stone.title}” is met" if stone else "When a milestone is met"
-    return f"On or after {tranche.condition_date:%-d %B %Y}" if tranche.condition_date else ""
+        return (_("When the milestone “%(title)s” is met", title=stone.title) if stone
+                else _("When a milestone is met"))
+    if tranche.condition_date:
+        return _("On or after %(when)s", when=f"{tranche.condition_date:%-d %B %Y}")
+    return ""
 
 
 def milestone_at(grant: Grant, number: int | None):
@@ -116,7 +122,7 @@ def tranches_due(grant: Grant, on: date | None = None) -> list[Tranche]:
 def _tranche_of(grant: Grant, tranche_id: int) -> Tranche:
     tranche = next((t for t in grant.tranches if t.id == tranche_id), None)
     if tranche is None:
-        raise GrantError("That payment is not part of this grant.", status=404)
+        raise GrantError(_("That payment is not part of this grant."), status=404)
     return tranche
 
 
@@ -126,24 +132,24 @@ def _tranche_of(grant: Grant, tranche_id: int) -> Tranche:
 def release(grant: Grant, tranche_id: int, actor, *, paid_on: str, reference: str,
             version=None) -> Tranche:
     """Pay a tranche whose condition is met (a second officer: two-person rule)."""
-    require(can_manage_grant(actor, grant), "Only the grant's grant officers can release money.")
+    require(can_manage_grant(actor, grant), _("Only the grant's grant officers can release money."))
     if not can_release_tranche(actor, grant):
-        raise GrantError("You set up this grant (or declared an interest in it), so a second "
-                         "grant officer must release its money.", status=403)
+        raise GrantError(_("You set up this grant (or declared an interest in it), so a second "
+                         "grant officer must release its money."), status=403)
     refuse_if_closed(grant)
     check_version(grant, version)
     tranche = _tranche_of(grant, tranche_id)
     if tranche.status != "planned":
-        raise GrantError("This payment has already been released or withheld.", status=409)
+        raise GrantError(_("This payment has already been released or withheld."), status=409)
     if not condition_met(tranche):
-        raise GrantError(f"This payment's condition is not met yet: "
-                         f"{condition_label(tranche).lower()}.", status=409)
+        raise GrantError(_("This payment's condition is not met yet: "
+                           "%(condition)s.", condition=condition_label(tranche).lower()), status=409)
     when = parse_date(paid_on, "paid_on")
     if when > today():
-        raise GrantError("The payment date cannot be in the future.", field="paid_on")
+        raise GrantError(_("The payment date cannot be in the future."), field="paid_on")
     reference = " ".join((reference or "").split())[:60]
     if len(reference) < 3:
-        raise GrantError("Enter the payment reference from the finance system.",
+        raise GrantError(_("Enter the payment reference from the finance system."),
                          field="reference")
     tranche.status = "released"
     tranche.paid_pence = payable(tranche)
@@ -164,20 +170,20 @@ def withhold(grant: Grant, tranche_id: int, actor, *, reason: str, amount: str =
              version=None) -> Adjustment:
     """Withhold a planned tranche (all of it), or reduce it by ``amount``, with a reason."""
     require(can_decide_on_grant(actor, grant),
-            "Only the grant's grant officers (with no declared interest) can withhold money.")
+            _("Only the grant's grant officers (with no declared interest) can withhold money."))
     refuse_if_closed(grant)
     check_version(grant, version)
     tranche = _tranche_of(grant, tranche_id)
     if tranche.status != "planned":
-        raise GrantError("Only a payment not yet released can be withheld or reduced.",
+        raise GrantError(_("Only a payment not yet released can be withheld or reduced."),
                          status=409)
     reason = clean_reason(reason)
     left = payable(tranche)
     if (amount or "").strip():
         pence = parse_money(amount, "amount")
         if pence >= left:
-            raise GrantError(f"To stop the whole payment of {format_pence(left)}, withhold it "
-                             "instead of reducing it.", field="amount")
+            raise GrantError(_("To stop the whole payment of %(left)s, "
+                               "withhold it instead of reducing it.", left=format_pence(left)), field="amount")
         kind = "reduced"
     else:
         pence, kind = left, "withheld"
@@ -200,20 +206,20 @@ def claw_back(grant: Grant, actor, *, amount: str, reason: str, on: str,
     """Record money paid that came back (clawed back, or underspend returned). Allowed on a
     closed grant too: it is a new entry, not an edit."""
     require(can_decide_on_grant(actor, grant),
-            "Only the grant's grant officers (with no declared interest) can record this.")
+            _("Only the grant's grant officers (with no declared interest) can record this."))
     if grant.status == "withdrawn":
-        raise GrantError("This grant was withdrawn.", status=409)
+        raise GrantError(_("This grant was withdrawn."), status=409)
     check_version(grant, version)
     if kind not in RETURNED_KINDS:
-        raise GrantError("Choose what kind of return of money this is.", field="kind")
+        raise GrantError(_("Choose what kind of return of money this is."), field="kind")
     pence = parse_money(amount, "amount")
     money = money_for(grant)
     if pence > money.net_paid:
-        raise GrantError(f"Only {format_pence(money.net_paid)} has been paid (net), so no more "
-                         "than that can come back.", field="amount")
+        raise GrantError(_("Only %(net_paid)s has been paid (net), so no more "
+                           "than that can come back.", net_paid=format_pence(money.net_paid)), field="amount")
     when = parse_date(on, "on")
     if when > today():
-        raise GrantError("The date cannot be in the future.", field="on")
+        raise GrantError(_("The date cannot be in the future."), field="on")
     reason = clean_reason(reason)
     adjustment = Adjustment(grant_id=grant.id, kind=kind, amount_pence=pence, reason=reason,
                             on_date=when, recorded_by_id=actor.id)

@@ -8,6 +8,7 @@ blueprint's other pages live in ``money_views``, ``return_views`` and ``public_v
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -50,7 +51,7 @@ def _choices():
 @links.staff
 def _staff_links(round_, user):
     if policy.can_manage_grants(user, round_.partnership_id) and round_.status == "results":
-        yield ("Grants", url_for("grants.grant_list"))
+        yield (_("Grants"), url_for("grants.grant_list"))
 
 
 def actor():
@@ -134,7 +135,7 @@ def grantee(grant_id: int):
                 handover.choose_organisation(grant, actor(),
                                              request.form.get("organisation_id", type=db_id),
                                              request.form.get("version"))
-            return back_to_grant(grant, "The grantee is recorded.")
+            return back_to_grant(grant, _("The grantee is recorded."))
         except DomainError as exc:
             state = FormState.posted(request.form, exc, request.form.get("action", ""))
             status = exc.status
@@ -158,8 +159,9 @@ def agreement(grant_id: int):
     except DomainError as exc:
         return _agreement_form(grant, FormState.posted(request.form, exc), exc.status)
     if grant.status == "offered":
-        return back_to_grant(grant, "The agreement has been offered to the grantee to accept.")
-    return back_to_grant(grant, "The agreement is saved.")
+        return back_to_grant(grant, _("The agreement has been offered to the grantee to "
+                                      "accept."))
+    return back_to_grant(grant, _("The agreement is saved."))
 
 
 def _agreement_form(grant, state, status=200):
@@ -182,8 +184,8 @@ def accept(grant_id: int):
     except DomainError as exc:
         return render_template("grants/agreement.html", grant=grant, money=money_for(grant),
                                state=FormState.posted(request.form, exc)), exc.status
-    return back_to_grant(grant, "Thank you: the agreement is accepted. The first payment "
-                                "follows once a grant officer releases it.")
+    return back_to_grant(grant, _("Thank you: the agreement is accepted. The first payment "
+                                  "follows once a grant officer releases it."))
 
 
 def _simple(grant_id: int, use_case, name: str, message: str, **fields):
@@ -200,13 +202,13 @@ def _simple(grant_id: int, use_case, name: str, message: str, **fields):
 @role_required(Role.GRANT_OFFICER)
 def take_back(grant_id: int):
     return _simple(grant_id, agreements.take_back, "take_back",
-                   "The offer is taken back: change the agreement and offer it again.")
+                   _("The offer is taken back: change the agreement and offer it again."))
 
 
 @bp.route("/grants/<int:grant_id>/withdraw", methods=["POST"])
 @role_required(Role.GRANT_OFFICER)
 def withdraw(grant_id: int):
-    return _simple(grant_id, agreements.withdraw, "withdraw", "The grant is withdrawn.",
+    return _simple(grant_id, agreements.withdraw, "withdraw", _("The grant is withdrawn."),
                    reason="reason")
 
 
@@ -218,8 +220,8 @@ def interest(grant_id: int):
         closeout.declare_interest(grant, actor(), nature=request.form.get("nature", ""))
     except DomainError as exc:
         return refused(grant, exc, "interest")
-    return back_to_grant(grant, "Your interest is recorded. Another grant officer will take "
-                                "the decisions on this grant.")
+    return back_to_grant(grant, _("Your interest is recorded. Another grant officer will "
+                                  "take the decisions on this grant."))
 
 
 from pb.grants import money_views, public_views, return_views  # noqa: E402,F401  (routes)

@@ -97,6 +97,9 @@ def init_app(app: Flask) -> None:
     if not event.contains(Session, "after_commit", _dispatch_after_commit):
         event.listen(Session, "after_commit", _dispatch_after_commit)
         event.listen(Session, "after_rollback", _forget_after_rollback)
+    from pb.jobs import outbox
     from pb.jobs.views import bp
+
+    outbox.init_app(app)
 
     app.register_blueprint(bp)

@@ -25,3 +25,33 @@ def worker_command(burst: bool) -> None:
     click.echo(f"Worker for the queue {current_app.config['JOBS_QUEUE']!r} on Redis"
                + (" (burst: stops when the queue is empty)" if burst else ""))
     work(current_app._get_current_object(), burst=burst)
+
+
+@click.group("outbox")
+def outbox_command() -> None:
+    """The mail outbox: receipt emails written with their ballots, waiting to be sent."""
+
+
+@outbox_command.command("send")
+@with_appcontext
+def outbox_send_command() -> None:
+    """Send every email that is due, and retry failed ones whose wait is over.
+
+    Run it from cron every minute or two beside the app servers: it sends what a crash
+    between a ballot's commit and the sender's wake-up left behind. Safe to run while
+    other senders run (no email is sent twice).
+    """
+    from sqlalchemy import func, select
+
+    from pb.extensions import db
+    from pb.jobs.outbox import send_due
+    from pb.models.outbox import OutboxEmail
+
+    done = send_due()
+    waiting, failing = db.session.execute(select(
+        func.count(OutboxEmail.id),
+        func.count(OutboxEmail.id).filter(OutboxEmail.attempts > 0))).one()
+    click.echo(f"Sent {done.sent}, failed {done.failed}; {waiting} waiting "
+               f"({failing} after a failure).")
+    if done.failed:
+        raise SystemExit(1)

@@ -26,6 +26,12 @@ def enqueue(app: Flask, job_id: str) -> None:
         failure_ttl=24 * 3600)
 
 
+def enqueue_call(app: Flask, function: str) -> None:
+    """Queue a call of ``function`` (a dotted path, no arguments) for the worker."""
+    _queue(app).enqueue_call(function, timeout=app.config["JOB_TIMEOUT_SECONDS"] + 60,
+                             result_ttl=0, failure_ttl=24 * 3600)
+
+
 def run_queued_job(job_id: str) -> None:
     """What the RQ worker calls, inside the app context ``work`` set up."""
     run_job(job_id)

@@ -58,4 +58,5 @@ def healthz():
     return jsonify({"status": "ok", "database": "ok"})
 
 
-from pb.main import audit_views  # noqa: E402,F401  (adds the audit log's routes to bp)
+# The audit log's routes join bp; words gives the round page's labels in each language.
+from pb.main import audit_views, words  # noqa: E402,F401

@@ -37,6 +37,7 @@ from pb.models.monitoring import (
     ReturnSpend,
     SectionReview,
 )
+from pb.models.outbox import OutboxEmail
 from pb.models.page import PublicPage
 from pb.models.place import (
     Area,
@@ -80,7 +81,7 @@ from pb.models.voting import (
 )
 
 __all__ = [
-    "Area", "AuditEntry", "Ballot", "BallotChoice", "BudgetLine", "EqualityResponse", "Job", "LoginAttempt",
+    "Area", "AuditEntry", "Ballot", "BallotChoice", "BudgetLine", "EqualityResponse", "Job", "LoginAttempt", "OutboxEmail",
     "Organisation", "OrganisationMember", "Partnership", "PostcodeCoverage", "Proposal",
     "ProposalDocument", "ProposalOutcome", "ProposalStatusChange", "ProposalSupport",
     "ProposalVersion", "Role", "RoleAssignment", "Round", "RoundResult", "RoundThemeLimit", "RoundWardBudget", "Submission",

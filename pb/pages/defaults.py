@@ -165,8 +165,8 @@ COOKIES = """\
 Cookies are small files saved on your phone, tablet or computer when you visit a website.
 
 This website only uses cookies that it needs to work: to keep you signed in, to protect
-forms against forgery, and to stop people guessing voting codes. These are called
-essential cookies. The law does not require us to ask your permission for them, so there
+forms against forgery, to stop people guessing voting codes, and to remember the language
+you chose (English or Cymraeg). These are called essential cookies. The law does not require us to ask your permission for them, so there
 is no cookie banner, and you cannot switch them off here.
 
 We do not use cookies to measure how you use the website, to advertise, or to share

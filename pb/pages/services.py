@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import select
 
 from pb import audit
 from pb.errors import NotAllowed, refuse
 from pb.extensions import db
+from pb.i18n import LANGUAGE_COOKIE
 from pb.models import Partnership, PublicPage, User
 from pb.models.base import utcnow
 from pb.pages import PageError
@@ -60,21 +63,21 @@ def page(slug: str) -> PageView:
 def save_page(actor: User | None, slug: str, title: str, body: str) -> PublicPage:
     """An administrator replaces a page's title and text."""
     if not can_edit_public_pages(actor):
-        raise refuse(NotAllowed("Only administrators can change the public pages."))
+        raise refuse(NotAllowed(_("Only administrators can change the public pages.")))
     if slug not in PAGES:
-        raise refuse(PageError("There is no such page."))
+        raise refuse(PageError(_("There is no such page.")))
     title, body = clean(title), clean(body).replace("\r\n", "\n")
     errors = {}
     if not title:
-        errors["title"] = "Enter a title."
+        errors["title"] = _("Enter a title.")
     elif len(title) > TITLE_MAX:
-        errors["title"] = f"Keep the title to {TITLE_MAX} characters."
+        errors["title"] = _("Keep the title to %(num)s characters.", num=TITLE_MAX)
     if not body:
-        errors["body"] = "Enter the page's text."
+        errors["body"] = _("Enter the page's text.")
     elif len(body) > BODY_MAX:
-        errors["body"] = f"Keep the text to {BODY_MAX:,} characters."
+        errors["body"] = _("Keep the text to %(num)s characters.", num=format(BODY_MAX, ","))
     if errors:
-        raise refuse(PageError("Check the page's title and text.", field_errors=errors))
+        raise refuse(PageError(_("Check the page's title and text."), field_errors=errors))
     row = saved(slug)
     before = page(slug)
     if row is None:
@@ -118,20 +121,24 @@ def cookies() -> list[Cookie]:
     remember_days = config["REMEMBER_COOKIE_DURATION"].days
     return [
         Cookie(config["SESSION_COOKIE_NAME"],
-               "Keeps you signed in as you move between pages, protects forms against forgery "
-               "(a security token), remembers a voting code you have entered and shows "
-               "messages such as \"Saved\"",
-               "When you close your browser"),
+               _("Keeps you signed in as you move between pages, protects forms against "
+                 "forgery (a security token), remembers a voting code you have entered and "
+                 "shows messages such as \"Saved\""),
+               _("When you close your browser")),
         Cookie(config.get("REMEMBER_COOKIE_NAME", "remember_token"),
-               "Only if you tick \"Keep me signed in\": keeps you signed in on this device. "
-               "Signing out deletes it",
-               f"{remember_days} days"),
+               _("Only if you tick \"Keep me signed in\": keeps you signed in on this device. "
+                 "Signing out deletes it"),
+               ngettext("%(num)d day", "%(num)d days", remember_days)),
         Cookie(DEVICE_COOKIE,
-               "Set when you enter a voting code: a random number for this browser, used to "
-               "slow down anyone guessing codes. It does not identify you",
-               "1 year"),
+               _("Set when you enter a voting code: a random number for this browser, used to "
+                 "slow down anyone guessing codes. It does not identify you"),
+               _("1 year")),
         Cookie(KIOSK_COOKIE,
-               "Only on tablets that partnership staff set up for a decision day: tells pb "
-               "the tablet is one of theirs",
-               "14 days"),
+               _("Only on tablets that partnership staff set up for a decision day: tells pb "
+                 "the tablet is one of theirs"),
+               ngettext("%(num)d day", "%(num)d days", 14)),
+        Cookie(LANGUAGE_COOKIE,
+               _("Only if you choose a language with the link at the top of each page "
+                 "(English or Cymraeg): remembers your choice"),
+               _("1 year")),
     ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from pb import audit, policy
@@ -69,10 +70,10 @@ def delete_account(user: User, actor: User, password: str) -> None:
     """Delete ``user``'s account (see the module docstring). Only the person themselves,
     with their password; staff accounts are closed by an administrator instead."""
     if not policy.can_delete_account(actor, user):
-        raise NotAllowed("Only the account's owner can delete it, and staff accounts are "
-                         "closed by an administrator.")
+        raise NotAllowed(_("Only the account's owner can delete it, and staff accounts are "
+                           "closed by an administrator."))
     if not verify_password(user.password_hash, password or ""):
-        raise PrivacyError("That password is not right.", field="password")
+        raise PrivacyError(_("That password is not right."), field="password")
     old_email = user.email
     audit.record("account.deleted", user, actor=actor,
                  after={"ballot_slots_unlinked": _unlink_ballots(user)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from pb import policy
@@ -55,6 +56,6 @@ def delete_account():
         apply_errors(form, exc)
         return _data_page(form, 400)
     logout_user()
-    flash("Your account is deleted. Any ballot you cast still counts, with nothing linking "
-          "it to you.", "success")
+    flash(_("Your account is deleted. Any ballot you cast still counts, with nothing linking "
+            "it to you."), "success")
     return redirect(url_for("main.index"), 303)

@@ -42,7 +42,7 @@ def _form_problems(form, round_, proposer, paper: bool) -> str | None:
 
 def _render_form(form, round_, *, proposal=None, paper=False, budget_error=None,
                  mode="proposer", status=200):
-    total = sum(p for _, p in form.budget_lines())
+    total = sum(p for _line, p in form.budget_lines())
     return render_template("proposals/form.html", form=form, round=round_,
                            proposal=proposal, paper=paper, budget_error=budget_error,
                            mode=mode, total=total), status

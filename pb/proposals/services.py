@@ -176,7 +176,7 @@ def _apply(proposal: Proposal, round_: Round, data: ProposalInput) -> None:
         proposal.budget_lines.extend(
             BudgetLine(position=i, description=d, amount_pence=a)
             for i, (d, a) in enumerate(wanted_lines))
-    proposal.cost_pence = sum(a for _, a in wanted_lines)
+    proposal.cost_pence = sum(a for _line, a in wanted_lines)
     if data.paper_name or data.paper_contact:
         proposal.paper_proposer_name = clean(data.paper_name)
         proposal.paper_proposer_contact = clean(data.paper_contact)

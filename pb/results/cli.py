@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pb.database import writes
 from pb.extensions import db
-from pb.models import Round, User
+from pb.models import Ballot, Round, User
+from pb.models.voting import BALLOT_COUNTED
 from pb.money import format_pence
 from pb.results import services
 
@@ -31,10 +34,17 @@ def tally_command(round_ref: str, by_email: str | None) -> None:
         actor = User.by_email(by_email)
         if actor is None:
             raise click.ClickException(f"No account has the email {by_email!r}.")
-    try:
-        result = services.tally(round_, actor)
-    except services.ResultError as exc:
-        raise click.ClickException(exc.message) from None
+    ballots = db.session.scalar(select(func.count()).select_from(Ballot).where(
+        Ballot.round_id == round_.id, Ballot.status == BALLOT_COUNTED))
+    # One step a ballot read, and one for the count itself (the rule and the comparison).
+    with click.progressbar(length=ballots + 1, label="Counting", show_eta=True,
+                           item_show_func=lambda stage: stage, file=sys.stderr) as bar:
+        try:
+            result = services.tally(round_, actor,
+                                    progress=lambda n, stage: bar.update(n, stage))
+        except services.ResultError as exc:
+            raise click.ClickException(exc.message) from None
+        bar.update(1, "done")
     click.echo(f"{round_.name}: {result.ballots_counted} ballots counted with {result.rule} "
                f"(ties: {result.tie_break}).")
     rows = services.result_rows(result, round_)

@@ -13,7 +13,7 @@ go to ``Profile.from_ballots``. No ORM objects: on the city round (100,000 ballo
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from sqlalchemy import select
 
@@ -55,9 +55,20 @@ def ballot_entries(round_id: int, kind: str, known: set[str]) -> Iterator[tuple]
         yield tuple(entries)
 
 
-def ballot_counts(round_id: int, kind: str, known: set[str]) -> Counter:
-    """{distinct ballot: voters}, a ballot being as ``ballot_entries`` gives it."""
-    return Counter(ballot_entries(round_id, kind, known))
+def ballot_counts(round_id: int, kind: str, known: set[str],
+                  progress: Callable[[int], None] | None = None) -> Counter:
+    """{distinct ballot: voters}, a ballot being as ``ballot_entries`` gives it;
+    ``progress(n)`` is told of every ``BATCH`` ballots read (and of the last few)."""
+    if progress is None:
+        return Counter(ballot_entries(round_id, kind, known))
+    counts: Counter = Counter()
+    read = 0
+    for read, entries in enumerate(ballot_entries(round_id, kind, known), start=1):
+        counts[entries] += 1
+        if read % BATCH == 0:
+            progress(BATCH)
+    progress(read % BATCH)
+    return counts
 
 
 def core_ballot(kind: str, entries: tuple, n: int = 1) -> CoreBallot:
@@ -71,7 +82,9 @@ def core_ballot(kind: str, entries: tuple, n: int = 1) -> CoreBallot:
                       tuple(points or 0 for _pid, points, _r in entries), n)
 
 
-def profile_from_rows(round_id: int, kind: str, known: set[str]) -> Profile:
+def profile_from_rows(round_id: int, kind: str, known: set[str],
+                      progress: Callable[[int], None] | None = None) -> Profile:
     """The round's counted ballots as a Profile of kind ``kind`` (only ``known`` projects)."""
     return Profile.from_ballots(kind, [core_ballot(kind, entries, n) for entries, n
-                                       in ballot_counts(round_id, kind, known).items()])
+                                       in ballot_counts(round_id, kind, known,
+                                                        progress).items()])

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -100,10 +101,13 @@ def instance_from_round(round_: Round) -> Instance:
                     meta=tuple(meta))
 
 
-def profile_from_ballots(round_: Round, instance: Instance | None = None) -> Profile:
-    """Every counted ballot of the round, anonymised, as the core's Profile."""
+def profile_from_ballots(round_: Round, instance: Instance | None = None,
+                         progress: Callable[[int], None] | None = None) -> Profile:
+    """Every counted ballot of the round, anonymised, as the core's Profile
+    (``progress(n)`` is told of each ``n`` ballots read)."""
     instance = instance or instance_from_round(round_)
-    return profile_from_rows(round_.id, CORE_KIND[round_.ballot_design], set(instance.ids))
+    return profile_from_rows(round_.id, CORE_KIND[round_.ballot_design], set(instance.ids),
+                             progress=progress)
 
 
 def constraints_for(round_: Round, voters: int = 0) -> Constraints:
@@ -187,11 +191,13 @@ def locked_result(round_: Round) -> RoundResult | None:
 
 
 def tally(round_: Round, actor: User | None, *, submission: str | None = None,
-          seen: str | None = None) -> RoundResult:
+          seen: str | None = None,
+          progress: Callable[[int, str], None] | None = None) -> RoundResult:
     """Count the round's ballots with its rule. Refused before close and once certified.
 
     ``actor`` is the officer counting; None only from the command line, where the person
-    at the server's console is trusted as an administrator.
+    at the server's console is trusted as an administrator. ``progress(n, stage)`` (the
+    command line's progress bar) is told of each ``n`` ballots read, then of the count.
     """
     if actor is not None and not can_manage_round(actor, round_):
         raise NotAllowed(_("Only the partnership's officers can run the count."))
@@ -208,7 +214,10 @@ def tally(round_: Round, actor: User | None, *, submission: str | None = None,
     # unless an officer recorded why for what is pending.
     check_before_tally(round_)
     instance = instance_from_round(round_)
-    profile = profile_from_ballots(round_, instance)
+    profile = profile_from_ballots(round_, instance, progress=progress and (
+        lambda n: progress(n, "reading the ballots")))
+    if progress is not None:
+        progress(0, f"counting with {round_.allocation_rule} and the comparison rules")
     try:
         outcome = allocate(instance, profile, round_.allocation_rule, tie_break=round_.tie_break,
                            constraints=constraints_for(round_, profile.num_voters))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from flask_babel import gettext as _
+
 from pb.scrutiny import equality, money, outcomes, turnout
 from pb.scrutiny.charts import Chart
 from pb.scrutiny.filters import Filters
@@ -16,6 +18,21 @@ from pb.scrutiny.filters import Filters
 DIMENSIONS = {"round": "Round", "ward": "Ward", "theme": "Theme",
               "organisation_type": "Organisation type"}
 MONEY_SERIES = ["Reported spent", "Paid, spend not yet reported", "Awarded, not yet paid"]
+# A chart's title, axis label and note are read on the page only, so they are translated;
+# its columns are also its CSV's header, so they stay as they are (open data).
+
+
+def _money_title(dimension: str) -> str:
+    return {"round": _("Grant money by round"), "ward": _("Grant money by ward"),
+            "theme": _("Grant money by theme"),
+            "organisation_type": _("Grant money by organisation type")}[dimension]
+
+
+def _allocated_title(dimension: str) -> str:
+    return {"round": _("Allocated by the vote, by round"),
+            "ward": _("Allocated by the vote, by ward"),
+            "theme": _("Allocated by the vote, by theme"),
+            "organisation_type": _("Allocated by the vote, by organisation type")}[dimension]
 
 
 class Dashboard:
@@ -85,11 +102,11 @@ def _money_chart(dimension: str):
         label = DIMENSIONS[dimension]
         return Chart(
             f"grants-by-{dimension.replace('_', '-')}", "stacked",
-            f"Grant money by {label.lower()}", label, "Pounds", [label, *MONEY_SERIES],
+            _money_title(dimension), label, _("Pounds"), [label, *MONEY_SERIES],
             [[row["label"], *money_split(row)] for row in board.by[dimension]], unit="pence",
-            note="Paid is net of money clawed back or returned. A grant serving several "
-                 "wards or themes counts in each." if dimension in ("ward", "theme") else
-                 "Paid is net of money clawed back or returned.")
+            note=_("Paid is net of money clawed back or returned. A grant serving several "
+                   "wards or themes counts in each.") if dimension in ("ward", "theme") else
+            _("Paid is net of money clawed back or returned."))
     return build
 
 
@@ -97,16 +114,16 @@ def _allocated_chart(dimension: str):
     def build(board: Dashboard) -> Chart:
         label = DIMENSIONS[dimension]
         return Chart(f"allocated-by-{dimension.replace('_', '-')}", "bar",
-                     f"Allocated by the vote, by {label.lower()}", label, "Pounds",
+                     _allocated_title(dimension), label, _("Pounds"),
                      [label, "Allocated"],
                      [[name, value] for name, value in board.allocated["by"][dimension]],
-                     unit="pence", note="The funded cost of certified results.")
+                     unit="pence", note=_("The funded cost of certified results."))
     return build
 
 
 def _round_budgets(board: Dashboard) -> Chart:
-    return Chart("round-budgets", "progress", "Allocated against each round's budget",
-                 "Round", "allocated of the budget", ["Round", "Allocated", "Budget"],
+    return Chart("round-budgets", "progress", _("Allocated against each round's budget"),
+                 "Round", _("allocated of the budget"), ["Round", "Allocated", "Budget"],
                  [list(row) for row in board.allocated["budgets"]], unit="pence")
 
 
@@ -117,8 +134,9 @@ def _programme_budgets(board: Dashboard) -> Chart:
         awarded = next((r["awarded"] for r in board.by["programme"]
                         if r["label"] == programme.name), 0)
         rows.append([programme.name, awarded, programme.budget_pence])
-    return Chart("programme-budgets", "progress", "Grants awarded against each programme's "
-                 "budget", "Programme", "awarded of the budget",
+    return Chart("programme-budgets", "progress", _("Grants awarded against each programme's "
+                                                     "budget"), "Programme",
+                 _("awarded of the budget"),
                  ["Programme", "Awarded", "Budget"], rows, unit="pence")
 
 
@@ -127,15 +145,15 @@ def _paid_over_time(board: Dashboard) -> Chart:
     for month, amount in money.paid_by_month(board.filters):
         running += amount
         rows.append([month, running, amount])
-    return Chart("paid-over-time", "line", "Grant money paid over time (running total)",
-                 "Month", "Pounds paid", ["Month", "Paid to date", "Paid that month"], rows,
+    return Chart("paid-over-time", "line", _("Grant money paid over time (running total)"),
+                 "Month", _("Pounds paid"), ["Month", "Paid to date", "Paid that month"], rows,
                  unit="pence")
 
 
 def _turnout_by_round(board: Dashboard) -> Chart:
     channels = list(turnout.CHANNELS)
-    return Chart("turnout-by-round", "stacked", "Ballots counted by round and channel",
-                 "Round", "Ballots", ["Round", *turnout.CHANNELS.values()],
+    return Chart("turnout-by-round", "stacked", _("Ballots counted by round and channel"),
+                 "Round", _("Ballots"), ["Round", *turnout.CHANNELS.values()],
                  [[row["round"], *(row["channels"].get(c, 0) for c in channels)]
                   for row in board.turnout["rounds"]])
 
@@ -146,26 +164,26 @@ def _turnout_by_ward(board: Dashboard) -> Chart:
     label = "Ward (round)" if several else "Ward"
     rows = [[f"{row['ward']} ({row['round']})" if several else row["ward"],
              float(row["percent"]), row["ballots"], row["population"]] for row in shown]
-    return Chart("turnout-by-ward", "bar", "Turnout by ward: ballots as a share of "
-                 "residents", label, "Per cent of residents",
+    return Chart("turnout-by-ward", "bar", _("Turnout by ward: ballots as a share of "
+                                             "residents"), label, _("Per cent of residents"),
                  [label, "Turnout (%)", "Ballots", "Residents"], rows,
-                 unit="percent", note="Only wards whose population is known.")
+                 unit="percent", note=_("Only wards whose population is known."))
 
 
 def _kpis(board: Dashboard) -> Chart:
     rows = [[f"{row['kpi'].name} ({row['kpi'].unit})", row["achieved"], row["target"]]
             for row in board.kpis if row["target"]]
-    return Chart("kpis", "progress", "Programme KPIs: achieved against targets", "KPI",
-                 "achieved of the target", ["KPI", "Achieved", "Target"], rows)
+    return Chart("kpis", "progress", _("Programme KPIs: achieved against targets"), "KPI",
+                 _("achieved of the target"), ["KPI", "Achieved", "Target"], rows)
 
 
 def _outcomes(board: Dashboard) -> Chart:
-    return Chart("outcomes", "stacked", "Outcomes: grants claiming, evidencing and "
-                 "verifying each", "Outcome", "Grants",
+    return Chart("outcomes", "stacked", _("Outcomes: grants claiming, evidencing and "
+                                           "verifying each"), "Outcome", _("Grants"),
                  ["Outcome", "Claimed", "Evidenced", "Verified"],
                  [[row["label"], row["claimed"], row["evidenced"], row["verified"]]
                   for row in board.outcomes],
-                 note="Each grant counts once per outcome, at its strongest status.")
+                 note=_("Each grant counts once per outcome, at its strongest status."))
 
 
 CHARTS = {

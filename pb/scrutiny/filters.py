@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pb.extensions import db
@@ -71,14 +72,16 @@ def parse(args: Mapping) -> Filters:
     found.area_id = db_id(text["area"])
     found.ward_id = db_id(text["ward"])
     found.theme_id = db_id(text["theme"])
-    for key, attr, name in (("from", "date_from", "From"), ("to", "date_to", "To")):
+    wrong = {"from": _("From: enter a date as YYYY-MM-DD, for example 2025-10-13."),
+             "to": _("To: enter a date as YYYY-MM-DD, for example 2025-10-13.")}
+    for key, attr in (("from", "date_from"), ("to", "date_to")):
         if text[key]:
             value = _parse_date(text[key])
             if value is None:
-                found.errors[key] = f"{name}: enter a date as YYYY-MM-DD, for example 2025-10-13."
+                found.errors[key] = wrong[key]
             setattr(found, attr, value)
     if found.date_from and found.date_to and found.date_to < found.date_from:
-        found.errors["to"] = "The end date cannot come before the start date."
+        found.errors["to"] = _("The end date cannot come before the start date.")
         found.date_to = None
     return found
 

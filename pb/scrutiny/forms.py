@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length
@@ -10,5 +11,5 @@ from pb.scrutiny.interests import NATURE_MAX
 
 
 class RoundInterestForm(FlaskForm):
-    nature = TextAreaField("What is the interest?", validators=[
-        InputRequired("Say what the interest is."), Length(max=NATURE_MAX)])
+    nature = TextAreaField(_l("What is the interest?"), validators=[
+        InputRequired(_l("Say what the interest is.")), Length(max=NATURE_MAX)])

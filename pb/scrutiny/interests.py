@@ -7,6 +7,7 @@ the declarations on its decisions page.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pb import audit
@@ -25,12 +26,12 @@ class InterestError(DomainError):
 def declare_round_interest(round_, actor, nature: str) -> RoundInterest:
     """Record ``actor``'s interest in ``round_``."""
     if not can_declare_round_interest(actor, round_):
-        raise refuse(NotAllowed("Declarations in a round are made by its officers, event "
-                                "staff and grant officers."))
+        raise refuse(NotAllowed(_("Declarations in a round are made by its officers, event "
+                                "staff and grant officers.")))
     nature = " ".join((nature or "").split())
     if len(nature) < NATURE_MIN:
-        raise refuse(InterestError("Say what the interest is (for example: my sister "
-                                   "chairs a group with a project on the ballot).",
+        raise refuse(InterestError(_("Say what the interest is (for example: my sister "
+                                   "chairs a group with a project on the ballot)."),
                                    field="nature"))
     declaration = RoundInterest(round_id=round_.id, user_id=actor.id,
                                 nature=nature[:NATURE_MAX])

@@ -11,6 +11,7 @@ import csv
 import io
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from pb import links, policy
@@ -85,7 +86,7 @@ def scrutiny_detail():
 @links.staff
 def _interest_link(round_, user):
     if policy.can_declare_round_interest(user, round_):
-        yield ("Declare an interest", url_for("scrutiny.round_interest", round_id=round_.id))
+        yield (_("Declare an interest"), url_for("scrutiny.round_interest", round_id=round_.id))
 
 
 @bp.route("/rounds/<int:round_id>/interests", methods=["GET", "POST"])
@@ -102,7 +103,7 @@ def round_interest(round_id: int):
             apply_errors(form, exc)
             status = exc.status
         else:
-            flash("Your interest is recorded. Scrutiny can see it.", "success")
+            flash(_("Your interest is recorded. Scrutiny can see it."), "success")
             return redirect(url_for("scrutiny.round_interest", round_id=round_.id), 303)
     elif request.method == "POST":
         status = 400

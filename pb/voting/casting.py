@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from pb import audit, submissions
 from pb.errors import Conflict
 from pb.extensions import db
-from pb.mail import send_mail
+from pb.jobs import outbox
 from pb.models import Round, User
 from pb.models.base import utcnow
 from pb.models.voting import (
@@ -72,7 +72,7 @@ class Cast:
     notify: list[str] = field(default_factory=list)  # accounts whose ballot this replaced
     ballot_id: int | None = None  # read before the commit, so using it costs no reload
     round_id: int | None = None  # likewise
-    emails: list[tuple[str, str, str]] = field(default_factory=list)  # sent after the commit
+    emails: list[tuple[str, str, str]] = field(default_factory=list)  # in the outbox
 
 
 def _already_voted() -> AlreadyVoted:
@@ -125,8 +125,6 @@ def cast_ballot(round_: Round, identity: Identity, paper: Paper, choices: dict[i
         except VotingError:
             db.session.rollback()
             raise
-        for to, subject, body in cast.emails:
-            send_mail(to, subject, body)
         return cast
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -173,6 +171,12 @@ def _store(round_: Round, identity: Identity, paper: Paper, choices: dict[int, i
     # Neither the form key's row nor the audit entry names both the person and the ballot:
     # a copy of the database must not join them (docs/security.md, ballot secrecy at rest).
     submissions.record(submission, ACTION, ballot.id, None)
+    cast = Cast(ballot, receipt, replaced_same_details=bool(replaced), notify=notify,
+                ballot_id=ballot.id, round_id=round_.id)
+    # The receipt and any replaced voter's notice go to the outbox in this transaction:
+    # sent after the commit by a worker, never lost, never for a ballot rolled back.
+    cast.emails = emails_for(round_, identity, cast)  # while the round is loaded
+    outbox.add(cast.emails)
     after = {"channel": ballot.channel}
     if replaced:
         after["replaced_same_details"] = replaced
@@ -180,9 +184,6 @@ def _store(round_: Round, identity: Identity, paper: Paper, choices: dict[int, i
                  actor=entered_by or identity.user)
     if record_with is not None:
         record_with(ballot)  # pb.events: where it was given, in this transaction
-    cast = Cast(ballot, receipt, replaced_same_details=bool(replaced), notify=notify,
-                ballot_id=ballot.id, round_id=round_.id)
-    cast.emails = emails_for(round_, identity, cast)  # while the round is loaded
     _commit_keeping_loaded()
     return cast
 

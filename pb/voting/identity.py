@@ -17,11 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from pb.extensions import db
 from pb.loaders import get_or_none
-from pb.models import Round, User, Ward, normalise_postcode
+from pb.models import Area, PostcodeCoverage, Round, User, Ward, normalise_postcode
 from pb.models.voting import BALLOT_COUNTED, Ballot, Voter, VotingCode
 from pb.voting import NotEligible, codes, keys
 
@@ -73,6 +76,7 @@ def age_on(born: date, today: date) -> int:
 def check_place_and_age(round_: Round, postcode: str | None, born: date | None,
                         whose: str = "your account") -> Ward | None:
     """The voter's ward; refuses a postcode outside the area or an age under the minimum."""
+    _load_area(round_)
     normal = normalise_postcode(postcode or "")
     ward = round_.area.ward_for_postcode(normal) if normal else None
     if round_.eligibility_postcode:
@@ -99,6 +103,15 @@ def check_place_and_age(round_: Round, postcode: str | None, born: date | None,
             raise NotEligible(_("This vote is for people aged %(age)s or over.", age=age),
                               field="date_of_birth")
     return ward
+
+
+def _load_area(round_: Round) -> None:
+    """The round's area with its postcode coverage and their wards, in one query (were
+    three: the area, its coverage, the ward), unless this session has them already."""
+    if round_.area_id is not None and "area" in sa_inspect(round_).unloaded:
+        area = db.session.scalars(select(Area).where(Area.id == round_.area_id).options(
+            joinedload(Area.postcode_coverage).joinedload(PostcodeCoverage.ward))).unique().one()
+        set_committed_value(round_, "area", area)  # as if loaded with the round
 
 
 def voter_for(round_: Round, key: str) -> Voter | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from pb.extensions import db
 from pb.models import Proposal, Round, Ward
@@ -39,12 +39,17 @@ class Paper:
         return {p.id for p in self.projects}
 
 
-def ballot_proposals(round_: Round, *, with_themes: bool = False) -> list[Proposal]:
+def ballot_proposals(round_: Round, *, with_themes: bool = False,
+                     lean: bool = False) -> list[Proposal]:
     """The projects on the round's ballot, with their wards in the same query (a ballot
     POST reads them once: issue 15) and themes, if asked, in one more, never one per
-    project."""
+    project. ``lean`` leaves out the long texts the ballot paper never shows (read on
+    first use if something does)."""
     query = select(Proposal).where(Proposal.round_id == round_.id,
                                    Proposal.status.in_(ON_BALLOT)).order_by(Proposal.id)
+    if lean:
+        query = query.options(defer(Proposal.description), defer(Proposal.description_html),
+                              defer(Proposal.status_reason))
     query = query.options(joinedload(Proposal.wards))  # most have one ward: few extra rows
     if with_themes:
         query = query.options(selectinload(Proposal.themes))
@@ -61,7 +66,7 @@ def is_area_wide(proposal: Proposal) -> bool:
 
 def build_paper(round_: Round, identity: Identity, other_ward_id: int | None = None) -> Paper:
     rules = Rules.of_round(round_)
-    proposals = ballot_proposals(round_)
+    proposals = ballot_proposals(round_, lean=True)
     percent = round_.ballot_budget_percent or 100
     own = db.session.get(Ward, identity.ward_id) if identity.ward_id else None
     other_wards: list[Ward] = []

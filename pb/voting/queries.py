@@ -47,36 +47,60 @@ RECEIPTS_PER_PAGE = 200
 
 @dataclass
 class ReceiptPage:
-    """One page of the counted ballots' receipt fingerprints, in order."""
+    """One page of the counted ballots' receipt fingerprints, in order.
+
+    Pages are found by the fingerprints around them (keyset pagination), not by their
+    number: a page deep in the list costs what the first one does, where OFFSET read and
+    skipped every fingerprint before it. So a page knows whether there is one before and
+    after it, but not its number.
+    """
 
     hashes: list[str]
     counted: int  # counted ballots in the round
     matching: int  # of them, those starting with ``prefix``
-    page: int
-    pages: int
     prefix: str
+    has_previous: bool
+    has_next: bool
 
     @property
-    def first(self) -> int:
-        """The position of the page's first fingerprint in the whole list."""
-        return (self.page - 1) * RECEIPTS_PER_PAGE + 1
+    def previous_before(self) -> str | None:
+        """The ``before`` of the previous page's link (None: this is the first page)."""
+        return self.hashes[0] if self.has_previous and self.hashes else None
+
+    @property
+    def next_after(self) -> str | None:
+        """The ``after`` of the next page's link (None: this is the last page)."""
+        return self.hashes[-1] if self.has_next and self.hashes else None
 
 
-def receipt_page(round_: Round, page: int = 1, prefix: str = "") -> ReceiptPage:
-    """A page of fingerprints (``RECEIPTS_PER_PAGE``), those starting with ``prefix`` (hex)."""
-    prefix = "".join(c for c in prefix.lower() if c in "0123456789abcdef")[:64]
+def _hex(value: str | None) -> str:
+    return "".join(c for c in (value or "").lower() if c in "0123456789abcdef")[:64]
+
+
+def receipt_page(round_: Round, prefix: str = "", *, after: str | None = None,
+                 before: str | None = None) -> ReceiptPage:
+    """A page of fingerprints (``RECEIPTS_PER_PAGE``), those starting with ``prefix`` (hex):
+    the first page, the one after the fingerprint ``after``, or the one before ``before``."""
+    prefix, after, before = _hex(prefix), _hex(after), _hex(before)
     counted = Ballot.round_id == round_.id, Ballot.status == BALLOT_COUNTED
     total = db.session.scalar(select(func.count()).select_from(Ballot).where(*counted))
     where = [*counted, Ballot.receipt_hash.startswith(prefix)] if prefix else list(counted)
     matching = total if not prefix else db.session.scalar(
         select(func.count()).select_from(Ballot).where(*where))
-    pages = max(1, -(-matching // RECEIPTS_PER_PAGE))
-    page = min(max(page, 1), pages)
-    hashes = list(db.session.scalars(select(Ballot.receipt_hash).where(*where)
-                                     .order_by(Ballot.receipt_hash)
-                                     .offset((page - 1) * RECEIPTS_PER_PAGE)
-                                     .limit(RECEIPTS_PER_PAGE)))
-    return ReceiptPage(hashes, total, matching, page, pages, prefix)
+    query = select(Ballot.receipt_hash).where(*where).limit(RECEIPTS_PER_PAGE + 1)
+    if before and not after:
+        # The page before: the nearest fingerprints below ``before``, read downwards.
+        hashes = list(db.session.scalars(query.where(Ballot.receipt_hash < before)
+                                         .order_by(Ballot.receipt_hash.desc())))
+        more = len(hashes) > RECEIPTS_PER_PAGE
+        hashes = hashes[:RECEIPTS_PER_PAGE][::-1]
+        return ReceiptPage(hashes, total, matching, prefix, has_previous=more, has_next=True)
+    if after:
+        query = query.where(Ballot.receipt_hash > after)
+    hashes = list(db.session.scalars(query.order_by(Ballot.receipt_hash)))
+    more = len(hashes) > RECEIPTS_PER_PAGE
+    return ReceiptPage(hashes[:RECEIPTS_PER_PAGE], total, matching, prefix,
+                       has_previous=bool(after), has_next=more)
 
 
 def look_up_receipt(round_: Round, raw: str) -> Ballot | None:

@@ -353,10 +353,10 @@ def receipts(round_id: int):
     error = (_("Enter the receipt code from the page shown after you voted (or from its email).")
              if request.method == "POST" and not query else None)
     found = services.look_up_receipt(round_, query) if query else None
-    page = request.args.get("page", "1")
     listing = services.receipt_page(
-        round_, int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1,
-        (request.args.get("fingerprint") or "")[:64])
+        round_, (request.args.get("fingerprint") or "")[:64],
+        after=(request.args.get("after") or "")[:64],
+        before=(request.args.get("before") or "")[:64])
     return render_template("voting/receipts.html", round=round_, query=query, found=found,
                            listing=listing, error=error,
                            looked_up_hash=codes.receipt_hash(query) if query else None), \

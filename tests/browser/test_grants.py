@@ -4,6 +4,8 @@ officer accepts it and releases the next payment, and the public progress page m
 
 from __future__ import annotations
 
+import os
+import re
 from datetime import timedelta
 
 from playwright.sync_api import expect
@@ -14,6 +16,8 @@ from pb.grants.common import today
 from pb.models import Grant
 from tests import factories
 from tests.grants.helpers import PDF
+
+SHOTS = os.environ.get("PB_SCREENSHOTS")  # a folder to keep screenshots in, if set
 
 
 def _setup(live_app, neighbourhood):
@@ -134,3 +138,45 @@ def test_quarterly_return_sent_back_corrected_accepted_and_paid(live_app, neighb
         grant = db.session.get(Grant, ids["grant"])
         assert [t.status for t in grant.tranches] == ["released", "released", "planned"]
         assert grant.returns[0].status == "accepted" and grant.returns[0].review_cycle == 2
+
+
+def _fits(page, name: str) -> None:
+    """Nothing scrolls sideways at a laptop's width or a phone's."""
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
+        if SHOTS:
+            page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_a_refused_payment_release_is_a_govuk_error(live_app, neighbourhood, page,
+                                                    browser_sign_in):
+    """The grant page's small forms: the summary takes focus, the title starts "Error: ",
+    the summary's link moves focus to the field, and the message is tied to the field."""
+    hood = neighbourhood
+    ids = _setup(live_app, hood)
+    with live_app.app_context():
+        # The second payment falls due at once, so it can be released.
+        grant = db.session.get(Grant, ids["grant"])
+        grant.tranches[1].condition = "signing"
+        title = grant.title
+        db.session.commit()
+        db.session.remove()
+    browser_sign_in(page, ids["officer"])
+    page.goto(f"/grants/{ids['grant']}")
+    _fits(page, "grant")
+    page.get_by_label("Paid on").fill("2099-01-01")
+    page.get_by_label("Payment reference").fill("CEC-Q1-2026")
+    page.get_by_role("button", name="Release £1,440").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(page).to_have_title(re.compile(rf"^Error: {re.escape(title)}"))
+    _fits(page, "grant-errors")
+    summary.get_by_role("link", name="The payment date cannot be in the future.").click()
+    paid_on = page.get_by_label("Paid on")
+    expect(paid_on).to_be_focused()
+    expect(paid_on).to_have_attribute("aria-invalid", "true")
+    expect(paid_on).to_have_accessible_description(
+        re.compile("The payment date cannot be in the future"))
+    expect(page.get_by_label("Payment reference")).to_have_value("CEC-Q1-2026")

@@ -92,7 +92,7 @@ def test_the_results_page_says_why_the_count_is_refused(app, client, sign_in, da
     fields = dict(re.findall(r'name="(submission|seen)" type="hidden" value="([^"]+)"', page))
     response = client.post(f"/rounds/{round_.id}/results/tally", data=fields)
     assert response.status_code == 409
-    assert "2 received paper ballot(s) not yet keyed" in response.get_data(as_text=True)
+    assert "2 received paper ballots not yet keyed" in response.get_data(as_text=True)
 
 
 def test_the_report_agrees_with_an_independent_count(app, client, sign_in, day):

@@ -26,7 +26,9 @@ def test_template_has_no_unmarked_text(name):
     ('<img alt="Map of the wards" src="x.png">', [(1, "Map of the wards")]),
     ("<img alt=\"{{ _('Map') }}\">", []),
     ('<input type="submit" value="Send">', [(1, "Send")]),
+    ('<button type="submit" name="action" value="save">Save</button>', [(1, "Save")]),
     ('<div class="button secondary" id="main-content"></div>', []),
+    ('<details{% if open %} open{% endif %}><summary>More</summary></details>', [(1, "More")]),
     ("{{ field(form.postcode, hint='Enter a full postcode') }}", [(1, "Enter a full postcode")]),
     ("{{ field(form.postcode, hint=_('Enter a full postcode')) }}", []),
     ("{% set title = 'Proposals' %}", [(1, "Proposals")]),
@@ -34,6 +36,8 @@ def test_template_has_no_unmarked_text(name):
     ("<script>var s = 'Hello there';</script><style>p{}</style>", []),
     ("{# A comment with words #}\n<p>\n  Line two\n</p>", [(3, "Line two")]),
     ("{{ ngettext('%(num)d vote', '%(num)d votes', n) }}", []),
+    ("{% if f.type == 'DateInputField' %}{% endif %}", []),
+    ("{{ f(label='Postcode') }}", [(1, "Postcode")]),
 ])
 def test_the_checker_finds_unmarked_text(source, expected):
     assert unmarked_strings(source) == expected

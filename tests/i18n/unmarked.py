@@ -3,7 +3,8 @@
 Marked text is inside ``{% trans %}...{% endtrans %}`` or a string literal passed straight to
 ``_()``, ``gettext()``, ``ngettext()`` or ``pgettext()``. Everything else a person could read is
 reported: text between tags, the attributes people read (``alt``, ``title``, ``placeholder``,
-``aria-label``, ``aria-description``, ``label``, a button's ``value``, a meta description),
+``aria-label``, ``aria-description``, ``label``, the ``value`` of an input button (a
+``<button>``'s value is sent, not shown), a meta description),
 and prose-like string literals inside ``{{ }}`` and ``{% %}`` (``hint="Enter a postcode"``,
 ``{% set title = "Proposals" %}``). Text inside ``<script>`` and ``<style>`` is not reported.
 """
@@ -29,8 +30,9 @@ LETTER = re.compile(r"[^\W\d_]")
 
 
 def _blank(match: re.Match) -> str:
-    """Keeps line numbers: a removed piece leaves its newlines behind."""
-    return "\x00" + "\n" * match.group(0).count("\n")
+    """Keeps line numbers: a removed piece leaves its newlines behind. The space before
+    keeps a tag a tag when the piece touches its name (``<details{% if x %} open{% endif %}>``)."""
+    return " \x00" + "\n" * match.group(0).count("\n")
 
 
 def _prose(text: str) -> bool:
@@ -40,6 +42,8 @@ def _prose(text: str) -> bool:
         return False
     if re.fullmatch(r"[\w./:#%-]+", text) and not re.match(r"[A-Z][a-z]", text):
         return False  # an endpoint, key, class, format or path
+    if re.fullmatch(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+", text):
+        return False  # a Python class name in a test (f.type == 'DateInputField')
     return bool(re.match(r"[A-Z][a-z]|[A-Z]{2,}\b", text) or re.search(r"[a-z]\s+[a-z].*[.?!:]$", text))
 
 
@@ -71,7 +75,7 @@ class _TextFinder(HTMLParser):
             self._skip += 1
         values = dict(attrs)
         read = set(READ_ATTRIBUTES)
-        if values.get("type") in ("submit", "button", "reset"):
+        if tag == "input" and values.get("type") in ("submit", "button", "reset"):
             read.add("value")
         if values.get("name") == "description":
             read.add("content")

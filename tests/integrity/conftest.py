@@ -104,28 +104,6 @@ class Browser:
         assert response.status == 302, response.text[:300]
 
 
-def storm(calls, timeout: float = 120) -> list:
-    """Run the callables at the same moment, one thread each; their results, in order."""
-    import threading
-
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait()
-        try:
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - reported by the caller's assertions
-            results[index] = exc
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=timeout)
-    return results
-
-
 def pytest_terminal_summary(terminalreporter):
     """Print the fuzz test's counts (tests/integrity/test_fuzz.py), when it ran."""
     from tests.integrity.test_fuzz import COUNTS

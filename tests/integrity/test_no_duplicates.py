@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from pb import submissions
 from pb.extensions import db
 from pb.models import AuditEntry, Ballot, Proposal, VotingCode, VotingCodeBatch
+from tests.concurrency import storm
 from tests.factories import (
     build_neighbourhood,
     cast_for,
@@ -23,7 +24,7 @@ from tests.factories import (
     make_ballot_round,
     make_voter,
 )
-from tests.integrity.conftest import Browser, storm
+from tests.integrity.conftest import Browser
 
 
 def _count(model, *where) -> int:

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from pb.extensions import db
 from pb.models import Ballot, Voter, VotingCode
 from pb.models.voting import REPLACED_BY_SAME_DETAILS
+from tests.concurrency import storm
 from tests.factories import (
     build_neighbourhood,
     date_boxes,
@@ -29,7 +30,7 @@ from tests.factories import (
     make_codes,
     make_user,
 )
-from tests.integrity.conftest import Browser, storm
+from tests.integrity.conftest import Browser
 
 RESIDENT_BORN = date(1980, 3, 14)  # the factories' residents: SK10 2LH, 14 March 1980
 

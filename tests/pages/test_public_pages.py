@@ -68,17 +68,19 @@ def test_every_page_footer_links_all_the_public_pages(client, path):
 def test_cookies_page_lists_every_cookie_under_the_configured_names(app, client):
     page = client.get("/cookies").get_data(as_text=True)
     for name in (app.config["SESSION_COOKIE_NAME"], "remember_token", "pb_device",
-                 "pb_kiosk"):
+                 "pb_kiosk", "pb_lang"):
         assert f"<code>{name}</code>" in page, name
     assert "14 days" in page and "When you close your browser" in page
 
 
 def test_the_cookie_names_are_the_ones_the_areas_set(app):
     from pb.events.kiosk_views import KIOSK_COOKIE
+    from pb.i18n import LANGUAGE_COOKIE
     from pb.voting.views import DEVICE_COOKIE
 
     assert {c.name for c in services.cookies()} == {
-        app.config["SESSION_COOKIE_NAME"], "remember_token", DEVICE_COOKIE, KIOSK_COOKIE}
+        app.config["SESSION_COOKIE_NAME"], "remember_token", DEVICE_COOKIE, KIOSK_COOKIE,
+        LANGUAGE_COOKIE}
 
 
 def test_over_https_the_cookies_page_names_the_host_prefixed_cookies(app):

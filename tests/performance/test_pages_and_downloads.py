@@ -3,11 +3,14 @@ receipts list in pages, and a certified round's ballots.pb written once with an 
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 from sqlalchemy import select
 
 from pb.api import voting as api_voting
 from pb.extensions import db
-from pb.models import Round
+from pb.models import Ballot, Round
 from pb.results import services as results
 from tests.factories import cast_for, make_ballot_round, make_voter
 
@@ -35,25 +38,49 @@ def test_turnout_and_receipts_pages_do_not_grow_with_ballots_or_projects(
     small = _round_with_ballots(neighbourhood, "Small vote", 4, 2, 0)
     large = _round_with_ballots(neighbourhood, "Large vote", 24, 9, 10)
     sign_in(neighbourhood.users["officer"])
-    for page in ("/rounds/{}/turnout", "/rounds/{}/receipts", "/rounds/{}/receipts?page=2",
-                 "/rounds/{}/receipts?fingerprint=a"):
+    for page in ("/rounds/{}/turnout", "/rounds/{}/receipts", "/rounds/{}/receipts?after=8",
+                 "/rounds/{}/receipts?before=8", "/rounds/{}/receipts?fingerprint=a",
+                 "/rounds/{}/receipts?fingerprint=a&after=a8"):
         few = _statements_for(client, statements, page.format(small))
         many = _statements_for(client, statements, page.format(large))
         assert few == many, (page, few, many)
 
 
+def _listed(html: str) -> list[str]:
+    return re.findall(r"<li><code[^>]*>([0-9a-f]{64})</code></li>", html)
+
+
+def _link(html: str, rel: str) -> str | None:
+    found = re.search(rf'<a href="([^"]+)" rel="{rel}">', html)
+    return unescape(found.group(1)).split("#")[0] if found else None
+
+
 def test_receipts_are_listed_in_pages(client, runner, neighbourhood):
     assert runner.invoke(args=["scale-demo", "--voters", "450", "--projects", "8",
-                               "--status", "voting"]).exit_code == 0
+                               "--status", "voting", "--grants", "0"]).exit_code == 0
     round_ = db.session.scalar(select(Round).where(Round.name.like("City-scale%")))
+    every = sorted(db.session.scalars(select(Ballot.receipt_hash)
+                                      .where(Ballot.round_id == round_.id)))
     first = client.get(f"/rounds/{round_.id}/receipts").get_data(as_text=True)
-    assert "450 ballots counted" in first and "Page 1 of 3." in first
-    assert first.count("<li><code") == 200
-    last = client.get(f"/rounds/{round_.id}/receipts?page=3").get_data(as_text=True)
-    assert last.count("<li><code") == 50 and 'rel="prev"' in last and 'rel="next"' not in last
+    assert "450 ballots counted" in first and _link(first, "prev") is None
+    assert _listed(first) == every[:200]
+    # Next, next: each page starts after the last fingerprint of the one before.
+    second = client.get(_link(first, "next")).get_data(as_text=True)
+    assert f"after={every[199]}" in _link(first, "next") and _listed(second) == every[200:400]
+    last = client.get(_link(second, "next")).get_data(as_text=True)
+    assert _listed(last) == every[400:] and _link(last, "next") is None
+    # And back: the page before the last is the second again, and before it the first.
+    back = client.get(_link(last, "prev")).get_data(as_text=True)
+    assert _listed(back) == every[200:400] and _link(back, "next")
+    again = client.get(_link(back, "prev")).get_data(as_text=True)
+    assert _listed(again) == every[:200] and _link(again, "prev") is None
+    # The search by prefix stays, and its pages keep the prefix.
     found = client.get(f"/rounds/{round_.id}/receipts?fingerprint=ab").get_data(as_text=True)
-    listed = found.count("<li><code")
-    assert 0 < listed < 20 and found.count("<li><code>ab") == listed
+    listed = _listed(found)
+    assert listed == [h for h in every if h.startswith("ab")] and 0 < len(listed) < 20
+    # Nonsense in the links is ignored, never an error.
+    odd = client.get(f"/rounds/{round_.id}/receipts?after=zz%3C&before=%00")
+    assert odd.status_code == 200 and _listed(odd.get_data(as_text=True)) == every[:200]
 
 
 def test_certified_ballots_pb_is_written_once_and_served_with_an_etag(

@@ -123,7 +123,10 @@ def test_constraints_are_locked_once_voting_opens(client, sign_in, neighbourhood
     db.session.commit()
     opened = (utcnow() - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
     form = _page(client.get(f"/admin/rounds/{round_.id}/edit"))
-    assert "Voting has opened, so these are locked." in form
+    # Said once, at the top, naming what is locked; the count's rules say "locked" in place.
+    assert form.count("Voting has opened") == 1
+    assert "the rules of the count are locked" in form
+    assert "Rules of the count (locked)" in form
     cap_input = re.search(rf'<input id="theme_cap_{older.id}"[^>]*>', form).group(0)
     assert "readonly" in cap_input
     for changes in (dict(ward_leftover="pooled"), dict(min_support_votes="1"),

@@ -21,17 +21,15 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import case, create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import case, func, select
 
-from tests.databases import TEST_CONFIG, build_schema, database_url
+from tests.databases import TEST_CONFIG, build_schema, database_url, new_postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -140,33 +138,6 @@ def prepared(tmp_path, request):
             db.engine.dispose()
         if drop:
             drop()
-
-
-def new_postgres_database(base: str, prefix: str, schema: bool = True):
-    """A new database on the test server: (url, drop)."""
-    from pb.config import normalise_database_url
-
-    server = make_url(normalise_database_url(base))
-    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001
-        admin.dispose()
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL is unreachable: {exc}")
-    url = server.set(database=name).render_as_string(hide_password=False)
-    if schema:
-        build_schema(url)
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url, drop
 
 
 # The server ----------------------------------------------------------------------------
@@ -312,26 +283,6 @@ class Client:
         response = self.post("/account/login", {"email": email, "password": PASSWORD})
         assert response.status == 302, response.text[:300]
         return self
-
-
-def storm(calls, timeout: float = 300) -> list:
-    """Run the callables at the same moment, a thread each; their results (or exceptions)."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait()
-        try:
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - counted by the caller as an error
-            results[index] = exc
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=timeout)
-    return results
 
 
 def new_key() -> str:

@@ -21,13 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.databases import database_url
+from tests.databases import database_url, new_postgres_database
 from tests.stress.conftest import (
     ROOT,
     Client,
     Ledger,
     check_database,
-    new_postgres_database,
     run_load,
     server_env,
     size,

@@ -23,6 +23,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
+from tests.concurrency import storm
 from tests.factories import date_boxes
 from tests.stress.conftest import (
     HOLDER_POSTCODE,
@@ -31,7 +32,6 @@ from tests.stress.conftest import (
     new_key,
     receipt_hash_for,
     size,
-    storm,
 )
 
 SIZE = size()

@@ -14,7 +14,8 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from tests.stress.conftest import Client, Ledger, run_load, size, storm
+from tests.concurrency import storm
+from tests.stress.conftest import Client, Ledger, run_load, size
 from tests.web import form_fields
 
 SIZE = size()

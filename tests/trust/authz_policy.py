@@ -130,6 +130,7 @@ TABLE = [
     ("GET", "/terms", public()),
     ("GET", "/glossary", public()),
     ("GET", "/favicon.ico", public()),
+    ("GET", "/language/<code>", public()),  # the language switcher: a cookie and a redirect
     ("GET", "/healthz", public()),
     ("GET", "/static/<path:filename>", public()),
     ("GET", "/open-data", public()),

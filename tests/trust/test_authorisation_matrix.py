@@ -36,7 +36,7 @@ ROUND_SLOT = {  # which round a rule's round_id takes (default: the round in its
 }
 FIXED = {"token": "not-a-real-link", "key": "close-voting", "slug": "contact",
          "kind": "partnerships", "name": "round-budgets", "field": "age_band",
-         "filename": "pb.css"}
+         "filename": "pb.css", "code": "cy"}
 SLOT = {"proposal_id": "proposal", "event_id": "event", "device_id": "device",
         "paper_id": "paper", "staff_id": "staff", "batch_id": "batch", "grant_id": "grant",
         "return_id": "return", "tranche_id": "tranche", "milestone_id": "milestone",
