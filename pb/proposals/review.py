@@ -18,6 +18,7 @@ from sqlalchemy import select
 from pb import audit, policy
 from pb.errors import NotAllowed, refuse
 from pb.extensions import db
+from pb.i18n import words
 from pb.models.proposal import Proposal, ProposalSupport
 from pb.proposals.history import add_status, add_version
 from pb.proposals.markup import clean
@@ -99,7 +100,7 @@ def _review_problem(proposal: Proposal, action: ReviewAction,
         return ProposalError(_ballot_fixed())
     if proposal.status not in action.from_statuses:
         return ProposalError(_("A proposal that is %(status)s cannot be changed with "
-                               "“%(action)s”.", status=proposal.status_label.lower(),
+                               "“%(action)s”.", status=words(proposal.status_label).lower(),
                                action=action.label))
     if action.needs_reason and not reason:
         return ProposalError(field_errors={"reason": str(action.reason_prompt)})
@@ -130,7 +131,7 @@ def withdraw(proposal: Proposal, actor, reason: str = "") -> Proposal:
     reason = clean(reason)
     if proposal.status in CLOSED:
         raise refuse(ProposalError(
-            _("This proposal is already %(status)s.", status=proposal.status_label.lower())))
+            _("This proposal is already %(status)s.", status=words(proposal.status_label).lower())))
     if round_.voting_has_opened:
         raise refuse(ProposalError(_ballot_fixed()))
     as_ = "proposer" if is_proposer else "officer"
@@ -174,14 +175,14 @@ def _merge_problem(proposal: Proposal, target: Proposal | None,
         errors["target_id"] = _("Choose another proposal in the same round.")
     elif target.status in CLOSED + ("draft", "ineligible"):
         errors["target_id"] = _("You cannot merge into a proposal that is %(status)s.",
-                                status=target.status_label.lower())
+                                status=words(target.status_label).lower())
     if not reason:
         errors["reason"] = _("Say why these proposals are being merged.")
     if errors:
         return ProposalError(field_errors=errors)
     if proposal.status in CLOSED + ("draft",):
         return ProposalError(_("A proposal that is %(status)s cannot be merged.",
-                               status=proposal.status_label.lower()))
+                               status=words(proposal.status_label).lower()))
     if proposal.round.voting_has_opened:
         return ProposalError(_ballot_fixed())
     return None

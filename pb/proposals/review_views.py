@@ -11,6 +11,7 @@ from pb.errors import NotAllowed
 from pb.extensions import db
 from pb.forms import apply_errors
 from pb.htmx import is_htmx, render_page_or_fragment
+from pb.i18n import words
 from pb.loaders import proposal_or_404, visible_round_or_404
 from pb.models.proposal import PROPOSAL_STATUSES
 from pb.money import format_pence
@@ -90,7 +91,7 @@ def review_decision(proposal_id: int):
         return _render_review(round_, {}, {proposal.id: (error, form.reason.data or "")},
                               status=400)
     flash(_("“%(title)s” is now %(status)s.", title=proposal.title,
-            status=proposal.status_label.lower()), "success")
+            status=words(proposal.status_label).lower()), "success")
     return redirect(url_for("proposals.review_list", round_id=round_.id), code=303)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from pb import audit, policy
 from pb.errors import DomainError, NotAllowed, refuse
 from pb.extensions import db
+from pb.i18n import words
 from pb.models import Organisation, Round
 from pb.models.base import utcnow
 from pb.models.proposal import (
@@ -197,7 +198,7 @@ def edit_mode(proposal: Proposal, actor) -> str:
                               "longer change."))
     if proposal.status in CLOSED:
         raise ProposalError(_("This proposal is %(status)s, so it can no longer change.",
-                              status=proposal.status_label.lower()))
+                              status=words(proposal.status_label).lower()))
     if is_proposer and proposer_may_edit(proposal):
         return "proposer"
     if is_officer:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from pb import audit, policy
 from pb.errors import NotAllowed
 from pb.extensions import db
+from pb.i18n import words
 from pb.models.base import utcnow
 from pb.models.proposal import Proposal, ProposalSupport
 from pb.proposals.queries import has_supported
@@ -30,7 +31,7 @@ def support(proposal: Proposal, actor) -> bool:
                               "proposals."))
     if proposal.status not in SUPPORTABLE:
         raise ProposalError(_("You cannot support a proposal that is %(status)s.",
-                              status=proposal.status_label.lower()))
+                              status=words(proposal.status_label).lower()))
     if policy.is_proposer_of(actor, proposal):
         raise ProposalError(_("You cannot support your own proposal."))
     if not actor.is_verified:

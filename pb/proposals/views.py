@@ -188,3 +188,7 @@ def _support(proposal_id: int, add: bool):
         flash(_("Thank you for your support.") if add else _("Your support has been removed."),
               "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal.id), code=303)
+
+
+# The translations of proposals' fixed labels (status, outcomes) for the words filter.
+from pb.proposals import words  # noqa: E402,F401

@@ -14,7 +14,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from pb.i18n import LANGUAGE_COOKIE
-from tests.factories import make_ballot_round
+from tests.factories import make_ballot_round, resident_proposal
 
 ROOT = Path(__file__).resolve().parents[2]
 PART = ROOT / "pb" / "translations" / "parts" / "cy-proposals-voting-results.po"
@@ -101,3 +101,10 @@ def test_a_ranked_ballot_numbers_its_choices_in_welsh(welsh, sign_in, neighbourh
     sign_in(neighbourhood.users["resident"])
     ballot = welsh.get(f"/rounds/{round_.id}/vote").get_data(as_text=True)
     assert all(f"Eich dewis {n}</label>" in ballot for n in ("1af", "2il", "3ydd"))
+
+
+def test_a_proposals_status_reads_in_welsh(welsh, neighbourhood):
+    proposal = resident_proposal(neighbourhood)
+    page = html.unescape(welsh.get(f"/proposals/{proposal.id}").get_data(as_text=True))
+    assert ">Wedi'i gyflwyno</span>" in page  # "Submitted", through the words filter
+    assert ">Submitted</span>" not in page
