@@ -5,6 +5,8 @@ submit, withdraw, remove a file, and the form's running budget total.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from pb import policy
@@ -40,30 +42,30 @@ def _form_problems(form, round_, proposer, paper: bool) -> str | None:
 
 def _render_form(form, round_, *, proposal=None, paper=False, budget_error=None,
                  mode="proposer", status=200):
-    total = sum(p for _, p in form.budget_lines())
+    total = sum(p for _line, p in form.budget_lines())
     return render_template("proposals/form.html", form=form, round=round_,
                            proposal=proposal, paper=paper, budget_error=budget_error,
                            mode=mode, total=total), status
 
 
 _CREATED = {
-    (False, False): "Your draft is saved. Submit it before the deadline.",
-    (True, False): "Your proposal has been submitted. We have emailed you a confirmation.",
-    (True, True): "The paper proposal has been entered and submitted.",
+    (False, False): _l("Your draft is saved. Submit it before the deadline."),
+    (True, False): _l("Your proposal has been submitted. We have emailed you a confirmation."),
+    (True, True): _l("The paper proposal has been entered and submitted."),
 }
 
 
 def _create(round_id: int, paper: bool):
     round_ = visible_round_or_404(round_id)
     if paper and not policy.can_enter_paper_proposal(current_user, round_):
-        raise NotAllowed("Only the partnership's officers and event staff can enter paper "
-                         "proposals.")
+        raise NotAllowed(_("Only the partnership's officers and event staff can enter paper "
+                           "proposals."))
     form = PaperProposalForm() if paper else ProposalForm()
     form.set_choices(round_, current_user)
     form.ensure_key()
     if request.method == "GET":
         if not paper and not round_.accepting_proposals:
-            flash("This round is not taking proposals now.", "error")
+            flash(_("This round is not taking proposals now."), "error")
             return redirect(url_for("main.round_detail", round_id=round_.id))
         return _render_form(form, round_, paper=paper)
     submit = request.form.get("action") == "submit" or paper
@@ -78,7 +80,7 @@ def _create(round_id: int, paper: bool):
         budget_error = _apply_errors(form, exc)
         return _render_form(form, round_, paper=paper, budget_error=budget_error, status=400)
     if created:
-        flash(_CREATED[(submit, paper)], "success")
+        flash(str(_CREATED[(submit, paper)]), "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal.id), code=303)
 
 
@@ -106,7 +108,8 @@ def budget_total(round_id: int):
         try:
             total += max(parse_pounds(text), 0)
         except MoneyError:
-            problem = f"Row {index + 1}: enter an amount in pounds, for example 250.00."
+            problem = _("Row %(row)s: enter an amount in pounds, for example 250.00.",
+                        row=index + 1)
     if problem is None and total:
         problem = budget_problem(round_, [("", total)], [], False)
     return render_template("proposals/_total.html", round=round_, total=total,
@@ -143,7 +146,7 @@ def edit(proposal_id: int):
     if request.form.get("action") == "submit" and proposal.status in ("draft",
                                                                        "needs_changes"):
         return submit(proposal.id)
-    flash("Your changes are saved.", "success")
+    flash(_("Your changes are saved."), "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal.id), code=303)
 
 
@@ -156,7 +159,8 @@ def submit(proposal_id: int):
     except ProposalError as exc:
         flash(exc.message, "error")
         return redirect(url_for("proposals.detail", proposal_id=proposal.id), code=303)
-    flash("Your proposal has been submitted. We have emailed you a confirmation.", "success")
+    flash(_("Your proposal has been submitted. We have emailed you a confirmation."),
+          "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal.id), code=303)
 
 
@@ -166,8 +170,8 @@ def withdraw(proposal_id: int):
     proposal = proposal_or_404(proposal_id)
     is_officer = policy.can_review_proposals(current_user, proposal.round)
     if not (is_officer or policy.is_proposer_of(current_user, proposal)):
-        raise NotAllowed("Only the proposer and the partnership's officers can withdraw "
-                         "this proposal.")
+        raise NotAllowed(_("Only the proposer and the partnership's officers can withdraw "
+                           "this proposal."))
     form = WithdrawForm()
     status = 200
     if form.validate_on_submit():
@@ -177,7 +181,7 @@ def withdraw(proposal_id: int):
             _apply_errors(form, exc)
             status = 400
         else:
-            flash("The proposal has been withdrawn.", "success")
+            flash(_("The proposal has been withdrawn."), "success")
             return redirect(url_for("proposals.detail", proposal_id=proposal.id), code=303)
     elif request.method == "POST":
         status = 400
@@ -198,5 +202,5 @@ def remove_file(proposal_id: int, document_id: int):
     except ProposalError as exc:
         flash(exc.message, "error")
     else:
-        flash("The file has been removed.", "success")
+        flash(_("The file has been removed."), "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal.id), code=303)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
@@ -47,8 +49,8 @@ class MultiCheckboxField(SelectMultipleField):
 class BudgetLineForm(Form):
     """One row of the budget: what it is for, and its cost in pounds and pence."""
 
-    description = StringField("What it is for", validators=[Length(max=200)])
-    amount = StringField("Cost (£)", validators=[Length(max=20)])
+    description = StringField(_l("What it is for"), validators=[Length(max=200)])
+    amount = StringField(_l("Cost (£)"), validators=[Length(max=20)])
 
     pence: int | None = None
 
@@ -61,10 +63,10 @@ class BudgetLineForm(Form):
             return ok
         if not words:
             self.description.errors = [*self.description.errors,
-                                       "Say what this amount is for."]
+                                       _("Say what this amount is for.")]
             ok = False
         if not text:
-            self.amount.errors = [*self.amount.errors, "Enter what this costs in pounds."]
+            self.amount.errors = [*self.amount.errors, _("Enter what this costs in pounds.")]
             return False
         try:
             self.pence = parse_pounds(text)
@@ -72,49 +74,49 @@ class BudgetLineForm(Form):
             self.amount.errors = [*self.amount.errors, str(exc)]
             return False
         if self.pence <= 0:
-            self.amount.errors = [*self.amount.errors, "Enter an amount above £0."]
+            self.amount.errors = [*self.amount.errors, _("Enter an amount above £0.")]
             return False
         return ok
 
 
 class ProposalForm(FlaskForm):
-    title = StringField("Title", validators=[
-        DataRequired("Give your proposal a short title."),
-        Length(min=5, max=120, message="Keep the title between 5 and 120 characters.")])
-    summary = StringField("Summary in one line", validators=[
-        DataRequired("Describe your idea in one line."),
-        Length(max=200, message="Keep the summary under 200 characters.")],
-        description="For example: a weekly café where people living with dementia and their "
-                    "carers can meet.")
-    description = TextAreaField("Full description", validators=[
-        DataRequired("Describe what will happen, who it is for and how it will help."),
-        Length(max=10_000, message="Keep the description under 10,000 characters.")],
-        description="What will happen, where, how often, and who will benefit. You can use "
-                    "Markdown: **bold**, *italic*, lists, and links.")
-    organisation_id = SelectField("Who is putting it forward", coerce=int, default=0,
+    title = StringField(_l("Title"), validators=[
+        DataRequired(_l("Give your proposal a short title.")),
+        Length(min=5, max=120, message=_l("Keep the title between 5 and 120 characters."))])
+    summary = StringField(_l("Summary in one line"), validators=[
+        DataRequired(_l("Describe your idea in one line.")),
+        Length(max=200, message=_l("Keep the summary under 200 characters."))],
+        description=_l("For example: a weekly café where people living with dementia and their "
+                    "carers can meet."))
+    description = TextAreaField(_l("Full description"), validators=[
+        DataRequired(_l("Describe what will happen, who it is for and how it will help.")),
+        Length(max=10_000, message=_l("Keep the description under 10,000 characters."))],
+        description=_l("What will happen, where, how often, and who will benefit. You can use "
+                    "Markdown: **bold**, *italic*, lists, and links."))
+    organisation_id = SelectField(_l("Who is putting it forward"), coerce=int, default=0,
                                   validate_choice=False,
                                   validators=[Optional()])
-    where = RadioField("Who it serves", choices=choices([("wards", "People in particular wards"),
-                                                         ("area", "The whole area")]),
-                       validators=[InputRequired("Choose particular wards or the whole area.")])
-    wards = MultiCheckboxField("Wards", coerce=int)
-    themes = MultiCheckboxField("Themes", coerce=int)
-    outcomes = MultiCheckboxField("Outcomes it aims for", choices=choices(OUTCOMES.items()))
-    outcomes_other = StringField("Another outcome (optional)", validators=[
-        Length(max=200, message="Keep this under 200 characters.")])
-    delivered_by = StringField("Who will deliver it", validators=[
-        DataRequired("Say who will run the project."),
-        Length(max=200, message="Keep this under 200 characters.")],
-        description="The group, organisation or people who will run it.")
+    where = RadioField(_l("Who it serves"), choices=choices([("wards", _l("People in particular wards")),
+                                                         ("area", _l("The whole area"))]),
+                       validators=[InputRequired(_l("Choose particular wards or the whole area."))])
+    wards = MultiCheckboxField(_l("Wards"), coerce=int)
+    themes = MultiCheckboxField(_l("Themes"), coerce=int)
+    outcomes = MultiCheckboxField(_l("Outcomes it aims for"), choices=choices(OUTCOMES.items()))
+    outcomes_other = StringField(_l("Another outcome (optional)"), validators=[
+        Length(max=200, message=_l("Keep this under 200 characters."))])
+    delivered_by = StringField(_l("Who will deliver it"), validators=[
+        DataRequired(_l("Say who will run the project.")),
+        Length(max=200, message=_l("Keep this under 200 characters."))],
+        description=_l("The group, organisation or people who will run it."))
     lines = FieldList(FormField(BudgetLineForm), min_entries=BUDGET_ROWS,
                       max_entries=BUDGET_ROWS)
-    image = FileField("A picture (optional)",
-                      description="A JPEG, PNG or WebP image up to 5 MB.")
-    document = FileField("A supporting document (optional)",
-                         description="A PDF up to 5 MB, for example a quote or a letter of "
-                                     "support.")
-    reason = TextAreaField("What did you change, and why?", validators=[
-        Length(max=2000, message="Keep this under 2,000 characters.")])
+    image = FileField(_l("A picture (optional)"),
+                      description=_l("A JPEG, PNG or WebP image up to 5 MB."))
+    document = FileField(_l("A supporting document (optional)"),
+                         description=_l("A PDF up to 5 MB, for example a quote or a letter of "
+                                     "support."))
+    reason = TextAreaField(_l("What did you change, and why?"), validators=[
+        Length(max=2000, message=_l("Keep this under 2,000 characters."))])
     idempotency_key = HiddenField()
 
     def budget_lines(self) -> list[tuple[str, int]]:
@@ -150,7 +152,7 @@ class ProposalForm(FlaskForm):
         (any organisation on a paper form)."""
         paper = isinstance(self, PaperProposalForm)
         orgs = queries.all_organisations() if paper else queries.organisations_for(proposer)
-        mine = "No organisation (a resident)" if paper else "Myself, as a resident"
+        mine = _("No organisation (a resident)") if paper else _("Myself, as a resident")
         self.organisation_id.choices = choices([(0, mine)] + [(o.id, o.name) for o in orgs])
         self.wards.choices = choices((w.id, w.name) for w in round_.area.wards)
         self.themes.choices = choices((t.id, t.name) for t in queries.all_themes())
@@ -161,33 +163,33 @@ class ProposalForm(FlaskForm):
 
     def validate_idempotency_key(self, field):
         if field.data and (len(field.data) > 64 or not field.data.isalnum()):
-            raise ValidationError("Reload the page and try again.")
+            raise ValidationError(_l("Reload the page and try again."))
 
 
 class PaperProposalForm(ProposalForm):
     """A proposal handed in on paper, typed in by staff."""
 
-    paper_name = StringField("Name of the person who handed it in", validators=[
-        DataRequired("Enter the name of the person who handed in the proposal."),
+    paper_name = StringField(_l("Name of the person who handed it in"), validators=[
+        DataRequired(_l("Enter the name of the person who handed in the proposal.")),
         Length(max=80)], render_kw={"autocomplete": "off"})  # theirs, not the staff member's
-    paper_contact = StringField("How to reach them: phone or address, kept private (optional)",
+    paper_contact = StringField(_l("How to reach them: phone or address, kept private (optional)"),
                                 validators=[Length(max=200)], render_kw={"autocomplete": "off"})
 
 
 class ReviewForm(FlaskForm):
-    action = SelectField("Decision", validators=[DataRequired("Choose a decision.")])
-    reason = TextAreaField("Reason or comments", validators=[Length(max=2000)])
+    action = SelectField(_l("Decision"), validators=[DataRequired(_l("Choose a decision."))])
+    reason = TextAreaField(_l("Reason or comments"), validators=[Length(max=2000)])
 
 
 class MergeForm(FlaskForm):
-    target_id = SelectField("Merge into", coerce=int,
-                            validators=[DataRequired("Choose the proposal to merge into.")])
-    reason = TextAreaField("Why merge them", validators=[
-        DataRequired("Say why these proposals are being merged."), Length(max=2000)])
+    target_id = SelectField(_l("Merge into"), coerce=int,
+                            validators=[DataRequired(_l("Choose the proposal to merge into."))])
+    reason = TextAreaField(_l("Why merge them"), validators=[
+        DataRequired(_l("Say why these proposals are being merged.")), Length(max=2000)])
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField("Reason (optional for proposers)", validators=[Length(max=2000)])
+    reason = TextAreaField(_l("Reason (optional for proposers)"), validators=[Length(max=2000)])
 
 
 def initial_data(proposal: Proposal) -> dict:

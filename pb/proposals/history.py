@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from pb.extensions import db
@@ -18,6 +19,10 @@ from pb.money import format_pence
 
 # Statuses whose reason is kept on the proposal itself, for the detail page's banner.
 REASON_SHOWN = ("ineligible", "needs_changes")
+# The reasons pb itself stores on a first version, in the reader's language; the first
+# version's own reason is not repeated after "First version".
+FIRST_VERSION = "First version"
+STORED_REASONS = {FIRST_VERSION: None, "Handed in on paper": _l("Handed in on paper")}
 
 
 def snapshot(proposal: Proposal) -> dict:
@@ -82,7 +87,8 @@ def history(proposal: Proposal) -> list[dict]:
                             "from_merged": merged_title})
         for version in item.versions:
             entries.append({"kind": "version", "at": version.changed_at, "item": version,
-                            "from_merged": merged_title})
+                            "from_merged": merged_title,
+                            "reason_text": STORED_REASONS.get(version.reason, version.reason)})
     entries.sort(key=_in_order)
     return entries
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -117,12 +119,12 @@ def new_submissions(since: datetime, until: datetime) -> list[Proposal]:
 # Browsing --------------------------------------------------------------------------------------
 
 SORTS = {
-    "newest": "Newest first",
-    "oldest": "Oldest first",
-    "cost_low": "Cost: lowest first",
-    "cost_high": "Cost: highest first",
-    "supports": "Most supported",
-    "title": "Title A to Z",
+    "newest": _l("Newest first"),
+    "oldest": _l("Oldest first"),
+    "cost_low": _l("Cost: lowest first"),
+    "cost_high": _l("Cost: highest first"),
+    "supports": _l("Most supported"),
+    "title": _l("Title A to Z"),
 }
 # The public list hides these unless asked for by status.
 HIDDEN_BY_DEFAULT = ("merged", "withdrawn")
@@ -176,15 +178,15 @@ def parse_filters(args, statuses) -> Filters:
             try:
                 pence = parse_pounds(text)
             except MoneyError:
-                filters.errors[name] = "Enter an amount in pounds, for example 2,500."
+                filters.errors[name] = _("Enter an amount in pounds, for example 2,500.")
                 continue
             if pence < 0:
-                filters.errors[name] = "Enter an amount of £0 or more."
+                filters.errors[name] = _("Enter an amount of £0 or more.")
                 continue
             setattr(filters, attr, min(pence, MAX_ID))
     if filters.min_pence is not None and filters.max_pence is not None \
             and filters.min_pence > filters.max_pence:
-        filters.errors["max"] = "Enter a highest cost that is not below the lowest cost."
+        filters.errors["max"] = _("Enter a highest cost that is not below the lowest cost.")
         filters.max_pence = None
     return filters
 

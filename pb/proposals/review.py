@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from pb import audit, policy
 from pb.errors import NotAllowed, refuse
 from pb.extensions import db
+from pb.i18n import words
 from pb.models.proposal import Proposal, ProposalSupport
 from pb.proposals.history import add_status, add_version
 from pb.proposals.markup import clean
@@ -24,13 +27,16 @@ from pb.proposals.queries import support_count
 from pb.proposals.services import CLOSED, ProposalError
 from pb.proposals.validation import saved_budget_problem
 
-BALLOT_FIXED = "Voting has opened, so the ballot can no longer change."
 REASON_MAX = 2000
+
+
+def _ballot_fixed() -> str:
+    return _("Voting has opened, so the ballot can no longer change.")
 
 
 @dataclass(frozen=True)
 class ReviewAction:
-    label: str
+    label: str  # lazy: read in the reader's language
     from_statuses: tuple[str, ...]
     to_status: str
     needs_reason: bool = False
@@ -38,19 +44,19 @@ class ReviewAction:
 
 
 REVIEW_ACTIONS = {
-    "start_review": ReviewAction("Start review", ("submitted",), "under_review"),
-    "eligible": ReviewAction("Mark eligible", ("submitted", "under_review"), "eligible"),
+    "start_review": ReviewAction(_l("Start review"), ("submitted",), "under_review"),
+    "eligible": ReviewAction(_l("Mark eligible"), ("submitted", "under_review"), "eligible"),
     "ineligible": ReviewAction(
-        "Mark not eligible", ("submitted", "under_review", "needs_changes", "eligible"),
-        "ineligible", True, "Give the reason it is not eligible: the proposer and the public "
-                            "see it."),
+        _l("Mark not eligible"), ("submitted", "under_review", "needs_changes", "eligible"),
+        "ineligible", True, _l("Give the reason it is not eligible: the proposer and the "
+                               "public see it.")),
     "needs_changes": ReviewAction(
-        "Ask for changes", ("submitted", "under_review"), "needs_changes", True,
-        "Say what needs to change: the proposer sees your comments."),
-    "shortlist": ReviewAction("Put on the ballot", ("eligible",), "shortlisted"),
+        _l("Ask for changes"), ("submitted", "under_review"), "needs_changes", True,
+        _l("Say what needs to change: the proposer sees your comments.")),
+    "shortlist": ReviewAction(_l("Put on the ballot"), ("eligible",), "shortlisted"),
     "reconsider": ReviewAction(
-        "Back to review", ("eligible", "ineligible", "shortlisted", "needs_changes"),
-        "under_review", True, "Say why it goes back to review."),
+        _l("Back to review"), ("eligible", "ineligible", "shortlisted", "needs_changes"),
+        "under_review", True, _l("Say why it goes back to review.")),
 }
 
 
@@ -62,7 +68,7 @@ def actions_for(proposal: Proposal) -> list[tuple[str, ReviewAction]]:
 
 def _require_reviewer(actor, round_) -> None:
     if not policy.can_review_proposals(actor, round_):
-        raise refuse(NotAllowed("Only the partnership's officers can review proposals."))
+        raise refuse(NotAllowed(_("Only the partnership's officers can review proposals.")))
 
 
 def review(proposal: Proposal, actor, action_key: str, reason: str = "") -> Proposal:
@@ -72,7 +78,7 @@ def review(proposal: Proposal, actor, action_key: str, reason: str = "") -> Prop
     action = REVIEW_ACTIONS.get(action_key)
     if action is None:
         raise refuse(ProposalError(field_errors={
-            "action": "Choose what to do with this proposal."}))
+            "action": _("Choose what to do with this proposal.")}))
     reason = clean(reason)
     problem = _review_problem(proposal, action, reason)
     if problem:
@@ -91,23 +97,26 @@ def _review_problem(proposal: Proposal, action: ReviewAction,
     """Why ``action`` cannot be taken on ``proposal`` now, or None."""
     round_ = proposal.round
     if round_.voting_has_opened:
-        return ProposalError(BALLOT_FIXED)
+        return ProposalError(_ballot_fixed())
     if proposal.status not in action.from_statuses:
-        return ProposalError(f"A proposal that is {proposal.status_label.lower()} cannot be "
-                             f"changed with “{action.label}”.")
+        return ProposalError(_("A proposal that is %(status)s cannot be changed with "
+                               "“%(action)s”.", status=words(proposal.status_label).lower(),
+                               action=action.label))
     if action.needs_reason and not reason:
-        return ProposalError(field_errors={"reason": action.reason_prompt})
+        return ProposalError(field_errors={"reason": str(action.reason_prompt)})
     if len(reason) > REASON_MAX:
-        return ProposalError(field_errors={"reason": "Keep the reason under 2,000 characters."})
+        return ProposalError(field_errors={
+            "reason": _("Keep the reason under 2,000 characters.")})
     if action.to_status != "shortlisted":
         return None
     supports = support_count(proposal)
     if supports < (round_.supports_required or 0):
-        return ProposalError(f"This round needs {round_.supports_required} supports before a "
-                             f"proposal can go on the ballot; this one has {supports}.")
-    problem = saved_budget_problem(proposal)
+        return ProposalError(_("This round needs %(needed)s supports before a proposal can "
+                               "go on the ballot; this one has %(supports)s.",
+                               needed=round_.supports_required, supports=supports))
+    problem = saved_budget_problem(proposal, theirs=True)
     if problem and proposal.budget_lines:
-        return ProposalError(problem.replace("Your budget lines", "Its budget lines"))
+        return ProposalError(problem)
     return None
 
 
@@ -117,18 +126,18 @@ def withdraw(proposal: Proposal, actor, reason: str = "") -> Proposal:
     is_officer = policy.can_review_proposals(actor, round_)
     is_proposer = policy.is_proposer_of(actor, proposal)
     if not (is_officer or is_proposer):
-        raise refuse(NotAllowed("Only the proposer and the partnership's officers can "
-                                "withdraw this proposal."))
+        raise refuse(NotAllowed(_("Only the proposer and the partnership's officers can "
+                                  "withdraw this proposal.")))
     reason = clean(reason)
     if proposal.status in CLOSED:
         raise refuse(ProposalError(
-            f"This proposal is already {proposal.status_label.lower()}."))
+            _("This proposal is already %(status)s.", status=words(proposal.status_label).lower())))
     if round_.voting_has_opened:
-        raise refuse(ProposalError(BALLOT_FIXED))
+        raise refuse(ProposalError(_ballot_fixed()))
     as_ = "proposer" if is_proposer else "officer"
     if as_ == "officer" and not reason:
         raise refuse(ProposalError(field_errors={
-            "reason": "Say why you are withdrawing this proposal."}))
+            "reason": _("Say why you are withdrawing this proposal.")}))
     before = proposal.status
     add_status(proposal, "withdrawn", actor, as_, reason)
     audit.record("proposal.withdrawn", proposal, before={"status": before},
@@ -163,19 +172,19 @@ def _merge_problem(proposal: Proposal, target: Proposal | None,
                    reason: str) -> ProposalError | None:
     errors = {}
     if target is None or target.round_id != proposal.round_id or target.id == proposal.id:
-        errors["target_id"] = "Choose another proposal in the same round."
+        errors["target_id"] = _("Choose another proposal in the same round.")
     elif target.status in CLOSED + ("draft", "ineligible"):
-        errors["target_id"] = (f"You cannot merge into a proposal that is "
-                               f"{target.status_label.lower()}.")
+        errors["target_id"] = _("You cannot merge into a proposal that is %(status)s.",
+                                status=words(target.status_label).lower())
     if not reason:
-        errors["reason"] = "Say why these proposals are being merged."
+        errors["reason"] = _("Say why these proposals are being merged.")
     if errors:
         return ProposalError(field_errors=errors)
     if proposal.status in CLOSED + ("draft",):
-        return ProposalError(f"A proposal that is {proposal.status_label.lower()} cannot be "
-                             "merged.")
+        return ProposalError(_("A proposal that is %(status)s cannot be merged.",
+                               status=words(proposal.status_label).lower()))
     if proposal.round.voting_has_opened:
-        return ProposalError(BALLOT_FIXED)
+        return ProposalError(_ballot_fixed())
     return None
 
 

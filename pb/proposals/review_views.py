@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from pb import policy
@@ -10,6 +11,7 @@ from pb.errors import NotAllowed
 from pb.extensions import db
 from pb.forms import apply_errors
 from pb.htmx import is_htmx, render_page_or_fragment
+from pb.i18n import words
 from pb.loaders import proposal_or_404, visible_round_or_404
 from pb.models.proposal import PROPOSAL_STATUSES
 from pb.money import format_pence
@@ -27,7 +29,7 @@ def _template_helpers():
 
 def _require_reviewer(round_) -> None:
     if not policy.can_review_proposals(current_user, round_):
-        raise NotAllowed("Only the partnership's officers can review proposals.")
+        raise NotAllowed(_("Only the partnership's officers can review proposals."))
 
 
 @bp.route("/rounds/<int:round_id>/proposals/review")
@@ -66,7 +68,7 @@ def review_decision(proposal_id: int):
     form.action.choices = choices((key, a.label) for key, a in review.REVIEW_ACTIONS.items())
     error = None
     if not form.validate_on_submit():
-        error = "Choose a decision."
+        error = _("Choose a decision.")
     else:
         try:
             review.review(proposal, current_user, form.action.data, form.reason.data or "")
@@ -88,7 +90,8 @@ def review_decision(proposal_id: int):
         # in this proposal's row.
         return _render_review(round_, {}, {proposal.id: (error, form.reason.data or "")},
                               status=400)
-    flash(f"“{proposal.title}” is now {proposal.status_label.lower()}.", "success")
+    flash(_("“%(title)s” is now %(status)s.", title=proposal.title,
+            status=words(proposal.status_label).lower()), "success")
     return redirect(url_for("proposals.review_list", round_id=round_.id), code=303)
 
 
@@ -98,7 +101,7 @@ def merge(proposal_id: int):
     proposal = proposal_or_404(proposal_id)
     _require_reviewer(proposal.round)
     form = MergeForm()
-    form.target_id.choices = choices([(0, "Choose a proposal")] + [
+    form.target_id.choices = choices([(0, _("Choose a proposal"))] + [
         (p.id, f"{p.title} (#{p.id}, {format_pence(p.cost_pence)})")
         for p in queries.merge_targets(proposal)])
     if request.method == "GET":
@@ -113,5 +116,6 @@ def merge(proposal_id: int):
         form.reason.errors = []
         apply_errors(form, exc)
         return render_template("proposals/merge.html", form=form, proposal=proposal), 400
-    flash(f"“{proposal.title}” has been merged into “{target.title}”.", "success")
+    flash(_("“%(title)s” has been merged into “%(target)s”.", title=proposal.title,
+            target=target.title), "success")
     return redirect(url_for("proposals.detail", proposal_id=target.id), code=303)

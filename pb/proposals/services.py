@@ -10,12 +10,14 @@ errors for the form; asking for something the person may not do raises
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from pb import audit, policy
 from pb.errors import DomainError, NotAllowed, refuse
 from pb.extensions import db
+from pb.i18n import words
 from pb.models import Organisation, Round
 from pb.models.base import utcnow
 from pb.models.proposal import (
@@ -26,7 +28,7 @@ from pb.models.proposal import (
     ProposalStatusChange,
 )
 from pb.proposals import markup, queries, uploads
-from pb.proposals.history import add_status, add_version, diff, snapshot
+from pb.proposals.history import FIRST_VERSION, add_status, add_version, diff, snapshot
 from pb.proposals.markup import clean
 from pb.proposals.notify import notify_status
 from pb.proposals.validation import (
@@ -65,7 +67,7 @@ def create_proposal(round_: Round, actor, data: ProposalInput, *, idempotency_ke
     existing = find_by_key(idempotency_key)
     if existing is not None:
         if not policy.is_proposer_of(actor, existing):
-            raise NotAllowed("That form was already used for someone else's proposal.")
+            raise NotAllowed(_("That form was already used for someone else's proposal."))
         return existing, False
     _check_may_create(round_, actor, submit=submit, paper=paper)
     errors = validate_input(round_, actor, data, paper=paper)
@@ -98,17 +100,17 @@ def create_proposal(round_: Round, actor, data: ProposalInput, *, idempotency_ke
 def _check_may_create(round_: Round, actor, *, submit: bool, paper: bool) -> None:
     if paper:
         if not policy.can_enter_paper_proposal(actor, round_):
-            raise NotAllowed("Only the partnership's officers and event staff can enter "
-                             "paper proposals.")
+            raise NotAllowed(_("Only the partnership's officers and event staff can enter "
+                               "paper proposals."))
         if round_.status not in ("proposals", "review"):
-            raise ProposalError("Paper proposals can be entered while the round takes "
-                                "proposals or is reviewing them.")
+            raise ProposalError(_("Paper proposals can be entered while the round takes "
+                                  "proposals or is reviewing them."))
         return
     if not round_.accepting_proposals:
-        raise ProposalError("This round is not taking proposals now.")
+        raise ProposalError(_("This round is not taking proposals now."))
     if submit and not actor.is_verified:
-        raise ProposalError("Confirm your email address before you submit a proposal "
-                            "(you can save it as a draft now).")
+        raise ProposalError(_("Confirm your email address before you submit a proposal "
+                              "(you can save it as a draft now)."))
 
 
 def _fill_new(proposal: Proposal, actor, data: ProposalInput, image, document, *,
@@ -123,7 +125,7 @@ def _fill_new(proposal: Proposal, actor, data: ProposalInput, image, document, *
     _apply(proposal, proposal.round, data)
     files = uploads.attach(proposal, actor, image, document)
     role = "staff" if paper else "proposer"
-    add_version(proposal, actor, role, "Handed in on paper" if paper else "First version",
+    add_version(proposal, actor, role, "Handed in on paper" if paper else FIRST_VERSION,
                 {"cost_pence": [None, proposal.cost_pence]})
     proposal.status_changes.append(ProposalStatusChange(
         from_status=None, to_status="draft", changed_at=now, changed_by_id=actor.id,
@@ -175,7 +177,7 @@ def _apply(proposal: Proposal, round_: Round, data: ProposalInput) -> None:
         proposal.budget_lines.extend(
             BudgetLine(position=i, description=d, amount_pence=a)
             for i, (d, a) in enumerate(wanted_lines))
-    proposal.cost_pence = sum(a for _, a in wanted_lines)
+    proposal.cost_pence = sum(a for _line, a in wanted_lines)
     if data.paper_name or data.paper_contact:
         proposal.paper_proposer_name = clean(data.paper_name)
         proposal.paper_proposer_contact = clean(data.paper_contact)
@@ -189,14 +191,14 @@ def edit_mode(proposal: Proposal, actor) -> str:
     is_officer = policy.can_review_proposals(actor, round_)
     is_proposer = policy.is_proposer_of(actor, proposal)
     if not (is_officer or is_proposer):
-        raise NotAllowed("Only the proposer and the partnership's officers can change "
-                         "this proposal.")
+        raise NotAllowed(_("Only the proposer and the partnership's officers can change "
+                           "this proposal."))
     if round_.voting_has_opened:
-        raise ProposalError("Voting has opened, so the proposals on the ballot can no "
-                            "longer change.")
+        raise ProposalError(_("Voting has opened, so the proposals on the ballot can no "
+                              "longer change."))
     if proposal.status in CLOSED:
-        raise ProposalError(f"This proposal is {proposal.status_label.lower()}, so it can "
-                            "no longer change.")
+        raise ProposalError(_("This proposal is %(status)s, so it can no longer change.",
+                              status=words(proposal.status_label).lower()))
     if is_proposer and proposer_may_edit(proposal):
         return "proposer"
     if is_officer:
@@ -226,10 +228,10 @@ def proposer_may_edit(proposal: Proposal) -> bool:
 
 def proposer_closed_message(proposal: Proposal) -> str:
     if proposal.status not in PROPOSER_EDITABLE:
-        return ("The partnership is reviewing this proposal, so only its officers can change "
-                "it now. Contact them if something needs correcting.")
-    return ("The deadline for proposals has passed, so only the partnership's officers can "
-            "change it now.")
+        return _("The partnership is reviewing this proposal, so only its officers can "
+                 "change it now. Contact them if something needs correcting.")
+    return _("The deadline for proposals has passed, so only the partnership's officers can "
+             "change it now.")
 
 
 def update_proposal(proposal: Proposal, actor, data: ProposalInput, *,
@@ -241,8 +243,8 @@ def update_proposal(proposal: Proposal, actor, data: ProposalInput, *,
     paper = proposal.is_paper
     errors = validate_input(round_, proposal.proposer or actor, data, paper=paper)
     if mode == "officer" and not reason:
-        errors["reason"] = ("Say why you are changing this proposal: the proposer and the "
-                            "public see the reason.")
+        errors["reason"] = _("Say why you are changing this proposal: the proposer and the "
+                             "public see the reason.")
     file_errors, image, document = check_files(proposal, data)
     errors.update(file_errors)
     if errors:
@@ -286,15 +288,15 @@ def remove_document(proposal: Proposal, document, actor, reason: str = "") -> No
 def submit_proposal(proposal: Proposal, actor) -> Proposal:
     """Send a draft (or a proposal sent back for changes) to the partnership."""
     if not policy.is_proposer_of(actor, proposal):
-        raise NotAllowed("Only the person who put this proposal forward can submit it.")
+        raise NotAllowed(_("Only the person who put this proposal forward can submit it."))
     if proposal.status == "submitted":
         return proposal  # a second click changes nothing
     if proposal.status not in ("draft", "needs_changes"):
-        raise ProposalError("This proposal has already been submitted.")
+        raise ProposalError(_("This proposal has already been submitted."))
     if not proposer_may_edit(proposal):
-        raise ProposalError("The deadline for proposals has passed.")
+        raise ProposalError(_("The deadline for proposals has passed."))
     if not proposal.is_paper and not actor.is_verified:
-        raise ProposalError("Confirm your email address before you submit a proposal.")
+        raise ProposalError(_("Confirm your email address before you submit a proposal."))
     problem = saved_budget_problem(proposal)
     if problem:
         raise ProposalError(field_errors={"budget": problem})

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -81,10 +82,10 @@ def clean_name(name: str | None) -> str:
 def _read_limited(storage, limit: int) -> bytes:
     data = storage.stream.read(limit + 1)
     if len(data) > limit:
-        raise UploadError(f"The file is too large: the most you can upload is "
-                          f"{limit // (1024 * 1024)} MB.")
+        raise UploadError(_("The file is too large: the most you can upload is %(mb)s MB.",
+                            mb=limit // (1024 * 1024)))
     if not data:
-        raise UploadError("The file is empty.")
+        raise UploadError(_("The file is empty."))
     return data
 
 
@@ -92,16 +93,16 @@ def check_image(storage) -> CheckedFile:
     data = _read_limited(storage, current_app.config["UPLOAD_MAX_BYTES"])
     kind = sniff(data[:16])
     if kind not in IMAGE_TYPES:
-        raise UploadError("Choose a photo or picture saved as PNG, JPEG or WebP.")
+        raise UploadError(_("Choose a photo or picture saved as PNG, JPEG or WebP."))
     content_type, pil_format = IMAGE_TYPES[kind]
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             if image.format != pil_format:
-                raise UploadError("The picture's contents do not match its type.")
+                raise UploadError(_("The picture's contents do not match its type."))
             if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise UploadError("The picture is too big: use one under 40 megapixels.")
+                raise UploadError(_("The picture is too big: use one under 40 megapixels."))
             image.load()
             if image.mode not in ("RGB", "RGBA", "L", "LA"):
                 image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
@@ -114,8 +115,8 @@ def check_image(storage) -> CheckedFile:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
             Image.DecompressionBombError) as exc:
-        raise UploadError("We could not read that picture. Try saving it again as a JPEG "
-                          "or PNG.") from exc
+        raise UploadError(_("We could not read that picture. Try saving it again as a JPEG "
+                            "or PNG.")) from exc
     return CheckedFile(out.getvalue(), content_type, "jpg" if kind == "jpeg" else kind,
                        clean_name(storage.filename))
 
@@ -123,17 +124,13 @@ def check_image(storage) -> CheckedFile:
 def check_document(storage) -> CheckedFile:
     data = _read_limited(storage, current_app.config["UPLOAD_MAX_BYTES"])
     if sniff(data[:16]) != "pdf":
-        raise UploadError("Supporting documents must be PDF files.")
+        raise UploadError(_("Supporting documents must be PDF files."))
     if b"%%EOF" not in data[-1024:]:
-        raise UploadError("That PDF looks damaged or incomplete.")
+        raise UploadError(_("That PDF looks damaged or incomplete."))
     if PDF_ACTIVE.search(data) or HTML_MARKERS.search(data) or pdf_active_content(data):
-        raise UploadError(ACTIVE_PDF)
+        raise UploadError(_("That PDF contains scripts or embedded files, which we do not "
+                            "accept. Print it to a new PDF and try again."))
     return CheckedFile(data, PDF_TYPE, "pdf", clean_name(storage.filename))
-
-
-ACTIVE_PDF = ("That PDF contains scripts or embedded files, which we do not accept. Print it "
-              "to a new PDF and try again.")
-DAMAGED_PDF = "That PDF looks damaged or incomplete."
 
 
 def pdf_active_content(data: bytes) -> bool:
@@ -145,8 +142,8 @@ def pdf_active_content(data: bytes) -> bool:
             warnings.simplefilter("ignore")
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted:
-                raise UploadError("That PDF is protected by a password, so we cannot check "
-                                  "it. Save an unprotected copy and try again.")
+                raise UploadError(_("That PDF is protected by a password, so we cannot "
+                                    "check it. Save an unprotected copy and try again."))
             roots = [reader.trailer] + [IndirectObject(number, generation, reader)
                                         for number, generation in _object_numbers(reader)]
             return _has_active_names(roots)
@@ -154,7 +151,7 @@ def pdf_active_content(data: bytes) -> bool:
         raise
     except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, OSError,
             RecursionError, IndexError) as exc:
-        raise UploadError(DAMAGED_PDF) from exc
+        raise UploadError(_("That PDF looks damaged or incomplete.")) from exc
 
 
 def _object_numbers(reader: PdfReader) -> list[tuple[int, int]]:
@@ -164,7 +161,7 @@ def _object_numbers(reader: PdfReader) -> list[tuple[int, int]]:
                for number in table]
     numbers += [(number, 0) for number in reader.xref_objStm]
     if len(numbers) > PDF_MAX_OBJECTS:
-        raise UploadError("That PDF is too complicated for us to check.")
+        raise UploadError(_("That PDF is too complicated for us to check."))
     return numbers
 
 

@@ -17,6 +17,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from pb import links, policy
@@ -45,20 +46,20 @@ __all__ = ["bp", "edit_views", "review_views"]  # importing them registers their
 @links.public
 def _public_links(round_, user):
     if round_.status not in ("draft", "upcoming"):
-        yield ("Browse proposals", url_for("proposals.browse", round_id=round_.id))
+        yield (_("Browse proposals"), url_for("proposals.browse", round_id=round_.id))
     if round_.accepting_proposals:
-        yield ("Put forward a proposal", url_for("proposals.new", round_id=round_.id))
+        yield (_("Put forward a proposal"), url_for("proposals.new", round_id=round_.id))
     if policy.is_signed_in(user) and queries.has_proposals_in(user, round_):
-        yield ("Your proposals", url_for("proposals.mine"))
+        yield (_("Your proposals"), url_for("proposals.mine"))
 
 
 @links.staff
 def _staff_links(round_, user):
     if policy.can_review_proposals(user, round_):
-        yield ("Review proposals", url_for("proposals.review_list", round_id=round_.id))
+        yield (_("Review proposals"), url_for("proposals.review_list", round_id=round_.id))
     if policy.can_enter_paper_proposal(user, round_) and round_.status in ("proposals",
                                                                            "review"):
-        yield ("Enter a paper proposal", url_for("proposals.new_paper", round_id=round_.id))
+        yield (_("Enter a paper proposal"), url_for("proposals.new_paper", round_id=round_.id))
 
 
 # Browsing --------------------------------------------------------------------------------------
@@ -184,6 +185,10 @@ def _support(proposal_id: int, add: bool):
     if error:
         flash(error, "error")
     else:
-        flash("Thank you for your support." if add else "Your support has been removed.",
+        flash(_("Thank you for your support.") if add else _("Your support has been removed."),
               "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal.id), code=303)
+
+
+# The translations of proposals' fixed labels (status, outcomes) for the words filter.
+from pb.proposals import words  # noqa: E402,F401

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from pb import audit, submissions
@@ -109,17 +110,17 @@ def add_to_round(round_: Round, actor: User, *,
     and to the round's budget. Refused once voting has opened (the budget is locked).
     The same form sent again does nothing and returns no carry-overs."""
     if not can_manage_round(actor, round_):
-        raise NotAllowed("Only the partnership's officers can change this round's budget.")
+        raise NotAllowed(_("Only the partnership's officers can change this round's budget."))
     if submissions.previous(submission, ADDED, actor) is not None:
         return []
     if round_.voting_has_opened:
-        raise CarryOverError("Voting has opened, so this round's budget can no longer change. "
-                             "Add the carried money to a later round.")
+        raise CarryOverError(_("Voting has opened, so this round's budget can no longer "
+                               "change. Add the carried money to a later round."))
     owed = owed_to(round_)
     ready = [carry for carry in owed if waiting_reason(round_, carry) is None]
     if not ready:
         raise CarryOverError(
-            "There is no carried money to add." if not owed else
+            _("There is no carried money to add.") if not owed else
             " ".join(waiting_reason(round_, carry) for carry in owed))
     before = _budgets(round_)
     now = utcnow()
@@ -130,8 +131,8 @@ def add_to_round(round_: Round, actor: User, *,
             .where(WardCarryOver.id == carry.id, WardCarryOver.into_round_id.is_(None))
             .values(into_round_id=round_.id, added_at=now, added_by_id=actor.id))
         if taken.rowcount != 1:
-            raise refuse(Conflict("Another officer has just added this carried money. "
-                                  "Reload the page to see the round's budget now."))
+            raise refuse(Conflict(_("Another officer has just added this carried money. "
+                                    "Reload the page to see the round's budget now.")))
         budget = next(wb for wb in round_.ward_budgets if wb.ward_id == carry.ward_id)
         budget.budget_pence += carry.amount_pence
         round_.budget_pence += carry.amount_pence
@@ -154,5 +155,6 @@ def _budgets(round_: Round) -> dict:
 
 def sentence(carry: WardCarryOver) -> str:
     """One carry-over in words, for the round's pages."""
-    return (f"{format_pence(carry.amount_pence, whole=True)} carried over for "
-            f"{carry.ward.name} ward from {carry.from_round.name}")
+    return _("%(money)s carried over for %(ward)s ward from %(round)s",
+             money=format_pence(carry.amount_pence, whole=True), ward=carry.ward.name,
+             round=carry.from_round.name)

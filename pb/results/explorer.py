@@ -14,6 +14,8 @@ import uuid
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from pb import jobs
 from pb.allocation import (
@@ -31,8 +33,9 @@ from pb.models import Round, User
 from pb.policy import can_explore_rules, can_manage_round
 
 TIE_BREAKS = ("id", "cost", "votes")
-SETTINGS = {"none": "No constraints", "min1": "Only projects someone voted for",
-            "round": "The round's own constraints"}
+# Lazy: read in the officer's language on the form; a job stores them in English (str()).
+SETTINGS = {"none": _l("No constraints"), "min1": _l("Only projects someone voted for"),
+            "round": _l("The round's own constraints")}
 MAX_RUNS = 60
 
 
@@ -43,28 +46,29 @@ class ExplorerError(DomainError):
 def check_upload(data: bytes, max_bytes: int) -> str:
     """The text of an uploaded .pb file, or a refusal that names the problem and its line."""
     if not data:
-        raise ExplorerError("The file is empty. Choose a .pb file.", field="upload")
+        raise ExplorerError(_("The file is empty. Choose a .pb file."), field="upload")
     if len(data) > max_bytes:
-        raise ExplorerError(f"The file is {len(data) / 1e6:.1f} MB; the limit is "
-                            f"{max_bytes / 1e6:.0f} MB.", field="upload")
+        raise ExplorerError(_("The file is %(size)s MB; the limit is %(limit)s MB.",
+                              size=f"{len(data) / 1e6:.1f}", limit=f"{max_bytes / 1e6:.0f}"),
+                            field="upload")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise ExplorerError(f"Line {line}: the file is not UTF-8 text (byte {exc.start + 1}).",
-                            field="upload") from exc
+        raise ExplorerError(_("Line %(line)s: the file is not UTF-8 text (byte %(byte)s).",
+                              line=line, byte=exc.start + 1), field="upload") from exc
     if "\x00" in text:
         line = text[:text.index("\x00")].count("\n") + 1
-        raise ExplorerError(f"Line {line}: the file contains a NUL character; it is not a "
-                            f".pb text file.", field="upload")
+        raise ExplorerError(_("Line %(line)s: the file contains a NUL character; it is not a "
+                              ".pb text file.", line=line), field="upload")
     try:
         parse_pb(text)
     except PabulibError as exc:
-        raise ExplorerError(f"This is not a pabulib file pb can read: {exc}.",
-                            field="upload") from exc
+        raise ExplorerError(_("This is not a pabulib file pb can read: %(problem)s.",
+                              problem=exc), field="upload") from exc
     except (ValueError, ArithmeticError) as exc:  # the parser's own checks, worded
-        raise ExplorerError(f"This is not a pabulib file pb can read: {exc}.",
-                            field="upload") from exc
+        raise ExplorerError(_("This is not a pabulib file pb can read: %(problem)s.",
+                              problem=exc), field="upload") from exc
     return text
 
 
@@ -72,12 +76,12 @@ def start(actor: User, *, round_: Round | None = None, upload: bytes | None = No
           rules=(), tie_breaks=("id",), settings=("min1",)) -> str:
     """Check the request, save an upload, and enqueue the job; returns the job id."""
     if not can_explore_rules(actor) or (round_ is not None and not can_manage_round(actor, round_)):
-        raise NotAllowed("Only partnership officers can explore rules.")
+        raise NotAllowed(_("Only partnership officers can explore rules."))
     params: dict = {"tie_breaks": [t for t in tie_breaks if t in TIE_BREAKS] or ["id"],
                     "settings": [s for s in settings if s in SETTINGS] or ["min1"]}
     if round_ is not None:
         if round_.status not in ("closed", "results"):
-            raise ExplorerError("Choose a round whose voting has closed.", field="round_id")
+            raise ExplorerError(_("Choose a round whose voting has closed."), field="round_id")
         params["round_id"] = round_.id
     elif upload is not None:
         text = check_upload(upload, current_app.config["UPLOAD_MAX_BYTES"])
@@ -88,13 +92,14 @@ def start(actor: User, *, round_: Round | None = None, upload: bytes | None = No
         params["file"] = path.name
         params["settings"] = [s for s in params["settings"] if s != "round"] or ["min1"]
     else:
-        raise ExplorerError("Choose a past round or upload a .pb file.", field="round_id")
+        raise ExplorerError(_("Choose a past round or upload a .pb file."), field="round_id")
     params["rules"] = list(dict.fromkeys(r for r in rules if r in RULE_NAMES))
     if not params["rules"]:
-        raise ExplorerError("Choose at least one rule.", field="rules")
+        raise ExplorerError(_("Choose at least one rule."), field="rules")
     runs = len(params["rules"]) * len(params["tie_breaks"]) * len(params["settings"])
     if runs > MAX_RUNS:
-        raise ExplorerError(f"That is {runs} counts; choose at most {MAX_RUNS}.", field="rules")
+        raise ExplorerError(_("That is %(runs)s counts; choose at most %(most)s.", runs=runs,
+                              most=MAX_RUNS), field="rules")
     job = jobs.enqueue("explore-rules", params, actor=actor)
     db.session.commit()
     return job.id
@@ -133,7 +138,7 @@ def explore(ctx, *, rules, tie_breaks, settings, round_id=None, file=None) -> di
         ctx.progress(done, len(combos), f"Counting with {RULE_NAMES[rule]} ({done + 1} of "
                                         f"{len(combos)})")
         row = {"rule": rule, "name": RULE_NAMES[rule], "tie_break": tie_break,
-               "setting": setting, "setting_label": SETTINGS[setting]}
+               "setting": setting, "setting_label": str(SETTINGS[setting])}
         if rule not in suited:
             row["problem"] = f"Does not suit {profile.kind} ballots."
         else:

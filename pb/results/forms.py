@@ -7,6 +7,7 @@ one once.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -29,23 +30,23 @@ class ResultActionForm(FlaskForm):
 
     def validate_submission(self, field):
         if field.data and not submissions.is_key(field.data):
-            raise ValidationError("This form is out of date. Reload the page and try again.")
+            raise ValidationError(_l("This form is out of date. Reload the page and try again."))
 
 
 class OverrideForm(ResultActionForm):
     # Project ids and constraint ids are checked by the service against the count.
-    selected = SelectMultipleField("Projects to fund", validate_choice=False)
-    reason = TextAreaField("Reason for the change (published)",
-                           validators=[Length(max=2000, message="Keep the reason under 2,000 "
-                                                                "characters.")])
-    exceptions = SelectMultipleField("Exceptions to the count's rules (published)",
+    selected = SelectMultipleField(_l("Projects to fund"), validate_choice=False)
+    reason = TextAreaField(_l("Reason for the change (published)"),
+                           validators=[Length(max=2000, message=_l("Keep the reason under 2,000 "
+                                                                "characters."))])
+    exceptions = SelectMultipleField(_l("Exceptions to the count's rules (published)"),
                                      validate_choice=False)
 
 
 class CertifyForm(ResultActionForm):
     # Checked by the service (services.certify), not here: a refusal keeps the page.
-    read_it = BooleanField("I have read the result, what changed since the previous count, "
-                           "the ballots held back or replaced, and the other rules' results")
+    read_it = BooleanField(_l("I have read the result, what changed since the previous count, "
+                           "the ballots held back or replaced, and the other rules' results"))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -57,9 +58,9 @@ class ExplorerForm(FlaskForm):
     """What to explore: a past round or an uploaded .pb file, and the settings to try."""
 
     # db_id: an overflowing or non-numeric id is "no round", never a database error.
-    round_id = SelectField("A past round's ballots", coerce=lambda v: db_id(v) or 0,
+    round_id = SelectField(_l("A past round's ballots"), coerce=lambda v: db_id(v) or 0,
                            validate_choice=False)
-    upload = FileField("Or upload a pabulib .pb file")
-    rules = MultiCheckboxField("Rules", validate_choice=False)
-    tie_breaks = MultiCheckboxField("Tie-breaks", validate_choice=False)
-    settings = MultiCheckboxField("Constraints", validate_choice=False)
+    upload = FileField(_l("Or upload a pabulib .pb file"))
+    rules = MultiCheckboxField(_l("Rules"), validate_choice=False)
+    tie_breaks = MultiCheckboxField(_l("Tie-breaks"), validate_choice=False)
+    settings = MultiCheckboxField(_l("Constraints"), validate_choice=False)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from pb import audit, submissions
 from pb.allocation import Instance
 from pb.errors import NotAllowed
@@ -113,7 +115,7 @@ def _chosen(result: RoundResult, selected: list[str]) -> list[str]:
     """The choice in a stable order: the count's order for what it funded, then by id."""
     projects = result.outcome["projects"]
     if any(pid not in projects for pid in selected):
-        raise ResultError("One of the projects chosen is not in this count.", field="selected")
+        raise ResultError(_("One of the projects chosen is not in this count."), field="selected")
     computed = result.computed_selected
     return [pid for pid in computed if pid in selected] + sorted(
         (pid for pid in set(selected) if pid not in computed), key=lambda p: (len(p), p))
@@ -122,9 +124,9 @@ def _chosen(result: RoundResult, selected: list[str]) -> list[str]:
 def _checked(round_: Round, actor: User, seen: str | None) -> RoundResult:
     result = locked_result(round_)
     if result is None:
-        raise ResultError("Run the count before changing its result.")
+        raise ResultError(_("Run the count before changing its result."))
     if result.is_certified:
-        raise ResultFrozen("This result is certified and published, so it cannot change.")
+        raise ResultFrozen(_("This result is certified and published, so it cannot change."))
     check_seen(result, seen)
     return result
 
@@ -138,7 +140,7 @@ def override(round_: Round, actor: User, selected: list[str], reason: str, *,
     ``breaches``); otherwise ``ResultError`` lists them on the ``exceptions`` field.
     """
     if not can_manage_round(actor, round_):
-        raise NotAllowed("Only the partnership's officers can change the result.")
+        raise NotAllowed(_("Only the partnership's officers can change the result."))
     if submissions.previous(submission, ACTION, actor) is not None:
         return result_for(round_)  # the same form again: already done
     result = _checked(round_, actor, seen)
@@ -146,18 +148,20 @@ def override(round_: Round, actor: User, selected: list[str], reason: str, *,
         return result  # it was done while this request waited for the lock
     reason = (reason or "").strip()
     if len(reason) < REASON_MIN:
-        raise ResultError("Explain the change in at least a sentence: the reason is published "
-                          "next to the result.", field="reason")
+        raise ResultError(_("Explain the change in at least a sentence: the reason is "
+                            "published next to the result."), field="reason")
     ordered = _chosen(result, selected)
     if ordered == result.computed_selected:
-        raise ResultError("That is the same as the computed result: choose which projects to "
-                          "fund differently, or leave the result as it is.", field="selected")
+        raise ResultError(_("That is the same as the computed result: choose which projects "
+                            "to fund differently, or leave the result as it is."),
+                          field="selected")
     broken = breaches(round_, result, ordered)
     unexcepted = [b for b in broken if b.constraint not in set(exceptions)]
     if unexcepted:
-        raise ResultError("These projects break the count's own rules. Choose others, or tick "
-                          "each rule you are making a published exception to: "
-                          + " ".join(b.text for b in unexcepted), field="exceptions")
+        raise ResultError(_("These projects break the count's own rules. Choose others, or "
+                            "tick each rule you are making a published exception to: "
+                            "%(rules)s", rules=" ".join(b.text for b in unexcepted)),
+                          field="exceptions")
     before = {"selected": result.selected, "override_reason": result.override_reason,
               "exceptions": result.override_exceptions}
     result.override_selected_json = json.dumps(ordered)

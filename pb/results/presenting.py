@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from pb.anchors import certified_anchor
 from pb.models import Round
 from pb.models.result import RoundResult
@@ -20,8 +24,9 @@ def _money(pence) -> str:
 
 
 def _changed_note(funded: bool) -> str:
-    return (" The partnership changed this: it is now funded." if funded else
-            " The partnership changed this: it is now not funded.") + " See the reason given above."
+    return " " + (_("The partnership changed this: it is now funded. See the reason given above.")
+                  if funded else _("The partnership changed this: it is now not funded. See the "
+                                   "reason given above."))
 
 
 def result_rows(result: RoundResult, round_: Round) -> list[dict]:
@@ -40,8 +45,8 @@ def result_rows(result: RoundResult, round_: Round) -> list[dict]:
         explanation = data["explanation"]
         reason = data.get("reason") or explanation  # a count stored before reasons existed
         if result.override_selected_json is not None and funded != (pid in computed):
-            reason = ("Funded" if funded else "Not funded") + " (changed by the partnership): " \
-                + reason
+            reason = (_("Funded (changed by the partnership): %(reason)s", reason=reason) if funded
+                      else _("Not funded (changed by the partnership): %(reason)s", reason=reason))
             explanation += _changed_note(funded)
         proposal = titles.get(pid)
         rows.append({"id": pid, "title": proposal.title if proposal else pid,
@@ -54,6 +59,38 @@ def result_rows(result: RoundResult, round_: Round) -> list[dict]:
     return rows
 
 
+def _pass_line(run: dict, policy: str, carried: dict) -> str | None:
+    """One pass of the count (a ward's, a reserve's or the area's money) in a sentence."""
+    budget, spent = Fraction(run["budget"]), Fraction(run["spent"])
+    left = budget - spent
+    if run["kind"] == "ward":
+        head = _("%(ward)s ward's own budget of %(budget)s funded %(spent)s of projects",
+                 ward=run["name"], budget=_money(budget), spent=_money(spent))
+        if not left:
+            return _("%(head)s.", head=head)
+        if policy == "pooled":
+            return _("%(head)s; the %(left)s left was pooled into the area-wide budget, where "
+                     "every unfunded project could compete for it.", head=head, left=_money(left))
+        if policy == "rollover":
+            return _rolled_over(head, left, run["name"], carried)
+        return _("%(head)s; the %(left)s left was not spent and goes back to the partnership.",
+                 head=head, left=_money(left))
+    if run["kind"] == "reserve":
+        money = {"budget": _money(budget), "name": run["name"], "spent": _money(spent),
+                 "left": _money(left)}
+        if left:
+            return _("The %(budget)s set aside for %(name)s funded %(spent)s of projects; the "
+                     "%(left)s left went back into the main budget.", **money)
+        return _("The %(budget)s set aside for %(name)s funded %(spent)s of projects.", **money)
+    if run["kind"] == "area":
+        money = {"budget": _money(budget), "spent": _money(spent)}
+        if run["pooled"]:
+            return _("The area-wide budget of %(budget)s (including the wards' pooled "
+                     "leftovers) funded %(spent)s of projects.", **money)
+        return _("The area-wide budget of %(budget)s funded %(spent)s of projects.", **money)
+    return None
+
+
 def money_story(result: RoundResult, round_: Round) -> list[str]:
     """Where the money went, in sentences: each ward's leftover (pooled, returned or rolled
     over, as the round said), the reserves, and what was not spent in the end."""
@@ -63,66 +100,49 @@ def money_story(result: RoundResult, round_: Round) -> list[str]:
     carried = ({c.ward.name: c for c in carry_over.carried_from(round_)}
                if policy == "rollover" and result.is_certified else {})
     if result.override_selected_json is None:
-        for run in passes:
-            budget, spent = Fraction(run["budget"]), Fraction(run["spent"])
-            left = budget - spent
-            if run["kind"] == "ward":
-                head = (f"{run['name']} ward's own budget of {_money(budget)} funded "
-                        f"{_money(spent)} of projects")
-                if not left:
-                    lines.append(head + ".")
-                elif policy == "pooled":
-                    lines.append(f"{head}; the {_money(left)} left was pooled into the area-wide "
-                                 f"budget, where every unfunded project could compete for it.")
-                elif policy == "rollover":
-                    lines.append(_rolled_over(head, left, run["name"], carried))
-                else:
-                    lines.append(f"{head}; the {_money(left)} left was not spent and goes back "
-                                 f"to the partnership.")
-            elif run["kind"] == "reserve":
-                lines.append(f"The {_money(budget)} set aside for {run['name']} funded "
-                             f"{_money(spent)} of projects"
-                             + (f"; the {_money(left)} left went back into the main budget."
-                                if left else "."))
-            elif run["kind"] == "area":
-                lines.append(f"The area-wide budget of {_money(budget)}"
-                             + (" (including the wards' pooled leftovers)" if run["pooled"] else "")
-                             + f" funded {_money(spent)} of projects.")
+        lines += [line for run in passes if (line := _pass_line(run, policy, carried))]
     unspent = result.budget_pence - result.spent_pence
     if unspent > 0:
         where = _where_unspent_goes(result, round_, unspent, passes)
         fills = result.rule.startswith("greedy") or result.rule.endswith("-add1")
         projects = result.outcome["projects"]
         wanted = [pid for pid, p in projects.items() if p["votes"] and pid not in result.selected]
-        why = ""
+        money = {"unspent": _money(unspent), "budget": _money(result.budget_pence)}
         if not wanted:
-            why = ", because every project someone voted for was funded"
+            said = _("In all, %(unspent)s of the %(budget)s budget was not spent, because every "
+                     "project someone voted for was funded.", **money)
         elif fills and result.override_selected_json is None:
-            why = ", because no project still in the running fitted in what was left"
-        lines.append(f"In all, {_money(unspent)} of the {_money(result.budget_pence)} budget was "
-                     f"not spent{why}. {where}")
+            said = _("In all, %(unspent)s of the %(budget)s budget was not spent, because no "
+                     "project still in the running fitted in what was left.", **money)
+        else:
+            said = _("In all, %(unspent)s of the %(budget)s budget was not spent.", **money)
+        lines.append(f"{said} {where}")
     else:
-        lines.append(f"The whole budget of {_money(result.budget_pence)} was spent.")
+        lines.append(_("The whole budget of %(budget)s was spent.",
+                       budget=_money(result.budget_pence)))
     return lines
 
 
 def _rolled_over(head: str, left, ward: str, carried: dict) -> str:
     carry = carried.get(ward)
     if carry is not None and carry.into_round is not None:
-        return (f"{head}; the {_money(left)} left was added to {ward} ward's budget in "
-                f"{carry.into_round.name}.")
-    return f"{head}; the {_money(left)} left is added to {ward} ward's budget in the next round."
+        return _("%(head)s; the %(left)s left was added to %(ward)s ward's budget in "
+                 "%(round)s.", head=head, left=_money(left), ward=ward,
+                 round=carry.into_round.name)
+    return _("%(head)s; the %(left)s left is added to %(ward)s ward's budget in the next round.",
+             head=head, left=_money(left), ward=ward)
 
 
 def _where_unspent_goes(result: RoundResult, round_: Round, unspent: int, passes) -> str:
     rolled = (sum(carry_over.leftovers(round_, result).values())
               if round_.ward_leftover == "rollover" and passes else 0)
     if not rolled:
-        return "It goes back to the partnership."
+        return _("It goes back to the partnership.")
     if rolled >= unspent:
-        return "It is carried into the wards' budgets in the next round."
-    return (f"Of this, the {_money(rolled)} left in the wards' own budgets is carried into "
-            f"their budgets in the next round; the rest goes back to the partnership.")
+        return _("It is carried into the wards' budgets in the next round.")
+    return _("Of this, the %(rolled)s left in the wards' own budgets is carried into their "
+             "budgets in the next round; the rest goes back to the partnership.",
+             rolled=_money(rolled))
 
 
 def constraint_lines(round_: Round) -> list[str]:
@@ -131,33 +151,35 @@ def constraint_lines(round_: Round) -> list[str]:
     if round_.has_ward_budgets:
         wards = ", ".join(f"{wb.ward.name} {_money(wb.budget_pence)}"
                           for wb in sorted(round_.ward_budgets, key=lambda w: w.ward.name))
-        leftover = {"pooled": "pooled into the area-wide budget",
-                    "returned": "returned to the partnership",
-                    "rollover": "rolled into the ward's budget for the next round"}
-        lines.append(f"Each ward had its own budget ({wards}); a ward's leftover money was "
-                     f"{leftover.get(round_.ward_leftover, round_.ward_leftover)}.")
+        leftover = {"pooled": _("pooled into the area-wide budget"),
+                    "returned": _("returned to the partnership"),
+                    "rollover": _("rolled into the ward's budget for the next round")}
+        lines.append(_("Each ward had its own budget (%(wards)s); a ward's leftover money was "
+                       "%(leftover)s.", wards=wards,
+                       leftover=leftover.get(round_.ward_leftover, round_.ward_leftover)))
     if round_.min_support_votes and round_.min_support_votes > 1:
-        lines.append(f"A project needed at least {round_.min_support_votes} votes to be funded.")
+        lines.append(_("A project needed at least %(votes)s votes to be funded.",
+                       votes=round_.min_support_votes))
     if round_.min_support_percent:
-        lines.append(f"A project needed the votes of at least {round_.min_support_percent}% of "
-                     f"voters to be funded.")
+        lines.append(_("A project needed the votes of at least %(percent)s%% of voters to be "
+                       "funded.", percent=round_.min_support_percent))
     for limit in sorted(round_.theme_limits, key=lambda t: t.theme.name):
         if limit.reserve_pence:
-            lines.append(f"{_money(limit.reserve_pence)} was set aside first for "
-                         f"{limit.theme.name} projects.")
+            lines.append(_("%(money)s was set aside first for %(theme)s projects.",
+                           money=_money(limit.reserve_pence), theme=limit.theme.name))
         if limit.cap_pence is not None:
-            lines.append(f"At most {_money(limit.cap_pence)} could go to {limit.theme.name} "
-                         f"projects.")
-    lines += [f"This round's budget includes {carry_over.sentence(carry)}."
+            lines.append(_("At most %(money)s could go to %(theme)s projects.",
+                           money=_money(limit.cap_pence), theme=limit.theme.name))
+    lines += [_("This round's budget includes %(carried)s.", carried=carry_over.sentence(carry))
               for carry in carry_over.added_to(round_)]
     return lines
 
 
 METRIC_LABELS = (
-    ("voters_with_funded_project", "Voters with at least one funded project they voted for"),
-    ("share_of_budget_spent", "Share of the money spent"),
+    ("voters_with_funded_project", _l("Voters with at least one funded project they voted for")),
+    ("share_of_budget_spent", _l("Share of the money spent")),
     ("avg_share_of_approved_spending_funded",
-     "Average share of each voter's chosen spending that was funded"),
+     _l("Average share of each voter's chosen spending that was funded")),
 )
 
 
@@ -188,6 +210,12 @@ def comparison_view(result: RoundResult, rows: list[dict]) -> dict | None:
 
 
 def results_json(result: RoundResult, round_: Round) -> dict:
+    """The result as open data: always in English, whatever language the reader chose."""
+    with force_locale("en"):
+        return _results_json(result, round_)
+
+
+def _results_json(result: RoundResult, round_: Round) -> dict:
     rows = result_rows(result, round_)
     return {
         "round_id": round_.id,

@@ -19,6 +19,7 @@ import hashlib
 import json
 from collections.abc import Callable
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -174,13 +175,12 @@ def result_version(result: RoundResult | None) -> str:
 def check_seen(result: RoundResult | None, seen: str | None) -> None:
     """Refuse to act on a result that changed after the officer's page showed it."""
     if seen and seen != result_version(result):
-        raise Conflict("The result has changed since this page was shown: another officer "
-                       "counted again or changed it. Check it below, then try again.")
+        raise Conflict(_("The result has changed since this page was shown: another officer "
+                         "counted again or changed it. Check it below, then try again."))
 
 
 TALLIED = "result.tallied"
 CERTIFIED = "result.certified"
-RACED = "Another officer has just changed this result: check it below, then try again."
 
 
 def locked_result(round_: Round) -> RoundResult | None:
@@ -200,15 +200,15 @@ def tally(round_: Round, actor: User | None, *, submission: str | None = None,
     command line's progress bar) is told of each ``n`` ballots read, then of the count.
     """
     if actor is not None and not can_manage_round(actor, round_):
-        raise NotAllowed("Only the partnership's officers can run the count.")
+        raise NotAllowed(_("Only the partnership's officers can run the count."))
     result = locked_result(round_)
     if submissions.previous(submission, TALLIED, actor) is not None:
         return result  # the same form again: counted already
     if round_.status not in ("closed", "results"):
-        raise ResultError("Voting has not closed yet, so the ballots cannot be counted.")
+        raise ResultError(_("Voting has not closed yet, so the ballots cannot be counted."))
     if result is not None and result.is_certified:
-        raise ResultFrozen("This result is certified and published, so it cannot be counted "
-                           "again.")
+        raise ResultFrozen(_("This result is certified and published, so it cannot be "
+                             "counted again."))
     check_seen(result, seen)
     # Decision days (pb.events): no count while paper ballots are still being reconciled,
     # unless an officer recorded why for what is pending.
@@ -223,12 +223,13 @@ def tally(round_: Round, actor: User | None, *, submission: str | None = None,
                            constraints=constraints_for(round_, profile.num_voters))
         comparison = comparison_for(round_, instance, profile)
     except ValueError as exc:
-        raise ResultError(f"The count could not run: {exc}.") from exc
+        raise ResultError(_("The count could not run: %(problem)s.", problem=exc)) from exc
     try:
         return _store_count(round_, actor, result, write_pb(instance, profile),
                             profile.num_voters, outcome, submission, comparison)
     except IntegrityError:  # a first count raced another: the other one stands
-        submissions.after_race(submission, TALLIED, actor, RACED)
+        submissions.after_race(submission, TALLIED, actor, _(
+            "Another officer has just changed this result: check it below, then try again."))
         return result_for(round_)
 
 
@@ -276,24 +277,24 @@ def certify(round_: Round, actor: User, *, submission: str | None = None,
     explained count (refused when False). None only where no page is shown (the demo).
     """
     if not can_manage_round(actor, round_):
-        raise NotAllowed("Only the partnership's officers can certify the result.")
+        raise NotAllowed(_("Only the partnership's officers can certify the result."))
     result = locked_result(round_)
     if submissions.previous(submission, CERTIFIED, actor) is not None:
         return result  # the same form again: certified already
     if result is None:
-        raise ResultError("There is no count to certify yet.")
+        raise ResultError(_("There is no count to certify yet."))
     if result.is_certified:
-        raise ResultFrozen("This result is already certified.")
+        raise ResultFrozen(_("This result is already certified."))
     if not can_certify_result(actor, round_, result):
-        raise NotAllowed("A second officer must certify: you ran the count or changed its "
-                         "result, so ask a colleague.")
+        raise NotAllowed(_("A second officer must certify: you ran the count or changed its "
+                           "result, so ask a colleague."))
     check_seen(result, seen)
     if read_it is False:
-        raise ResultError("Tick that you have read the count explained above before you "
-                          "certify it.", field="read_it")
+        raise ResultError(_("Tick that you have read the count explained above before you "
+                            "certify it."), field="read_it")
     if _inputs_hash(ballots_pb(round_)) != result.inputs_hash:
-        raise ResultError("The ballots or projects have changed since the count: run the count "
-                          "again before certifying.")
+        raise ResultError(_("The ballots or projects have changed since the count: run the "
+                            "count again before certifying."))
     now = utcnow()
     result.certified_at = now
     result.certified_by_id = actor.id

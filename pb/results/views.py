@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from pb import links, submissions
@@ -29,16 +31,17 @@ from pb.voting.services import replaced_counts
 
 bp = Blueprint("results", __name__)
 
-VOTES_LABEL = {"approval": "Votes", "budget": "Votes", "ranking": "Voters who ranked it",
-               "points": "Votes", "scores": "Voters who scored it"}
-POINTS_LABEL = {"points": "Points", "scores": "Total score"}
+VOTES_LABEL = {"approval": _l("Votes"), "budget": _l("Votes"),
+               "ranking": _l("Voters who ranked it"), "points": _l("Votes"),
+               "scores": _l("Voters who scored it")}
+POINTS_LABEL = {"points": _l("Points"), "scores": _l("Total score")}
 
 
 @links.public
 def _results_links(round_, user):
     if round_.status == "results" or (round_.status == "closed" and (
             can_manage_round(user, round_) or can_scrutinise(user))):
-        yield ("Results", url_for("results.results", round_id=round_.id),
+        yield (_("Results"), url_for("results.results", round_id=round_.id),
                round_.status == "results")
 
 
@@ -77,7 +80,7 @@ def _page(round_: Round, *, status: int = 200, tally_form=None, certify_form=Non
         constraint_lines=presenting.constraint_lines(round_),
         review=review.review(result, round_, rows) if result and not published else None,
         comparison=presenting.comparison_view(result, rows) if result else None,
-        votes_label=VOTES_LABEL.get(round_.ballot_design, "Votes"),
+        votes_label=VOTES_LABEL.get(round_.ballot_design, _l("Votes")),
         points_label=POINTS_LABEL.get(round_.ballot_design),
         can_manage=can_manage_round(current_user, round_),
         can_certify=result is not None and can_certify_result(current_user, round_, result),
@@ -85,7 +88,7 @@ def _page(round_: Round, *, status: int = 200, tally_form=None, certify_form=Non
         anchor=certified_anchor(result.id) if published else None, **forms), status
 
 
-def _act(round_: Round, form, use_case, form_name: str, done: str):
+def _act(round_: Round, form, use_case, form_name: str, done):
     """Run an officer's action from a results form; on refusal, the page with the reason."""
     if not form.validate_on_submit():
         return _page(round_, status=400, **{form_name: form})
@@ -94,7 +97,7 @@ def _act(round_: Round, form, use_case, form_name: str, done: str):
     except DomainError as exc:
         apply_errors(form, exc)
         return _page(round_, status=exc.status, **{form_name: form})
-    flash(done.format(result=result), "success")
+    flash(done(result), "success")
     return redirect(url_for("results.results", round_id=round_.id), code=303)
 
 
@@ -111,8 +114,9 @@ def run_tally(round_id: int):
     return _act(round_, form, lambda: services.tally(
         round_, current_user._get_current_object(), submission=form.submission.data,
         seen=form.seen.data), "tally_form",
-        "Counted {result.ballots_counted} ballots with {result.rule}. A second officer must "
-        "now check and certify the result.")
+        lambda result: _("Counted %(ballots)s ballots with %(rule)s. A second officer must now "
+                         "check and certify the result.", ballots=result.ballots_counted,
+                         rule=result.rule))
 
 
 @bp.route("/rounds/<int:round_id>/results/override", methods=["POST"])
@@ -133,8 +137,8 @@ def override(round_id: int):
         if "exceptions" in exc.field_errors and result is not None:
             breaches = overrides.breaches(round_, result, form.selected.data)
         return _page(round_, status=exc.status, override_form=form, breaches=breaches)
-    flash("The result now shows your change and its reason. A different officer must "
-          "certify it.", "success")
+    flash(_("The result now shows your change and its reason. A different officer must "
+            "certify it."), "success")
     return redirect(url_for("results.results", round_id=round_.id), code=303)
 
 
@@ -146,7 +150,7 @@ def certify(round_id: int):
     return _act(round_, form, lambda: services.certify(
         round_, current_user._get_current_object(), submission=form.submission.data,
         seen=form.seen.data, read_it=bool(form.read_it.data)), "certify_form",
-        "Result certified and published.")
+        lambda result: _("Result certified and published."))
 
 
 # The rule explorer ------------------------------------------------------------------------

@@ -8,6 +8,8 @@ person), ``code_batches`` (making codes and their printable sheet) and ``queries
 ``VotingError`` subclasses.
 """
 
+from flask_babel import gettext as _
+
 from pb.errors import Conflict, DomainError
 
 
@@ -33,5 +35,5 @@ class CodeError(VotingError):
 
 class BallotProblems(VotingError):
     def __init__(self, problems):
-        super().__init__("Your ballot needs changing before it can be counted.")
+        super().__init__(_("Your ballot needs changing before it can be counted."))
         self.problems = problems

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -75,16 +76,19 @@ class Cast:
 
 
 def _already_voted() -> AlreadyVoted:
-    return AlreadyVoted("You have already voted, perhaps in another tab or window. Your latest "
-                        "ballot is the one that counts: it is shown below, and you can still "
-                        "change it until voting closes.")
+    return AlreadyVoted(_("You have already voted, perhaps in another tab or window. Your "
+                          "latest ballot is the one that counts: it is shown below, and you can "
+                          "still change it until voting closes."))
 
 
 def _other_channel(slot: Voter) -> AlreadyVoted:
-    how = "a voting code" if slot.channel == "code" else "your account"
-    return AlreadyVoted(f"You have already voted in this round with {how} while signed in, so "
-                        "this ballot was not added. Your ballot is on the voting page: you can "
-                        "change it there until voting closes.")
+    if slot.channel == "code":
+        return AlreadyVoted(_("You have already voted in this round with a voting code while "
+                              "signed in, so this ballot was not added. Your ballot is on the "
+                              "voting page: you can change it there until voting closes."))
+    return AlreadyVoted(_("You have already voted in this round with your account while signed "
+                          "in, so this ballot was not added. Your ballot is on the voting page: "
+                          "you can change it there until voting closes."))
 
 
 def cast_ballot(round_: Round, identity: Identity, paper: Paper, choices: dict[int, int],
@@ -101,7 +105,7 @@ def cast_ballot(round_: Round, identity: Identity, paper: Paper, choices: dict[i
     record of it (which tablet, which paper) is stored with it or not at all.
     """
     if round_.status != "voting":
-        raise VotingClosed("Voting in this round is closed, so your ballot was not recorded.")
+        raise VotingClosed(_("Voting in this round is closed, so your ballot was not recorded."))
     problems = check_ballot(paper.rules, paper.projects, paper.sections, choices)
     if problems:
         raise BallotProblems(problems)
@@ -134,7 +138,7 @@ def _repeat(identity: Identity, submission: str | None, choices: dict[int, int],
         return None
     ballot = db.session.get(Ballot, ballot_id)
     if ballot is None or ballot.voter.voter_key != identity.key:
-        raise Conflict("This form was already used. Reload the page and try again.")
+        raise Conflict(_("This form was already used. Reload the page and try again."))
     stored = {c.proposal_id: (c.rank or c.points or 1) for c in ballot.choices}
     if stored != {pid: v for pid, v in choices.items() if v} \
             or ballot.other_ward_id != paper.other_ward_id:
@@ -239,7 +243,7 @@ def _claim_code(identity: Identity) -> None:
         update(VotingCode).where(VotingCode.id == identity.code_id, VotingCode.used_at.is_(None))
         .values(used_at=utcnow(), used_by_user_id=identity.user.id if identity.user else None))
     if claimed.rowcount != 1:
-        raise CodeError("That code has already been used. Each code can be used once.",
+        raise CodeError(_("That code has already been used. Each code can be used once."),
                         field="code")
 
 

@@ -10,6 +10,7 @@ another. The database keeps only the codes' fingerprints and the form key's hash
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -29,22 +30,23 @@ def generate_codes(actor: User, round_: Round, label: str, count: int,
                    submission: str) -> tuple[VotingCodeBatch, bool]:
     """The batch this form makes (or made already), and whether it is new."""
     if not can_issue_codes(actor, round_):  # officers, and staff on duty at a decision day
-        raise NotAllowed("Only the partnership's officers, and staff on duty at its decision "
-                         "days, can make voting codes.")
+        raise NotAllowed(_("Only the partnership's officers, and staff on duty at its "
+                           "decision days, can make voting codes."))
     if not submissions.is_key(submission):
-        raise VotingError("This form is out of date. Reload the page and try again.")
+        raise VotingError(_("This form is out of date. Reload the page and try again."))
     made = _made(actor, submission)
     if made is not None:
         return made, False
     if not 1 <= count <= MAX_BATCH:
-        raise VotingError(f"Make between 1 and {MAX_BATCH} codes at a time.", field="count")
+        raise VotingError(_("Make between 1 and %(most)s codes at a time.", most=MAX_BATCH),
+                          field="count")
     if round_.status in ("closed", "results"):
-        raise VotingError("Voting in this round has closed, so new codes would be no use.")
+        raise VotingError(_("Voting in this round has closed, so new codes would be no use."))
     try:
         batch = _make(actor, round_, label, count, submission)
     except IntegrityError:  # the same form, sent twice at once: the other request made it
         made = submissions.after_race(submission, ACTION, actor,
-                                      "These codes could not be made. Try again.")
+                                      _("These codes could not be made. Try again."))
         return db.session.get(VotingCodeBatch, made), False
     return batch, True
 

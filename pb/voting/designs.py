@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+
 from pb.models.round import CORE_BALLOT_KIND
 from pb.money import format_pence
 
@@ -79,8 +82,26 @@ class Problems:
         return [(None, m) for m in self.general] + list(self.fields.items())
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+# Welsh ordinal endings for 1 to 20 (1af, 2il, 3ydd...); beyond 20 the plain number.
+WELSH_ORDINALS = ("af", "il", "ydd", "ydd", "ed", "ed", "fed", "fed", "fed", "fed",
+                  "eg", "fed", "eg", "eg", "fed", "eg", "eg", "fed", "eg", "fed")
+
+
+def ordinal(n: int) -> str:
+    """A rank as the reader's language writes it: "1st", "2nd" in English; "1af", "2il"
+    in Welsh (for the ranked ballot's "Your 1st choice")."""
+    locale = get_locale()
+    if locale is not None and locale.language == "cy":
+        return f"{n}{WELSH_ORDINALS[n - 1]}" if 1 <= n <= len(WELSH_ORDINALS) else str(n)
+    if n % 100 in (11, 12, 13):
+        return f"{n}th"
+    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _whole_number(top: int | None) -> str:
+    if top is not None:
+        return _("Give a whole number from 0 to %(top)s.", top=top)
+    return _("Give a whole number of points, 0 or more.")
 
 
 def read_choices(rules: Rules, form, project_ids: set[int]) -> tuple[dict[int, int], Problems]:
@@ -114,8 +135,7 @@ def read_choices(rules: Rules, form, project_ids: set[int]) -> tuple[dict[int, i
                 continue
             value = _int(text)
             if value is None or value < 0 or (top is not None and value > top):
-                problems.fields[name] = (f"Give a whole number from 0 to {top}." if top is not None
-                                         else "Give a whole number of points, 0 or more.")
+                problems.fields[name] = _whole_number(top)
                 continue
             if value:
                 choices[pid] = value
@@ -131,16 +151,18 @@ def read_choices(rules: Rules, form, project_ids: set[int]) -> tuple[dict[int, i
                 unknown = True
                 continue
             if pid in seen:
-                problems.fields[name] = (f"You put this project at number {seen[pid]} already: "
-                                         "choose a different one, or leave this place empty.")
+                problems.fields[name] = _(
+                    "You put this project at number %(rank)s already: choose a different one, "
+                    "or leave this place empty.", rank=seen[pid])
                 continue
             seen[pid] = rank
         # Close the gaps: 1st and 3rd chosen -> ranks 1 and 2.
         choices = {pid: i + 1 for i, (pid, _r) in enumerate(sorted(seen.items(),
                                                                    key=lambda kv: kv[1]))}
     if unknown:
-        problems.general.append("One of your choices is not a project on this ballot. It may "
-                                "have been withdrawn: check your choices and submit again.")
+        problems.general.append(_("One of your choices is not a project on this ballot. It "
+                                  "may have been withdrawn: check your choices and submit "
+                                  "again."))
     return choices, problems
 
 
@@ -162,36 +184,51 @@ def _check_points(rules: Rules, chosen: list[int], choices: dict[int, int],
                   problems: Problems) -> None:
     total = sum(choices[pid] for pid in chosen)
     if total > rules.total_points:
-        problems.general.append(
-            f"You gave out {total} points but you have {rules.total_points}. "
-            f"Take {total - rules.total_points} away.")
+        problems.general.append(_(
+            "You gave out %(total)s points but you have %(allowed)s. Take %(over)s away.",
+            total=total, allowed=rules.total_points, over=total - rules.total_points))
     cap = rules.points_per_project_max
     if cap:
         for pid in chosen:
             if choices[pid] > cap:
-                problems.fields[f"points-{pid}"] = (
-                    f"At most {cap} points on one project: lower this to {cap} or less.")
+                problems.fields[f"points-{pid}"] = _(
+                    "At most %(cap)s points on one project: lower this to %(cap)s or less.",
+                    cap=cap)
 
 
 def _check_count(rules: Rules, n: int, problems: Problems) -> None:
     design = rules.design
-    if n < rules.fewest:
+    fewest = rules.fewest
+    if n < fewest:
         if design == "scores":
-            problems.general.append(f"Score at least {_plural(rules.fewest, 'project')} above 0.")
+            problems.general.append(ngettext("Score at least %(num)d project above 0.",
+                                             "Score at least %(num)d projects above 0.", fewest))
         elif design == "points":
-            problems.general.append(
-                f"Give points to at least {_plural(rules.fewest, 'project')} (you gave points "
-                f"to {n}).")
+            problems.general.append(ngettext(
+                "Give points to at least %(num)d project (you gave points to %(given)d).",
+                "Give points to at least %(num)d projects (you gave points to %(given)d).",
+                fewest, given=n))
         elif design == "ranking":
-            problems.general.append(f"Rank at least {_plural(rules.fewest, 'project')}.")
+            problems.general.append(ngettext("Rank at least %(num)d project.",
+                                             "Rank at least %(num)d projects.", fewest))
         else:
-            problems.general.append(
-                f"Choose at least {_plural(rules.fewest, 'project')} (you chose {n}).")
+            problems.general.append(ngettext(
+                "Choose at least %(num)d project (you chose %(chosen)d).",
+                "Choose at least %(num)d projects (you chose %(chosen)d).", fewest, chosen=n))
     if rules.max_choices is not None and n > rules.max_choices:
-        noun = "project" if design != "ranking" else "ranked project"
-        problems.general.append(
-            f"You chose {_plural(n, noun)}; the most you can choose is {rules.max_choices}. "
-            f"Remove {n - rules.max_choices}.")
+        most, over = rules.max_choices, n - rules.max_choices
+        if design == "ranking":
+            problems.general.append(ngettext(
+                "You chose %(num)d ranked project; the most you can choose is %(most)d. "
+                "Remove %(over)d.",
+                "You chose %(num)d ranked projects; the most you can choose is %(most)d. "
+                "Remove %(over)d.", n, most=most, over=over))
+        else:
+            problems.general.append(ngettext(
+                "You chose %(num)d project; the most you can choose is %(most)d. "
+                "Remove %(over)d.",
+                "You chose %(num)d projects; the most you can choose is %(most)d. "
+                "Remove %(over)d.", n, most=most, over=over))
 
 
 def _check_budget(rules: Rules, sections: list[Section], by_id: dict, chosen: list[int],
@@ -204,19 +241,26 @@ def _check_budget(rules: Rules, sections: list[Section], by_id: dict, chosen: li
         spent_total += spent
         limit_total += section.limit_pence
         if spent > section.limit_pence:
-            lead = "Your" if len(sections) == 1 else f"{section.label}: your"
-            problems.general.append(
-                f"{lead} choices cost {format_pence(spent, whole=True)}, "
-                f"{format_pence(spent - section.limit_pence, whole=True)} more than the "
-                f"{format_pence(section.limit_pence, whole=True)} you have. Untick projects "
-                "to bring the total down.")
+            money = {"spent": format_pence(spent, whole=True),
+                     "over": format_pence(spent - section.limit_pence, whole=True),
+                     "limit": format_pence(section.limit_pence, whole=True)}
+            if len(sections) == 1:
+                problems.general.append(_(
+                    "Your choices cost %(spent)s, %(over)s more than the %(limit)s you have. "
+                    "Untick projects to bring the total down.", **money))
+            else:
+                problems.general.append(_(
+                    "%(section)s: your choices cost %(spent)s, %(over)s more than the "
+                    "%(limit)s you have. Untick projects to bring the total down.",
+                    section=section.label, **money))
     if rules.min_budget_percent:
         needed = -(-limit_total * rules.min_budget_percent // 100)  # round up
         if spent_total < needed:
-            problems.general.append(
-                f"Use at least {rules.min_budget_percent}% of your budget "
-                f"({format_pence(needed, whole=True)}): your choices cost "
-                f"{format_pence(spent_total, whole=True)}. Choose more projects.")
+            problems.general.append(_(
+                "Use at least %(percent)s%% of your budget (%(needed)s): your choices cost "
+                "%(spent)s. Choose more projects.", percent=rules.min_budget_percent,
+                needed=format_pence(needed, whole=True),
+                spent=format_pence(spent_total, whole=True)))
 
 
 def section_totals(projects: list[PaperProject], sections: list[Section],
@@ -237,32 +281,40 @@ def describe_rules(rules: Rules, sections: list[Section]) -> list[str]:
     lines = []
     design = rules.design
     if design == "approval":
-        lines.append("Tick every project you would like to see funded.")
+        lines.append(_("Tick every project you would like to see funded."))
     elif design == "budget":
         if len(sections) == 1:
-            lines.append(f"Choose projects whose costs add up to no more than "
-                         f"{format_pence(sections[0].limit_pence, whole=True)}.")
+            lines.append(_("Choose projects whose costs add up to no more than %(limit)s.",
+                           limit=format_pence(sections[0].limit_pence, whole=True)))
         else:
-            lines.append("Choose projects; each part of the ballot has its own money: "
-                         + "; ".join(f"{s.label} {format_pence(s.limit_pence, whole=True)}"
-                                     for s in sections) + ".")
+            lines.append(_("Choose projects; each part of the ballot has its own money: "
+                           "%(parts)s.", parts="; ".join(
+                               f"{s.label} {format_pence(s.limit_pence, whole=True)}"
+                               for s in sections)))
         if rules.min_budget_percent:
-            lines.append(f"Use at least {rules.min_budget_percent}% of your budget.")
+            lines.append(_("Use at least %(percent)s%% of your budget.",
+                           percent=rules.min_budget_percent))
     elif design == "points":
-        text = f"Share up to {rules.total_points} points among the projects you like"
         if rules.points_per_project_max:
-            text += f", at most {rules.points_per_project_max} on any one project"
-        lines.append(text + ".")
+            lines.append(_("Share up to %(points)s points among the projects you like, at "
+                           "most %(cap)s on any one project.", points=rules.total_points,
+                           cap=rules.points_per_project_max))
+        else:
+            lines.append(_("Share up to %(points)s points among the projects you like.",
+                           points=rules.total_points))
     elif design == "scores":
-        lines.append(f"Give each project a score from 0 (do not fund) to {SCORE_MAX} "
-                     "(fund it first). Leave a project empty to give it 0.")
+        lines.append(_("Give each project a score from 0 (do not fund) to %(top)s (fund it "
+                       "first). Leave a project empty to give it 0.", top=SCORE_MAX))
     elif design == "ranking":
-        lines.append(f"Put up to {rules.ranks} projects in order, your favourite first.")
+        lines.append(ngettext("Put up to %(num)d project in order, your favourite first.",
+                              "Put up to %(num)d projects in order, your favourite first.",
+                              rules.ranks))
     if rules.fewest > 1 and design != "ranking":
-        lines.append(f"Choose at least {rules.fewest} projects.")
+        lines.append(_("Choose at least %(fewest)s projects.", fewest=rules.fewest))
     if rules.max_choices is not None and design in ("approval", "budget", "points"):
-        lines.append(f"Choose at most {rules.max_choices} projects.")
-    lines.append("Projects are listed in a random order, different for each voter.")
+        lines.append(ngettext("Choose at most %(num)d project.",
+                              "Choose at most %(num)d projects.", rules.max_choices))
+    lines.append(_("Projects are listed in a random order, different for each voter."))
     return lines
 
 

@@ -16,6 +16,7 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -80,19 +81,27 @@ def check_place_and_age(round_: Round, postcode: str | None, born: date | None,
     ward = round_.area.ward_for_postcode(normal) if normal else None
     if round_.eligibility_postcode:
         if normal is None:
-            raise NotEligible(f"This vote is for people who live, work or study in "
-                              f"{round_.area.name}: add a postcode to {whose}.", field="postcode")
-        if not round_.area.covers_postcode(normal):
             raise NotEligible(
-                f"The postcode {normal} is outside {round_.area.name}. This vote is only for "
-                f"people who live, work or study there.", field="postcode")
+                _("This vote is for people who live, work or study in %(area)s: add a "
+                  "postcode to the form.", area=round_.area.name) if whose == "the form"
+                else _("This vote is for people who live, work or study in %(area)s: add a "
+                       "postcode to your account.", area=round_.area.name), field="postcode")
+        if not round_.area.covers_postcode(normal):
+            raise NotEligible(_(
+                "The postcode %(postcode)s is outside %(area)s. This vote is only for people "
+                "who live, work or study there.", postcode=normal, area=round_.area.name),
+                field="postcode")
     if round_.eligibility_min_age:
+        age = round_.eligibility_min_age
         if born is None:
-            raise NotEligible(f"This vote is for people aged {round_.eligibility_min_age} or "
-                              f"over: add a date of birth to {whose}.", field="date_of_birth")
-        if age_on(born, date.today()) < round_.eligibility_min_age:
-            raise NotEligible(f"This vote is for people aged {round_.eligibility_min_age} or "
-                              "over.", field="date_of_birth")
+            raise NotEligible(
+                _("This vote is for people aged %(age)s or over: add a date of birth to the "
+                  "form.", age=age) if whose == "the form"
+                else _("This vote is for people aged %(age)s or over: add a date of birth to "
+                       "your account.", age=age), field="date_of_birth")
+        if age_on(born, date.today()) < age:
+            raise NotEligible(_("This vote is for people aged %(age)s or over.", age=age),
+                              field="date_of_birth")
     return ward
 
 
@@ -155,19 +164,19 @@ def account_identity(round_: Round, user: User) -> Identity:
     if slot is not None:
         return _slot_identity(round_, user, slot)
     if round_.voter_verification == "code":
-        raise NotEligible("This vote uses voting codes handed out by the partnership: enter "
-                          "yours below.")
+        raise NotEligible(_("This vote uses voting codes handed out by the partnership: enter "
+                            "yours below."))
     if not user.is_verified:
-        raise NotEligible("Confirm your email address first: we sent you a link when you "
-                          "registered (you can ask for a new one on your account page).")
+        raise NotEligible(_("Confirm your email address first: we sent you a link when you "
+                            "registered (you can ask for a new one on your account page)."))
     ward = check_place_and_age(round_, user.postcode, user.date_of_birth)
     if round_.voter_verification == "account_or_code" and (
             user.postcode is None or user.date_of_birth is None):
         # Without both, a code used by the same person could not be matched to them.
         missing = "postcode" if user.postcode is None else "date_of_birth"
-        raise NotEligible("This vote also takes voting codes, so that each person's ballot "
-                          "counts once we need your postcode and date of birth: add them to "
-                          "your account.", field=missing)
+        raise NotEligible(_("This vote also takes voting codes, so that each person's ballot "
+                            "counts once we need your postcode and date of birth: add them to "
+                            "your account."), field=missing)
     identity = Identity(keys.account_key(round_.id, user.id), "account",
                         ward.id if ward else None, user=user, email=user.email,
                         facts_hash=facts_hash(round_, user.postcode, user.date_of_birth))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
@@ -87,7 +88,7 @@ def build_paper(round_: Round, identity: Identity, other_ward_id: int | None = N
             if ward_id not in budgeted:
                 continue
             ward = budgeted[ward_id].ward
-            sections.append(Section(f"ward-{ward_id}", f"{ward.name} projects",
+            sections.append(Section(f"ward-{ward_id}", _("%(ward)s projects", ward=ward.name),
                                     budgeted[ward_id].budget_pence * percent // 100))
             chosen += [(p, f"ward-{ward_id}") for p in proposals
                        if not is_area_wide(p) and ward_id in _ward_ids(p)
@@ -95,15 +96,16 @@ def build_paper(round_: Round, identity: Identity, other_ward_id: int | None = N
         if round_.ward_ballot == "own_ward_and_area" or own is None:
             area_wide = [p for p in proposals if is_area_wide(p)]
             if area_wide:
-                sections.append(Section("area", f"Projects for the whole of {round_.area.name}",
+                sections.append(Section("area", _("Projects for the whole of %(area)s",
+                                                          area=round_.area.name),
                                         round_.area_wide_budget_pence * percent // 100))
                 chosen += [(p, "area") for p in area_wide]
     else:
-        sections.append(Section("all", "Your budget", round_.budget_pence * percent // 100))
+        sections.append(Section("all", _("Your budget"), round_.budget_pence * percent // 100))
         chosen = [(p, "all") for p in proposals]
     chosen.sort(key=lambda pair: codes.order_key(identity.key, pair[0].id))
     return Paper(round_, rules,
                  [PaperProject(p.id, p.title, p.cost_pence, key) for p, key in chosen],
-                 {p.id: p for p, _ in chosen}, sections, other_wards, other_ward_id, own)
+                 {p.id: p for p, _key in chosen}, sections, other_wards, other_ward_id, own)
 
 

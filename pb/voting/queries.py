@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from pb.extensions import db
@@ -161,7 +162,7 @@ def count_turnout(round_: Round) -> dict:
         select(Ward.name, func.count()).select_from(counted)
         .join(Voter, Voter.id == counted.c.voter_id)
         .outerjoin(Ward, Ward.id == Voter.ward_id).group_by(Ward.name)).all()
-    by_ward = sorted(((name or "No ward (postcode not in a ward)", n) for name, n in ward_rows),
+    by_ward = sorted(((name or _("No ward (postcode not in a ward)"), n) for name, n in ward_rows),
                      key=lambda kv: kv[0])
     # Each voter's first ballot, counted per day in the database (one row per day, not
     # one per voter: 100,000 voters made this page take over a second).

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from pb import audit, throttle
@@ -21,11 +22,6 @@ from pb.models import Round, User
 from pb.models.voting import VotingCode, VotingCodeAttempt
 from pb.voting import CodeError, VotingClosed, codes
 from pb.voting.identity import account_slot, check_place_and_age, facts_hash
-
-WAIT = ("There have been several wrong voting codes, so pb is slowing down guesses. "
-        "Try again in {wait}. If your card's code will not work, ask the partnership.")
-WRONG = ("That code is not right for this vote. Check it against your card and try again: it "
-         "has 16 letters and numbers, like K7QM-3XHD-PW9R-TB4C.")
 
 
 def _failures(condition, since: datetime) -> tuple[int, datetime | None]:
@@ -50,17 +46,22 @@ def check_throttles(ip_address: str, device_id: str | None, prefix: str | None,
         group = throttle.limit("code prefix", "CODE_FREE_FAILURES_PER_PREFIX")
         waits.append((group, *_failures(VotingCodeAttempt.prefix == prefix,
                                         at - group.window)))
-    throttle.check(waits, at, WAIT)
+    throttle.check(waits, at, _("There have been several wrong voting codes, so pb is slowing "
+                                "down guesses. Try again in {wait}. If your card's code will "
+                                "not work, ask the partnership."))
 
 
 def _find(round_: Round, normal: str | None) -> tuple[VotingCode | None, CodeError | None]:
     code = None if normal is None else db.session.scalar(select(VotingCode).where(
         VotingCode.code_hash == codes.code_hash(normal), VotingCode.round_id == round_.id))
     if code is None:
-        return None, CodeError(WRONG, field="code")
+        return None, CodeError(_("That code is not right for this vote. Check it against your "
+                                 "card and try again: it has 16 letters and numbers, like "
+                                 "K7QM-3XHD-PW9R-TB4C."), field="code")
     if code.used_at is not None:
-        return None, CodeError("That code has already been used. Each code can be used once; "
-                               "ask the partnership if you did not use it.", field="code")
+        return None, CodeError(_("That code has already been used. Each code can be used "
+                                 "once; ask the partnership if you did not use it."),
+                               field="code")
     return code, None
 
 
@@ -73,14 +74,14 @@ def redeem_code(round_: Round, raw_code: str, postcode: str | None, born: date |
     A wrong code gets the same message whether or not it belongs to another round.
     """
     if round_.status != "voting":
-        raise VotingClosed("Voting is not open in this round.")
+        raise VotingClosed(_("Voting is not open in this round."))
     normal = codes.normalise_code(raw_code)
     at = throttle.now()
     check_throttles(ip_address, device_id, normal[:4] if normal else None, at)
     if user is not None and account_slot(round_, user) is not None:
-        raise CodeError("You have already voted in this round while signed in, so you do not "
-                        "need a code: your ballot is on the voting page, and you can change it "
-                        "there.")
+        raise CodeError(_("You have already voted in this round while signed in, so you do "
+                          "not need a code: your ballot is on the voting page, and you can "
+                          "change it there."))
     code, problem = _find(round_, normal)
     if normal is not None:  # only well-formed codes are guesses worth counting
         db.session.add(VotingCodeAttempt(ip_address=ip_address, device_id=device_id,

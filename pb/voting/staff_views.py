@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 from flask import abort, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from pb import submissions
@@ -53,7 +54,7 @@ def code_batches(round_id: int):
             sheets[str(batch.id)] = [form.submission.data, time.time()]
             session[SHEETS] = sheets
             if not made:
-                flash("That form had already made this batch, so no new codes were made.",
+                flash(_("That form had already made this batch, so no new codes were made."),
                       "info")
             return redirect(url_for("voting.code_sheet", round_id=round_.id,
                                     batch_id=batch.id), code=303)
@@ -89,7 +90,7 @@ def forget_sheet(round_id: int, batch_id: int):
     sheets = _sheets()
     sheets.pop(str(batch_id), None)
     session[SHEETS] = sheets
-    flash("This browser can no longer show that sheet of codes.", "success")
+    flash(_("This browser can no longer show that sheet of codes."), "success")
     return redirect(url_for("voting.code_batches", round_id=round_.id), code=303)
 
 

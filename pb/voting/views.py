@@ -22,6 +22,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from pb import links, submissions, throttle
@@ -37,6 +38,7 @@ from pb.voting import (
     NotEligible,
     VotingError,
     codes,
+    easy_read,
     keys,
     services,
 )
@@ -45,6 +47,7 @@ from pb.voting.designs import (
     Problems,
     check_ballot,
     describe_rules,
+    ordinal,
     read_choices,
     section_totals,
 )
@@ -61,17 +64,20 @@ NO_STORE = {"Cache-Control": "no-store"}
 @links.public
 def _vote_links(round_, user):
     if round_.status == "voting":
-        yield ("Vote now", url_for("voting.vote", round_id=round_.id), True)
+        yield (_("Vote now"), url_for("voting.vote", round_id=round_.id), True)
+    if round_.status in ("upcoming", "proposals", "review", "voting"):
+        yield (_("How voting works (easy read)"),
+               url_for("voting.how_to_vote", round_id=round_.id))
     if round_.status in ("voting", "closed", "results"):
-        yield ("Check your ballot was counted", url_for("voting.receipts", round_id=round_.id))
+        yield (_("Check your ballot was counted"), url_for("voting.receipts", round_id=round_.id))
 
 
 @links.staff
 def _vote_staff_links(round_, user):
     if can_manage_round(user, round_):
-        yield ("Voting codes", url_for("voting.code_batches", round_id=round_.id))
+        yield (_("Voting codes"), url_for("voting.code_batches", round_id=round_.id))
     if can_see_turnout(user, round_):
-        yield ("Turnout", url_for("voting.turnout", round_id=round_.id))
+        yield (_("Turnout"), url_for("voting.turnout", round_id=round_.id))
 
 
 def _user():
@@ -108,8 +114,8 @@ def _live_claim(round_: Round) -> dict | None:
     idle = current_app.config["VOTING_CODE_IDLE"].total_seconds()
     if _seconds() - float(claim.get("at") or 0) > idle:
         _forget_code(round_)
-        flash("For privacy on shared devices, this device forgot your voting code after a "
-              "while without use. Enter it again to vote.", "info")
+        flash(_("For privacy on shared devices, this device forgot your voting code after a "
+                "while without use. Enter it again to vote."), "info")
         return None
     claims = _claims()
     claims[str(round_.id)] = {**claim, "at": _seconds()}
@@ -152,6 +158,7 @@ def _ballot_page(round_, identity, paper, choices, *, problems: Problems | None 
         problems=problems or Problems(), message=message, current=current,
         submission=submissions.new_key(),
         rules_text=describe_rules(paper.rules, paper.sections),
+        easy=easy_read.summary(round_, paper.sections), ordinal=ordinal,
         totals=section_totals(paper.projects, paper.sections, choices), score_max=SCORE_MAX,
         ranks=range(1, paper.rules.ranks + 1)), status, NO_STORE
 
@@ -232,6 +239,14 @@ def _cast(round_, identity, paper, choices):
     session[RECEIPT] = {"round_id": round_id, "ballot_id": cast.ballot_id,
                         "receipt": cast.receipt, "replaced": cast.replaced_same_details}
     return redirect(url_for("voting.done", round_id=round_id), code=303)
+
+
+@bp.route("/rounds/<int:round_id>/how-to-vote")
+def how_to_vote(round_id: int):
+    """The easy-read summary of how the round's vote works, to read or print (issue 16)."""
+    round_ = visible_round_or_404(round_id)
+    return render_template("voting/how_to_vote.html", round=round_,
+                           easy=easy_read.summary(round_))
 
 
 @bp.route("/rounds/<int:round_id>/vote/total")
@@ -325,7 +340,7 @@ def finish(round_id: int):
     round_ = visible_round_or_404(round_id)
     _forget_code(round_)
     session.pop(RECEIPT, None)
-    flash("Done. This device has forgotten your voting code.", "success")
+    flash(_("Done. This device has forgotten your voting code."), "success")
     return redirect(url_for("main.round_detail", round_id=round_.id), code=303)
 
 
@@ -335,7 +350,7 @@ def receipts(round_id: int):
     stays out of addresses, browser history and server logs."""
     round_ = visible_round_or_404(round_id)
     query = (request.form.get("receipt") or "").strip()[:60] if request.method == "POST" else ""
-    error = ("Enter the receipt code from the page shown after you voted (or from its email)."
+    error = (_("Enter the receipt code from the page shown after you voted (or from its email).")
              if request.method == "POST" and not query else None)
     found = services.look_up_receipt(round_, query) if query else None
     listing = services.receipt_page(

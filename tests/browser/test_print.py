@@ -1,6 +1,7 @@
-"""Results, a proposal page and a sheet of voting-code cards print cleanly on A4: the
-site's header, footer and forms are left off, nothing is wider than the paper, and code
-cards are never split across pages."""
+"""Results, a proposal page, a receipt, a sheet of voting-code cards and the easy-read
+summary of how to vote print cleanly on A4: the site's header, footer and forms are left
+off, nothing is wider than the paper, and code cards and easy-read steps are never split
+across pages."""
 
 from __future__ import annotations
 
@@ -49,8 +50,12 @@ def published(live_app):
         factories.close_voting(round_)
         services.tally(round_, db.session.get(User, hood.users["officer"].id))
         services.certify(round_, db.session.get(User, hood.users["officer2"].id))
-        ids = {"round": round_.id, "proposal": projects[0].id,
+        open_round, _open_projects = factories.make_ballot_round(
+            hood, name="Macclesfield Wellbeing Vote 2026", design="budget",
+            budget_pence=15_000_00)
+        ids = {"round": round_.id, "proposal": projects[0].id, "open": open_round.id,
                "officer": hood.users["officer"].email,
+               "resident": hood.users["resident"].email,
                "voting": hood.rounds["voting"].id}
         db.session.remove()
     return ids
@@ -80,3 +85,39 @@ def test_a_sheet_of_voting_code_cards_prints_without_splitting_a_card(published,
                            ".breakInside")
     assert breaks in ("avoid", "avoid-page")
     page.emulate_media(media="screen")
+
+
+def test_the_easy_read_summary_of_how_to_vote_prints_on_a4(published, page):
+    page.goto(f"/rounds/{published['open']}/how-to-vote")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("How voting works")
+    steps = page.locator(".easy-step")
+    expect(steps.first).to_contain_text("Read about the projects.")
+    printed = _print_view(page, "easy-read summary")
+    assert printed["forms"] == 0
+    page.emulate_media(media="print")
+    shown = page.evaluate("""() => [...document.querySelectorAll('.easy-step')].map(step => ({
+        visible: getComputedStyle(step).display !== 'none',
+        unsplit: ['avoid', 'avoid-page'].includes(getComputedStyle(step).breakInside),
+        icon: step.querySelector('svg.easy-icon').getBoundingClientRect().width}))""")
+    link_shown = page.evaluate("() => getComputedStyle(document.querySelector("
+                               "'.easy-print-link')).display !== 'none'")
+    page.emulate_media(media="screen")
+    assert 4 <= len(shown) <= 6
+    assert all(s["visible"] and s["unsplit"] and s["icon"] >= 40 for s in shown), shown
+    assert not link_shown  # "Print this page" is not printed
+
+
+def test_a_receipt_prints_on_a4(published, page, browser_sign_in):
+    browser_sign_in(page, published["resident"])
+    page.goto(f"/rounds/{published['open']}/vote")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your ballot")
+    page.locator("input[name=project]").first.check()
+    page.get_by_role("button", name="Submit my ballot").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your ballot has been received")
+    code = page.locator("#receipt-code").inner_text().strip()
+    _print_view(page, "receipt")
+    page.emulate_media(media="print")
+    printed_code = page.evaluate("() => getComputedStyle(document.querySelector("
+                                 "'#receipt-code')).display !== 'none'")
+    page.emulate_media(media="screen")
+    assert printed_code and code

@@ -235,6 +235,8 @@ TABLE = [
     ("POST", R + "/vote/finish", public()),
     # The receipt page of this browser's own ballot; others are sent to the vote page.
     ("GET", R + "/vote/done", public()),
+    # The easy-read summary of how the vote works, to read or print: public.
+    ("GET", R + "/how-to-vote", public()),
     # The public bulletin board of receipts: checking one's receipt needs no account.
     (("GET", "POST"), R + "/receipts", public()),
     ("GET", R + "/turnout", officers_of_round(event_staff=OWN, scrutiny=A)),

@@ -29,6 +29,10 @@ TABLE = [
     ("/rounds/{voting}/vote/code", "GET", ANON, 405),
     ("/rounds/{voting}/vote/code", "POST", ANON, 400),
     ("/rounds/{voting}/vote/finish", "POST", ANON, 303),
+    ("/rounds/{voting}/how-to-vote", "GET", ANON, 200),
+    ("/rounds/{voting}/how-to-vote", "GET", "resident", 200),
+    ("/rounds/{draft}/how-to-vote", "GET", ANON, 404),
+    ("/rounds/999999/how-to-vote", "GET", ANON, 404),
     ("/rounds/{voting}/receipts", "GET", ANON, 200),
     ("/rounds/{voting}/receipts", "POST", ANON, 400),  # no code typed
     ("/rounds/{voting}/receipts", "POST", "resident", 400),
