@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from pb.grants.costbenefit import CostBenefit
 from pb.grants.figures import kpi_achieved, outcome_statuses
-from pb.grants.queries import load_grants
+from pb.grants.queries import FIGURES, load_grants
 from pb.models import Grant
 from pb.models.monitoring import OUTCOME_STATUSES
 from pb.models.programme import OUTCOMES
@@ -20,7 +20,8 @@ from pb.scrutiny.filters import Filters, grant_conditions
 
 
 def grants_in_scope(filters: Filters) -> list[Grant]:
-    return load_grants(Grant.status != "withdrawn", *grant_conditions(filters, Grant))
+    return load_grants(Grant.status != "withdrawn", *grant_conditions(filters, Grant),
+                       load=FIGURES)
 
 
 def kpis(grants: list[Grant]) -> list[dict]:
