@@ -4,6 +4,7 @@ one order and commits in another)."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import delete, insert, select
 
 from pb.extensions import db
@@ -13,6 +14,8 @@ from tests.factories import cast_for, make_ballot_round, make_voter
 
 
 def test_a_ballot_committed_late_with_a_lower_id_is_counted(app, neighbourhood):
+    if db.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite commits ballots in id order (pb.voting.queries._ballots_fingerprint)")
     round_, projects = make_ballot_round(neighbourhood)
     for n in range(3):
         cast_for(round_, make_voter(n), {projects[n].id: 1})
