@@ -21,9 +21,8 @@ from pb.htmx import render_page_or_fragment
 from pb.loaders import visible_round_or_404
 from pb.models import Role
 from pb.policy import role_required
-from pb.scrutiny import detail, equality, interests
+from pb.scrutiny import detail, equality, figures_cache, interests
 from pb.scrutiny import filters as filtering
-from pb.scrutiny.charts import svg
 from pb.scrutiny.dashboard import Dashboard
 from pb.scrutiny.forms import RoundInterestForm
 
@@ -47,8 +46,8 @@ def dashboard():
     """The public programme dashboard; htmx gets only the figures."""
     board = _board()
     response = render_page_or_fragment(
-        "scrutiny/dashboard.html", "scrutiny/_dashboard.html", board=board,
-        filters=board.filters, charts=board.charts(), svg=svg,
+        "scrutiny/dashboard.html", "scrutiny/_figures.html", board=board,
+        filters=board.filters, figures=figures_cache.figures(board),
         choices=filtering.choices(board.turnout_rounds))
     if board.filters.errors:
         response.status_code = 400

@@ -242,5 +242,8 @@ def test_the_page_costs_the_same_queries_with_more_ballots_and_grants(client, wo
                              area_id=hood.area.id, amount_pence=100_00,
                              award_date=decided.voting_close_at.date()))
     db.session.commit()
+    # These rows were written without audit entries, which is not how pb changes them: drop
+    # the kept figures (pb.scrutiny.figures_cache) so that both visits work them out.
+    client.application.extensions.pop("pb_dashboard_figures", None)
     after = _count_queries(lambda: client.get("/scrutiny/"))
     assert after == before
