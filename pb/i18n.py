@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
@@ -24,6 +23,8 @@ from babel.numbers import format_currency
 from flask import Blueprint, Flask, abort, current_app, redirect, request, url_for
 from flask_babel import Babel, get_locale
 from flask_babel.speaklater import LazyString
+
+from pb.web_security import safe_path
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
 HTML_LANG = {"en": "en-GB", "cy": "cy"}  # what <html lang> says for each language
@@ -107,17 +108,6 @@ def words(text):
 def html_lang() -> str:
     """The ``lang`` attribute of every page: "en-GB" or "cy"."""
     return HTML_LANG[current_language()]
-
-
-def safe_path(target: str | None) -> str:
-    """Only a same-site relative path (never an open redirect); else the home page."""
-    if not target or any(ord(c) < 32 for c in target):
-        return url_for("main.index")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
-        return url_for("main.index")
-    return target
 
 
 def other_languages() -> list[tuple[str, str, str]]:

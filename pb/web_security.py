@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Request, request
+from urllib.parse import urlsplit
+
+from flask import Flask, Request, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
@@ -100,3 +102,14 @@ def init_app(app: Flask) -> None:
         if current_user and current_user.is_authenticated and not request.path.startswith("/static/"):
             headers["Cache-Control"] = "no-store"
         return response
+
+
+def safe_path(target: str | None) -> str:
+    """Only a same-site relative path (never an open redirect); else the home page."""
+    if not target or any(ord(c) < 32 for c in target):
+        return url_for("main.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return url_for("main.index")
+    return target

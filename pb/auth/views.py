@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -24,21 +22,11 @@ from pb.auth.forms import (
 )
 from pb.auth.tokens import read_token
 from pb.forms import apply_errors
+from pb.web_security import safe_path
 
 bp = Blueprint("auth", __name__)
 # Idle and absolute session limits, on every request of the app.
 bp.before_app_request(idle.enforce)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths: never an open redirect."""
-    if not target:
-        return url_for("main.index")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
-        return url_for("main.index")
-    return target
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -85,7 +73,7 @@ def resend_verification():
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_path(request.args.get("next")))
     form = LoginForm()
     status, unlock_form, headers = 200, None, {}
     if form.validate_on_submit():
@@ -102,7 +90,7 @@ def login():
         else:
             _start_session(user, remember=form.remember.data)
             flash(_("Signed in as %(name)s.", name=user.display_name), "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_path(request.args.get("next")))
     elif form.errors:
         status = 400
     return render_template("auth/login.html", form=form, unlock_form=unlock_form), status, \
