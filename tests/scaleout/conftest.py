@@ -13,7 +13,6 @@ On SQLite the tests are skipped: two servers need a database server they both re
 from __future__ import annotations
 
 import contextlib
-import http.client
 import os
 import re
 import signal
@@ -25,14 +24,13 @@ import uuid
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 
 from tests.databases import TEST_CONFIG, empty_postgres
+from tests.loopback import HOST, LoopbackBrowser
 
 ROOT = Path(__file__).resolve().parents[2]
-HOST = "127.0.0.1"
 SECRET = "scaleout-secret-key-not-for-production"
 BIN = Path(sys.executable).parent
 
@@ -80,50 +78,14 @@ class Process:
         return self.log.read_text() if self.log.exists() else ""
 
 
-class Client:
+class Client(LoopbackBrowser):
     """One browser on one server: its own cookies, no redirects followed."""
-
-    def __init__(self, port: int, cookies: dict | None = None, address: str | None = None):
-        self.port = port
-        self.cookies: dict[str, str] = dict(cookies or {})
-        self.address = address
 
     def on(self, port: int) -> Client:
         """The same browser (same cookies), talking to another server behind the balancer."""
         other = Client(port, address=self.address)
         other.cookies = self.cookies  # shared: what one server sets, the other is sent
         return other
-
-    def request(self, method: str, path: str, data: dict | None = None):
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=120)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if self.address:
-            headers["X-Forwarded-For"] = self.address
-        body = None
-        if data is not None:
-            body = urlencode(data, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            response.text = response.read().decode("utf-8", "replace")
-        finally:
-            conn.close()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                cookie = rest.split(";", 1)[0]
-                if cookie and "Max-Age=0" not in value and "01 Jan 1970" not in value:
-                    self.cookies[name] = cookie
-                else:
-                    self.cookies.pop(name, None)
-        return response
-
-    def get(self, path: str):
-        return self.request("GET", path)
-
-    def post(self, path: str, data: dict | None = None):
-        return self.request("POST", path, data or {})
 
     def form(self, path: str, action_end: str | None = None) -> dict:
         """The hidden fields (CSRF token included) of the form on ``path`` whose action

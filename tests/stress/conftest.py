@@ -24,15 +24,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import case, func, select
 
 from tests.databases import TEST_CONFIG, build_schema, database_url, new_postgres_database
+from tests.loopback import HOST, LoopbackBrowser
 
 ROOT = Path(__file__).resolve().parents[2]
-HOST = "127.0.0.1"
 SECRET = "stress-secret-key-not-for-production"
 
 SIZES = {
@@ -237,45 +236,8 @@ def gunicorn(prepared):
 
 # A browser -----------------------------------------------------------------------------
 
-class Client:
+class Client(LoopbackBrowser):
     """One browser: its own cookies and address, no redirects followed."""
-
-    def __init__(self, port: int, address: str | None = None):
-        self.port = port
-        self.address = address
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, data: dict | None = None,
-                timeout: float = 120):
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=timeout)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if self.address:
-            headers["X-Forwarded-For"] = self.address
-        body = None
-        if data is not None:
-            body = urlencode(data, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            response.text = response.read().decode("utf-8", "replace")
-        finally:
-            conn.close()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                cookie = rest.split(";", 1)[0]
-                if cookie and "Max-Age=0" not in value and "01 Jan 1970" not in value:
-                    self.cookies[name] = cookie
-                else:
-                    self.cookies.pop(name, None)
-        return response
-
-    def get(self, path: str):
-        return self.request("GET", path)
-
-    def post(self, path: str, data: dict | None = None):
-        return self.request("POST", path, data or {})
 
     def sign_in(self, email: str) -> Client:
         from tests.factories import PASSWORD
