@@ -50,7 +50,9 @@ class Keyboard:
                              f"on {self.page.url}")
 
     def press(self, key: str) -> None:
-        assert key in ("Enter", "Space"), "this journey uses Tab, Enter and Space only"
+        # Arrow keys only move within a radio group, as browsers and WAI-ARIA define it:
+        # Tab reaches a group once, at its first or chosen option.
+        assert key in ("Enter", "Space", "ArrowDown"), "Tab, Enter, Space (and arrows in radios)"
         self.page.keyboard.press(key)
 
 
@@ -93,6 +95,58 @@ def test_a_resident_signs_in_and_votes_by_keyboard_alone_with_focus_always_visib
     receipt_field = keys.tab_to(r"^Your receipt code")
     assert receipt_field["tag"] == "input"
     print(f"\nkeyboard-only vote: {keys.stops} Tab stops, "
+          f"{keys.stops - len(keys.invisible)} with a visible focus indicator")
+    assert keys.invisible == [], keys.invisible
+
+
+def test_a_resident_proposes_a_project_by_keyboard_alone_with_focus_always_visible(
+        live_app, neighbourhood, page, browser_sign_in):
+    """The proposal form with Tab, typing, Space and Enter (and an arrow key inside a radio
+    group): an empty submit moves focus to the error summary, whose link takes focus back
+    to the field."""
+    proposals_id = neighbourhood.rounds["proposals"].id
+    browser_sign_in(page, neighbourhood.users["resident"].email)
+    keys = Keyboard(page)
+
+    page.goto(f"/rounds/{proposals_id}")
+    keys.tab_to(r"^Put forward a proposal")
+    with page.expect_navigation():
+        keys.press("Enter")
+    keys.tab_to(r"^Submit proposal$")
+    with page.expect_navigation():
+        keys.press("Enter")
+    expect(page).to_have_title(re.compile("^Error:"))
+    summary = page.evaluate("document.activeElement.className")
+    assert "error-summary" in summary, summary
+    keys.tab_to(r"^Give your proposal a short title")
+    keys.press("Enter")
+    focused = page.evaluate(FOCUSED_JS)
+    assert focused["label"].startswith("Title"), focused
+    page.keyboard.type("Broken Cross Repair Café")
+
+    for label, text in (("Summary in one line", "Monthly repair café at the community centre."),
+                        ("Full description", "Volunteers mend toasters and bikes."),
+                        ("Who will deliver it", "Broken Cross Community Group")):
+        keys.tab_to(rf"^{re.escape(label)}")
+        page.keyboard.type(text)
+    focused = keys.tab_to(r"^People in particular wards")
+    assert focused["type"] == "radio", focused
+    keys.press("ArrowDown")
+    expect(page.get_by_label("The whole area")).to_be_checked()
+    for choice in ("Physical activity", "Improved physical activity"):
+        focused = keys.tab_to(rf"^{re.escape(choice)}$")
+        assert focused["type"] == "checkbox", focused
+        keys.press("Space")
+        expect(page.get_by_label(choice, exact=True)).to_be_checked()
+    keys.tab_to(r"^Budget line 1: what it is for")
+    page.keyboard.type("Tools and spare parts")
+    keys.tab_to(r"^Budget line 1: cost in pounds")
+    page.keyboard.type("520")
+    keys.tab_to(r"^Submit proposal$")
+    with page.expect_navigation():
+        keys.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Broken Cross Repair Café")
+    print(f"\nkeyboard-only proposal: {keys.stops} Tab stops, "
           f"{keys.stops - len(keys.invisible)} with a visible focus indicator")
     assert keys.invisible == [], keys.invisible
 
