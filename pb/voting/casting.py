@@ -287,13 +287,17 @@ def emails_for(round_: Round, identity: Identity, cast: Cast) -> list[tuple[str,
     """(to, subject, body) of the receipt email and of each replaced voter's notice."""
     emails = []
     if identity.email:
-        body = (f"Thank you for voting in {round_.name}.\n\n"
-                f"Your receipt code is: {display_receipt(cast.receipt)}\n\n"
-                f"To check your ballot is counted, look it up at "
-                f"{_link(round_, 'voting.receipts')}\n"
-                "The receipt does not show how you voted. If you did not vote, or you get a "
-                "receipt you do not recognise, contact the partnership.\n")
-        emails.append((identity.email, f"Your ballot in {round_.name} was received", body))
+        # Written in the voter's language: it is composed in their request, before the commit.
+        body = _("Thank you for voting in %(round)s.\n\n"
+                 "Your receipt code is: %(receipt)s\n\n"
+                 "To check your ballot is counted, look it up at %(link)s\n"
+                 "The receipt does not show how you voted. If you did not vote, or you get a "
+                 "receipt you do not recognise, contact the partnership.\n",
+                 round=round_.name, receipt=display_receipt(cast.receipt),
+                 link=_link(round_, "voting.receipts"))
+        emails.append((identity.email,
+                       _("Your ballot in %(round)s was received", round=round_.name), body))
+    # The notice goes to someone else, whose language this request does not know: English.
     for email in cast.notify:
         body = (f"A ballot has just been given in {round_.name} with the same postcode and "
                 "date of birth as yours. pb counts one ballot per person, the latest, so "

@@ -248,3 +248,17 @@ def test_empty_round_can_be_counted(neighbourhood):
     assert result.ballots_counted == 0
     assert len(result.outcome["projects"]) == len(projects)
     assert all(p["votes"] == 0 for p in result.outcome["projects"].values())
+
+
+def test_the_receipt_email_is_in_the_language_the_resident_voted_in(client, sign_in,
+                                                                      neighbourhood, outbox):
+    round_, projects = make_ballot_round(neighbourhood)
+    sign_in(neighbourhood.users["resident"])
+    client.set_cookie("pb_lang", "cy", domain=client.application.config.get("SERVER_NAME")
+                      or "localhost")
+    assert client.post(_vote_url(round_), data={"project": [projects[0].id]}).status_code == 303
+    receipt, _page = _receipt_from(client, round_)
+    assert len(outbox) == 1
+    assert outbox[0]["Subject"] == f"Cafwyd eich pleidlais yn {round_.name}"
+    body = outbox[0].get_content()
+    assert f"Eich cod derbynneb yw: {receipt}" in body and "Thank you" not in body
