@@ -10,6 +10,7 @@ supplier id, used here as column titles.
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -32,8 +33,12 @@ def result_rows() -> list[dict]:
         .where(Round.is_published.is_(True), RoundResult.certified_at.is_not(None))
         .order_by(Round.id)).all()
     rows = []
-    for result, round_ in certified:
-        for row in results.result_rows(result, round_):
+    # Open data reads the same in every language: the rows' notes are in English, whatever
+    # language the person downloading chose for the pages.
+    with force_locale("en"):
+        per_round = [(round_, results.result_rows(result, round_)) for result, round_ in certified]
+    for round_, round_rows in per_round:
+        for row in round_rows:
             rows.append({"round_id": round_.id, "round": round_.name, "project_id": row["id"],
                          "title": row["title"], "cost_pence": row["cost"],
                          "votes": row["votes"], "points": row["points"],

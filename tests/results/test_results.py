@@ -167,6 +167,13 @@ def test_override_needs_a_written_reason_shown_publicly(client, sign_in, neighbo
     assert data["selected"] == wanted and data["spent"] == 19_500_00
     assert data["projects"][counted.projects[2].pb_id]["selected"] is False
     assert "changed this" in data["projects"][counted.projects[3].pb_id]["explanation"]
+    # Open data is the same whatever language the reader chose for the pages.
+    client.set_cookie("pb_lang", "cy", domain=client.application.config.get("SERVER_NAME")
+                      or "localhost")
+    assert "Cyllideb" in client.get(f"/rounds/{round_id}").get_data(as_text=True)
+    rows = client.get("/api/v1/results").get_json()["results"]
+    notes = [row["why"] for row in rows if row["project_id"] == counted.projects[3].pb_id]
+    assert notes and "changed this" in notes[0]
 
 
 def test_cli_tally_by_id_and_by_name(runner, neighbourhood, counted):
