@@ -198,6 +198,7 @@ def _values(neighbourhood, world) -> dict[str, list]:
         "item_id": [1, 2], "kind": ["partnerships", "themes", "organisations"],
         "slug": ["privacy", "contact"], "key": list(PHASES)[:2], "field": list(QUESTIONS),
         "name": list(CHARTS), "job_id": ["0" * 32], "token": ["not-a-token"],
+        "code": ["en", "cy"],
     }
 
 
