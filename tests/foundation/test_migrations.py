@@ -7,19 +7,17 @@ the comparison list the difference and fail.
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import current_app
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from pb import create_app
 from pb.extensions import db
-from tests.databases import TEST_CONFIG
+from tests.databases import TEST_CONFIG, new_postgres_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -31,19 +29,11 @@ def empty_database(request, tmp_path):
     url = os.environ.get("PB_TEST_DATABASE_URL", "").strip()
     if not url.startswith("postgres"):
         pytest.skip("PostgreSQL is tested when PB_TEST_DATABASE_URL points at it")
-    from pb.config import normalise_database_url
-
-    base = make_url(normalise_database_url(url))
-    name = f"pb_migrate_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    database, drop = new_postgres_database(url, "pb_migrate", schema=False)
     try:
-        yield base.set(database=name).render_as_string(hide_password=False)
+        yield database
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop()
 
 
 @pytest.fixture

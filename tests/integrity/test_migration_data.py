@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Boolean, Date, DateTime, Integer, MetaData, create_engine, select, text
 
 from pb.voting import keys
+from tests.databases import new_postgres_database
 
 NOW = datetime(2026, 5, 1, 9, 0)
 
@@ -36,11 +37,7 @@ def _row(table, **values) -> dict:
 def empty_database(request, tmp_path):
     """An empty database of each kind (PostgreSQL only when the run uses it)."""
     import os
-    import uuid
 
-    from sqlalchemy.engine import make_url
-
-    from pb.config import normalise_database_url
 
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'old.sqlite'}"
@@ -48,17 +45,11 @@ def empty_database(request, tmp_path):
     url = os.environ.get("PB_TEST_DATABASE_URL", "").strip()
     if not url.startswith("postgres"):
         pytest.skip("PostgreSQL is tested when PB_TEST_DATABASE_URL points at it")
-    base = make_url(normalise_database_url(url))
-    name = f"pb_integrity_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    database, drop = new_postgres_database(url, "pb_integrity", schema=False)
     try:
-        yield base.set(database=name).render_as_string(hide_password=False)
+        yield database
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop()
 
 
 @pytest.fixture
